@@ -1,0 +1,39 @@
+# Set-up and everyday commands. Each target creates .venv when missing and
+# installs torch==2.13.0 (the local CPU wheel) before the project, so pip never
+# pulls the multi-GB CUDA build that argostranslate would otherwise drag in.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# The main job on seeds/.
+demo: $(STAMP)
+	$(BIN)/glossary validate
+	$(BIN)/glossary term list --status approved
+
+# The whole test suite (installs gettext's msgfmt when missing: PO tests need it).
+test: $(STAMP)
+	command -v msgfmt >/dev/null || (apt-get install -y -q gettext >/dev/null 2>&1 || sudo apt-get install -y -q gettext)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+check: lint test
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

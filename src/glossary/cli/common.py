@@ -1,0 +1,99 @@
+"""Options and rendering helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from ..storage import ENV_VAR
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def termbase_option(func: F) -> F:
+    """`--termbase PATH` (env GLOSSARY_TERMBASE); default: the project's termbase."""
+    return click.option(
+        "--termbase",
+        "termbase_path",
+        envvar=ENV_VAR,
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Termbase TSV file. Default: glossary/termbase.tsv in this folder or a "
+        f"parent (or ${ENV_VAR}).",
+    )(func)
+
+
+def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorator
+
+
+def quiet_option(func: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")(
+        func
+    )
+
+
+def info(message: str, quiet: bool = False) -> None:
+    """A summary or note for the user: stderr, so stdout stays data."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 48) -> str:
+    """Plain aligned columns; long cells are cut with an ellipsis."""
+
+    def cut(text: str) -> str:
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cut(c) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    fmt = "  ".join("{:<%d}" % w for w in widths[:-1]) + ("  {}" if len(widths) > 1 else "{}")
+    lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
+    lines.extend(fmt.format(*row).rstrip() for row in cells)
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None) -> Iterator[IO[str]]:
+    """A text stream for `-o PATH`: stdout for None or '-', else an atomic file.
+
+    The file appears only when the block completes, so an error or Ctrl-C
+    leaves no partial output behind.
+    """
+    if path in (None, "-"):
+        yield sys.stdout
+        return
+    import io
+
+    from ..storage import atomic_open
+
+    assert path is not None
+    with atomic_open(Path(path)) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        yield text
+        text.flush()
+        text.detach()

@@ -1,0 +1,3 @@
+"""Commands of this area register on `main` here (filled in by its issue)."""
+
+from __future__ import annotations

@@ -1,0 +1,583 @@
+"""The termbase: concepts, their validation, and the TSV file format.
+
+A termbase is an immutable `Termbase` holding `Concept`s. Every change is a
+pure function returning a new termbase (`add`, `edit`, `remove`,
+`set_status`), so a command can validate the whole result before anything is
+written. Reading and writing files lives in `glossary.storage`.
+
+File format (`glossary/termbase.tsv`): UTF-8, a header row with `COLUMNS` in
+this order, one concept per line, multi-valued cells joined by " | ", flags
+as "yes" or empty, rows sorted by Dutch term (case-insensitive) then id, and a
+final newline. `parse_tsv(serialize_tsv(tb)) == tb` and
+`serialize_tsv(parse_tsv(text)) == text` for any file this module wrote.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, cast, get_args
+
+from .errors import DuplicateTerm, InvalidValue, Problem, TermbaseFormatError, UnknownTerm
+from .normalize import clean_value, fold_key, search_key, slug
+
+Status = Literal["approved", "proposed", "rejected"]
+STATUSES: Final[tuple[str, ...]] = get_args(Status)
+# TBX-Basic partOfSpeech picklist, so exports need no mapping.
+PARTS_OF_SPEECH: Final[tuple[str, ...]] = (
+    "noun",
+    "verb",
+    "adjective",
+    "adverb",
+    "properNoun",
+    "other",
+)
+SEP: Final = " | "
+
+# (column name, Concept attribute, kind). Kinds: str, list, flag.
+_SCHEMA: Final[tuple[tuple[str, str, str], ...]] = (
+    ("id", "id", "str"),
+    ("nl", "nl", "str"),
+    ("nl_variants", "nl_variants", "list"),
+    ("en", "en", "str"),
+    ("en_alternatives", "en_alternatives", "list"),
+    ("en_forbidden", "en_forbidden", "list"),
+    ("status", "status", "str"),
+    ("pos", "pos", "str"),
+    ("dnt", "dnt", "flag"),
+    ("case_sensitive", "case_sensitive", "flag"),
+    ("subject", "subject", "str"),
+    ("definition", "definition", "str"),
+    ("note", "note", "str"),
+    ("context", "context", "str"),
+    ("sources", "sources", "list"),
+)
+COLUMNS: Final[tuple[str, ...]] = tuple(name for name, _, _ in _SCHEMA)
+HEADER: Final = "\t".join(COLUMNS)
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"", "no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept: a Dutch term, its variants and its English rendering."""
+
+    id: str
+    nl: str
+    en: str = ""
+    nl_variants: tuple[str, ...] = ()
+    en_alternatives: tuple[str, ...] = ()
+    en_forbidden: tuple[str, ...] = ()
+    status: Status = "approved"
+    pos: str = ""
+    dnt: bool = False
+    case_sensitive: bool = False
+    subject: str = ""
+    definition: str = ""
+    note: str = ""
+    context: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def nl_terms(self) -> tuple[str, ...]:
+        """The preferred Dutch term followed by its variants."""
+        return (self.nl, *self.nl_variants)
+
+    @property
+    def en_terms(self) -> tuple[str, ...]:
+        """English renderings that are correct: preferred first, then admitted.
+
+        A do-not-translate concept's only correct rendering is itself.
+        """
+        if self.dnt:
+            return (self.en or self.nl,)
+        return tuple(t for t in (self.en, *self.en_alternatives) if t)
+
+    @property
+    def target(self) -> str:
+        """The English a translation must contain."""
+        return self.en_terms[0] if self.en_terms else ""
+
+    def keys(self) -> tuple[str, ...]:
+        """Identity keys of every Dutch term of the concept (see `fold_key`)."""
+        return tuple(
+            dict.fromkeys(fold_key(t, self.case_sensitive) for t in self.nl_terms if t)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the TSV column names."""
+        return {name: _json_value(getattr(self, attr)) for name, attr, _ in _SCHEMA}
+
+
+def _json_value(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class Termbase:
+    """An ordered, validated collection of concepts."""
+
+    concepts: tuple[Concept, ...] = ()
+    _by_id: dict[str, Concept] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "concepts", tuple(sorted(self.concepts, key=sort_key)))
+        self._by_id.update((c.id, c) for c in self.concepts)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self._by_id.get(concept_id)
+
+    def with_status(self, *statuses: str) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if c.status in statuses)
+
+
+def sort_key(concept: Concept) -> tuple[str, str, str]:
+    """File order: Dutch term case-insensitively, then exact form, then id."""
+    return (concept.nl.casefold(), concept.nl, concept.id)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _flag_text(value: bool) -> str:
+    return "yes" if value else ""
+
+
+def _check_text(value: str, what: str) -> str:
+    if "\t" in value or "\n" in value or "\r" in value:
+        raise InvalidValue(f"{what} contains a tab or line break: {value!r}. Use one line.")
+    return clean_value(value)
+
+
+def _check_list(values: Iterable[str], what: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        text = _check_text(value, what)
+        if "|" in text:
+            raise InvalidValue(
+                f"{what} {text!r} contains '|', which separates values in the termbase; "
+                "give each value separately."
+            )
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def make_concept(
+    nl: str,
+    en: str = "",
+    *,
+    concept_id: str = "",
+    nl_variants: Iterable[str] = (),
+    en_alternatives: Iterable[str] = (),
+    en_forbidden: Iterable[str] = (),
+    status: str = "approved",
+    pos: str = "",
+    dnt: bool = False,
+    case_sensitive: bool = False,
+    subject: str = "",
+    definition: str = "",
+    note: str = "",
+    context: str = "",
+    sources: Iterable[str] = (),
+) -> Concept:
+    """Build a concept from user input, cleaning and checking every value.
+
+    Raises `InvalidValue` with a fix hint for anything the file could not hold.
+    """
+    nl_clean = _check_text(nl, "Dutch term")
+    if not nl_clean:
+        raise InvalidValue("The Dutch term is empty.")
+    if status not in STATUSES:
+        raise InvalidValue(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    if pos and pos not in PARTS_OF_SPEECH:
+        raise InvalidValue(
+            f"Unknown part of speech {pos!r}; use one of: {', '.join(PARTS_OF_SPEECH)}."
+        )
+    en_clean = _check_text(en, "English term")
+    if "|" in nl_clean or "|" in en_clean:
+        raise InvalidValue("A term may not contain '|' (it separates values in the file).")
+    if status == "approved" and not en_clean and not dnt:
+        raise InvalidValue(
+            f"Approved concept {nl_clean!r} needs an English term "
+            "(or --dnt for a name that stays as it is)."
+        )
+    variants = tuple(v for v in _check_list(nl_variants, "Dutch variant") if v != nl_clean)
+    return Concept(
+        id=_check_text(concept_id, "id") or slug(nl_clean),
+        nl=nl_clean,
+        en=en_clean,
+        nl_variants=variants,
+        en_alternatives=tuple(
+            v for v in _check_list(en_alternatives, "English alternative") if v != en_clean
+        ),
+        en_forbidden=_check_list(en_forbidden, "forbidden rendering"),
+        status=cast(Status, status),
+        pos=pos,
+        dnt=dnt,
+        case_sensitive=case_sensitive,
+        subject=_check_text(subject, "subject"),
+        definition=_check_text(definition, "definition"),
+        note=_check_text(note, "note"),
+        context=_check_text(context, "context"),
+        sources=_check_list(sources, "source"),
+    )
+
+
+def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]:
+    """(term, first claimant, second claimant) for Dutch terms claimed twice.
+
+    Terms are compared by `fold_key`. A case-sensitive term ("OP") and a
+    case-insensitive one ("op") conflict, because the case-insensitive one
+    also matches "OP"; two case-sensitive terms conflict only when identical.
+    """
+    insensitive: dict[str, Concept] = {}
+    sensitive: dict[str, Concept] = {}
+    sensitive_folded: dict[str, Concept] = {}
+    found: list[tuple[str, Concept, Concept]] = []
+    for concept in concepts:
+        for term in concept.nl_terms:
+            exact = fold_key(term, case_sensitive=True)
+            folded = exact.casefold()
+            if concept.case_sensitive:
+                other = sensitive.get(exact) or insensitive.get(folded)
+            else:
+                other = insensitive.get(folded) or sensitive_folded.get(folded)
+            if other is not None and other is not concept:
+                found.append((term, other, concept))
+                continue
+            if concept.case_sensitive:
+                sensitive[exact] = concept
+                sensitive_folded.setdefault(folded, concept)
+            else:
+                insensitive[folded] = concept
+    return found
+
+
+def _dup_message(term: str, first: Concept, second: Concept) -> str:
+    return (
+        f"Dutch term {term!r} of {second.id!r} is already claimed by {first.id!r} "
+        f"({first.nl!r})"
+    )
+
+
+# ---------------------------------------------------------------- operations
+
+
+def new_id(termbase: Termbase, concept: Concept) -> str:
+    """A free id for `concept`: its own, or its slug with a number appended."""
+    base = concept.id or slug(concept.nl)
+    candidate, n = base, 2
+    while termbase.get(candidate) is not None:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def add(termbase: Termbase, concept: Concept) -> tuple[Termbase, Concept]:
+    """Add a concept (a fresh id is chosen if its id is taken)."""
+    concept = dataclasses.replace(concept, id=new_id(termbase, concept))
+    _ensure_no_conflict(termbase, concept)
+    return Termbase((*termbase.concepts, concept)), concept
+
+
+def _ensure_no_conflict(termbase: Termbase, concept: Concept) -> None:
+    for term, first, second in conflicts((*termbase.concepts, concept)):
+        if concept in (first, second):
+            other = first if second is concept else second
+            raise DuplicateTerm(
+                f"{term!r} is already a term of concept {other.id!r} ({other.nl} → "
+                f"{other.en or '-'}). Edit that concept (glossary term edit {other.id}) "
+                "or remove the variant."
+            )
+
+
+def find(termbase: Termbase, id_or_term: str) -> Concept:
+    """The concept with this id, or whose Dutch term or variant this is."""
+    exact = termbase.get(id_or_term)
+    if exact is not None:
+        return exact
+    wanted = fold_key(id_or_term)
+    for concept in termbase.concepts:
+        if wanted in {fold_key(t) for t in concept.nl_terms}:
+            return concept
+    raise UnknownTerm(
+        f"No concept with id or Dutch term {id_or_term!r}. "
+        f"Try: glossary term search {id_or_term!r}"
+    )
+
+
+def replace(termbase: Termbase, concept: Concept) -> Termbase:
+    """Replace the concept with the same id, checking term conflicts."""
+    if termbase.get(concept.id) is None:
+        raise UnknownTerm(f"No concept with id {concept.id!r}. See: glossary term list")
+    rest = tuple(c for c in termbase.concepts if c.id != concept.id)
+    _ensure_no_conflict(Termbase(rest), concept)
+    return Termbase((*rest, concept))
+
+
+def edit(termbase: Termbase, concept_id: str, **changes: Any) -> tuple[Termbase, Concept]:
+    """Change fields of a concept; values are checked like `make_concept`'s."""
+    old = termbase.get(concept_id)
+    if old is None:
+        raise UnknownTerm(f"No concept with id {concept_id!r}. See: glossary term list")
+    unknown = set(changes) - {f.name for f in dataclasses.fields(Concept)} - {"id"}
+    if unknown:
+        raise InvalidValue(f"Unknown field(s): {', '.join(sorted(unknown))}")
+    merged = {f.name: getattr(old, f.name) for f in dataclasses.fields(Concept)}
+    merged.update(changes)
+    new = make_concept(
+        merged["nl"],
+        merged["en"],
+        concept_id=old.id,
+        nl_variants=merged["nl_variants"],
+        en_alternatives=merged["en_alternatives"],
+        en_forbidden=merged["en_forbidden"],
+        status=merged["status"],
+        pos=merged["pos"],
+        dnt=merged["dnt"],
+        case_sensitive=merged["case_sensitive"],
+        subject=merged["subject"],
+        definition=merged["definition"],
+        note=merged["note"],
+        context=merged["context"],
+        sources=merged["sources"],
+    )
+    return replace(termbase, new), new
+
+
+def remove(termbase: Termbase, concept_id: str) -> tuple[Termbase, Concept]:
+    old = termbase.get(concept_id)
+    if old is None:
+        raise UnknownTerm(f"No concept with id {concept_id!r}. See: glossary term list")
+    return Termbase(tuple(c for c in termbase.concepts if c.id != concept_id)), old
+
+
+def set_status(termbase: Termbase, concept_id: str, status: str) -> tuple[Termbase, Concept]:
+    return edit(termbase, concept_id, status=status)
+
+
+def search(termbase: Termbase, text: str) -> list[Concept]:
+    """Concepts whose Dutch or English terms contain `text`, ignoring case and accents.
+
+    Exact matches come first, then prefix matches, then other substrings.
+    """
+    wanted = search_key(text)
+    if not wanted:
+        return []
+    ranked: list[tuple[int, int, Concept]] = []
+    for n, concept in enumerate(termbase.concepts):
+        best = 3
+        for term in (*concept.nl_terms, *concept.en_terms, *concept.en_alternatives):
+            key = search_key(term)
+            if wanted in key:
+                best = min(best, 0 if key == wanted else 1 if key.startswith(wanted) else 2)
+                if best == 0:
+                    break
+        if best < 3:
+            ranked.append((best, n, concept))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [c for _, _, c in ranked]
+
+
+# ---------------------------------------------------------------- TSV format
+
+
+def serialize_tsv(termbase: Termbase) -> str:
+    """The file text: header, one line per concept in file order, final newline."""
+    lines = [HEADER]
+    for concept in termbase.concepts:
+        cells: list[str] = []
+        for _, attr, kind in _SCHEMA:
+            value = getattr(concept, attr)
+            if kind == "list":
+                cells.append(SEP.join(value))
+            elif kind == "flag":
+                cells.append(_flag_text(value))
+            else:
+                cells.append(value)
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
+    """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
+    problems: list[Problem] = []
+    text_lines = _decode_lines(data, path, problems)
+    if not text_lines or not text_lines[0].strip():
+        if not problems:
+            problems.append(
+                Problem(path, 1, "missing header row", hint=f"the first line must be: {HEADER}")
+            )
+        raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
+    header = text_lines[0].split("\t")
+    if [h.strip() for h in header] != list(COLUMNS):
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"unexpected header {_preview(text_lines[0])}",
+                hint=f"the header must be the {len(COLUMNS)} columns: {' '.join(COLUMNS)}",
+            )
+        )
+        raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
+
+    concepts: list[Concept] = []
+    lines_of: dict[int, int] = {}
+    seen_ids: dict[str, int] = {}
+    for lineno, line in enumerate(text_lines[1:], start=2):
+        if line is None or not line.strip():
+            continue
+        concept = _parse_row(line, lineno, path, problems)
+        if concept is None:
+            continue
+        if concept.id in seen_ids:
+            problems.append(
+                Problem(
+                    path,
+                    lineno,
+                    f"id {concept.id!r} is also used on line {seen_ids[concept.id]}",
+                    column=1,
+                    column_name="id",
+                    hint="give every concept its own id",
+                )
+            )
+            continue
+        seen_ids[concept.id] = lineno
+        lines_of[id(concept)] = lineno
+        concepts.append(concept)
+
+    for term, first, second in conflicts(concepts):
+        column = 2 if fold_key(term) == fold_key(second.nl) else 3
+        problems.append(
+            Problem(
+                path,
+                lines_of[id(second)],
+                _dup_message(term, first, second) + f" on line {lines_of[id(first)]}",
+                column=column,
+                column_name=COLUMNS[column - 1],
+                hint="keep the term in one concept only, or merge the two concepts",
+            )
+        )
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise TermbaseFormatError(
+            f"{path} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            "it was not changed.",
+            problems,
+        )
+    return Termbase(tuple(concepts))
+
+
+def _preview(text: str, width: int = 60) -> str:
+    return repr(text if len(text) <= width else text[:width] + "...")
+
+
+def _decode_lines(data: bytes, path: str, problems: list[Problem]) -> list[str | None]:
+    """Split into lines (LF or CRLF), decoding each; bad UTF-8 becomes a problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()
+    out: list[str | None] = []
+    for lineno, raw in enumerate(raw_lines, start=1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            column = raw[: exc.start].decode("utf-8", "replace").count("\t") + 1
+            problems.append(
+                Problem(
+                    path,
+                    lineno,
+                    f"invalid UTF-8 byte {raw[exc.start : exc.start + 1]!r} at byte {exc.start + 1}",
+                    column=column,
+                    column_name=COLUMNS[column - 1] if column <= len(COLUMNS) else "",
+                    hint="save the file as UTF-8 (in a spreadsheet: 'Unicode (UTF-8)' text)",
+                )
+            )
+            out.append(None)
+    return out
+
+
+def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Concept | None:
+    cells = line.split("\t")
+    if len(cells) != len(COLUMNS):
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                f"{len(cells)} columns instead of {len(COLUMNS)}",
+                hint="a tab or line break inside a value splits it; every row needs "
+                f"exactly {len(COLUMNS) - 1} tabs",
+            )
+        )
+        return None
+    values: dict[str, Any] = {}
+    before = len(problems)
+    for column, ((name, attr, kind), cell) in enumerate(zip(_SCHEMA, cells, strict=True), 1):
+
+        def report(message: str, hint: str, column: int = column, name: str = name) -> None:
+            problems.append(Problem(path, lineno, message, column, name, hint))
+
+        if "\r" in cell:
+            report("carriage return inside a value", "remove the line break from the value")
+        if kind == "list":
+            items = [clean_value(v) for v in cell.split("|")]
+            values[attr] = tuple(v for v in items if v)
+        elif kind == "flag":
+            flag = cell.strip().lower()
+            if flag not in _TRUE | _FALSE:
+                report(f"flag value {cell!r} is not yes or empty", "write 'yes' or leave empty")
+            values[attr] = flag in _TRUE
+        else:
+            values[attr] = clean_value(cell)
+    if not values["id"]:
+        problems.append(Problem(path, lineno, "empty id", 1, "id", "give a unique short id"))
+    if not values["nl"]:
+        problems.append(Problem(path, lineno, "empty Dutch term", 2, "nl", "fill in the term"))
+    status = values["status"]
+    if status not in STATUSES:
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                f"unknown status {status!r}" if status else "empty status",
+                7,
+                "status",
+                f"use one of: {', '.join(STATUSES)}",
+            )
+        )
+    elif status == "approved" and not values["en"] and not values["dnt"]:
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                "approved concept without English term",
+                4,
+                "en",
+                "fill in the English term, mark it dnt=yes, or set status to proposed",
+            )
+        )
+    if values["pos"] and values["pos"] not in PARTS_OF_SPEECH:
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                f"unknown part of speech {values['pos']!r}",
+                8,
+                "pos",
+                f"use one of: {', '.join(PARTS_OF_SPEECH)}",
+            )
+        )
+    if len(problems) > before:
+        return None
+    return Concept(**values)

@@ -23,26 +23,65 @@ _DASH_TABLE = str.maketrans({c: "-" for c in DASHES if c != "\u00ad"} | {"\u00ad
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _JOINERS = re.compile(r"[\s\-]+")
+# Anything clean_value would change, except NFC (checked separately).
+_UNCLEAN = re.compile(
+    "[" + DASHES + "\u2019\u2018\u02bc`\u00a0\u2007\u202f\t\n\r\f\v]|  |^\\s|\\s$"
+)
+
+
+# A whole TSV line (tabs allowed) whose cells need no cleaning at all.
+_UNCLEAN_LINE = re.compile(
+    "[" + DASHES + "\u2019\u2018\u02bc`\u00a0\u2007\u202f\n\r\f\v]|  | \t|\t |^\\s|\\s$"
+)
+
+
+def is_clean_line(line: str) -> bool:
+    """True if every tab-separated cell of `line` is already `clean_value`-clean."""
+    if line.isascii():
+        # Plain-ASCII lines: a few substring tests instead of a regex scan.
+        return not (
+            "  " in line
+            or " \t" in line
+            or "\t " in line
+            or "`" in line
+            or "\r" in line
+            or "\x0b" in line
+            or "\x0c" in line
+            or line[:1].isspace()
+            or line[-1:].isspace()
+        )
+    return _UNCLEAN_LINE.search(line) is None and unicodedata.is_normalized("NFC", line)
 
 
 def clean_value(text: str) -> str:
     """Normalise a stored value: NFC, plain hyphens and apostrophes, single spaces."""
+    if not text or (_UNCLEAN.search(text) is None and unicodedata.is_normalized("NFC", text)):
+        return text  # the common case, at C speed
     text = unicodedata.normalize("NFC", text).translate(_DASH_TABLE).translate(_APOSTROPHES)
     return _SPACES.sub(" ", text).strip()
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def strip_accents(text: str) -> str:
     """Remove combining marks: "Armenië" -> "Armenie"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
 
 
 def fold_key(term: str, case_sensitive: bool = False) -> str:
     """The identity of a term: hyphen/space/joined spellings and case folded."""
     text = _JOINERS.sub("", clean_value(term))
     return text if case_sensitive else text.casefold()
+
+
+def fold_clean(term: str) -> str:
+    """`fold_key(term, case_sensitive=True)` for a term already `clean_value`-clean."""
+    if " " not in term and "-" not in term:
+        return term
+    return _JOINERS.sub("", term)
 
 
 def search_key(text: str) -> str:

@@ -92,11 +92,9 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     On any exception (including KeyboardInterrupt) the temporary file is
     removed and `path` is left as it was.
     """
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
-        raise OutputError(
-            f"Cannot write {path}: folder {folder} does not exist. Create it first."
-        )
+        raise OutputError(f"Cannot write {path}: folder {folder} does not exist. Create it first.")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except PermissionError:
@@ -109,13 +107,13 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
             os.fsync(handle.fileno())
         with contextlib.suppress(FileNotFoundError):
             # Keep the permissions of the file we replace.
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            tmp.chmod(path.stat().st_mode & 0o7777)
         if not path.exists():
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            tmp.chmod(0o666 & ~umask)
         try:
-            os.replace(tmp, path)
+            tmp.replace(path)
         except IsADirectoryError:
             raise OutputError(f"Cannot write {path}: it is a folder.") from None
         _fsync_dir(folder)
@@ -176,10 +174,7 @@ def update_termbase(
     missing file counts as an empty termbase.
     """
     with termbase_lock(path):
-        if create and not path.exists():
-            current = Termbase()
-        else:
-            current = read_termbase(path)
+        current = Termbase() if create and not path.exists() else read_termbase(path)
         new, result = change(current)
         if new is not current:
             write_termbase(path, new)

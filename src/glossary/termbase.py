@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast, get_args
 
 from .errors import DuplicateTerm, InvalidValue, Problem, TermbaseFormatError, UnknownTerm
-from .normalize import clean_value, fold_key, search_key, slug
+from .normalize import clean_value, fold_clean, fold_key, is_clean_line, search_key, slug
 
 Status = Literal["approved", "proposed", "rejected"]
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
@@ -101,9 +101,7 @@ class Concept:
 
     def keys(self) -> tuple[str, ...]:
         """Identity keys of every Dutch term of the concept (see `fold_key`)."""
-        return tuple(
-            dict.fromkeys(fold_key(t, self.case_sensitive) for t in self.nl_terms if t)
-        )
+        return tuple(dict.fromkeys(fold_key(t, self.case_sensitive) for t in self.nl_terms if t))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the TSV column names."""
@@ -244,7 +242,7 @@ def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]
     found: list[tuple[str, Concept, Concept]] = []
     for concept in concepts:
         for term in concept.nl_terms:
-            exact = fold_key(term, case_sensitive=True)
+            exact = fold_clean(term)  # concept values are clean by construction
             folded = exact.casefold()
             if concept.case_sensitive:
                 other = sensitive.get(exact) or insensitive.get(folded)
@@ -262,10 +260,7 @@ def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]
 
 
 def _dup_message(term: str, first: Concept, second: Concept) -> str:
-    return (
-        f"Dutch term {term!r} of {second.id!r} is already claimed by {first.id!r} "
-        f"({first.nl!r})"
-    )
+    return f"Dutch term {term!r} of {second.id!r} is already claimed by {first.id!r} ({first.nl!r})"
 
 
 # ---------------------------------------------------------------- operations
@@ -308,8 +303,7 @@ def find(termbase: Termbase, id_or_term: str) -> Concept:
         if wanted in {fold_key(t) for t in concept.nl_terms}:
             return concept
     raise UnknownTerm(
-        f"No concept with id or Dutch term {id_or_term!r}. "
-        f"Try: glossary term search {id_or_term!r}"
+        f"No concept with id or Dutch term {id_or_term!r}. Try: glossary term search {id_or_term!r}"
     )
 
 
@@ -373,13 +367,15 @@ def search(termbase: Termbase, text: str) -> list[Concept]:
         return []
     ranked: list[tuple[int, int, Concept]] = []
     for n, concept in enumerate(termbase.concepts):
+        terms = (*concept.nl_terms, *concept.en_terms, *concept.en_alternatives)
+        # One cheap test on all terms together; rank only the few hits.
+        if wanted not in search_key("\x00".join(terms)):
+            continue
         best = 3
-        for term in (*concept.nl_terms, *concept.en_terms, *concept.en_alternatives):
+        for term in terms:
             key = search_key(term)
             if wanted in key:
                 best = min(best, 0 if key == wanted else 1 if key.startswith(wanted) else 2)
-                if best == 0:
-                    break
         if best < 3:
             ranked.append((best, n, concept))
     ranked.sort(key=lambda item: (item[0], item[1]))
@@ -410,19 +406,20 @@ def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
     """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
     problems: list[Problem] = []
     text_lines = _decode_lines(data, path, problems)
-    if not text_lines or not text_lines[0].strip():
+    first = text_lines[0] if text_lines else None
+    if first is None or not first.strip():
         if not problems:
             problems.append(
                 Problem(path, 1, "missing header row", hint=f"the first line must be: {HEADER}")
             )
         raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
-    header = text_lines[0].split("\t")
+    header = first.split("\t")
     if [h.strip() for h in header] != list(COLUMNS):
         problems.append(
             Problem(
                 path,
                 1,
-                f"unexpected header {_preview(text_lines[0])}",
+                f"unexpected header {_preview(first)}",
                 hint=f"the header must be the {len(COLUMNS)} columns: {' '.join(COLUMNS)}",
             )
         )
@@ -453,13 +450,13 @@ def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
         lines_of[id(concept)] = lineno
         concepts.append(concept)
 
-    for term, first, second in conflicts(concepts):
-        column = 2 if fold_key(term) == fold_key(second.nl) else 3
+    for dup, claimant, other in conflicts(concepts):
+        column = 2 if fold_key(dup) == fold_key(other.nl) else 3
         problems.append(
             Problem(
                 path,
-                lines_of[id(second)],
-                _dup_message(term, first, second) + f" on line {lines_of[id(first)]}",
+                lines_of[id(other)],
+                _dup_message(dup, claimant, other) + f" on line {lines_of[id(claimant)]}",
                 column=column,
                 column_name=COLUMNS[column - 1],
                 hint="keep the term in one concept only, or merge the two concepts",
@@ -498,7 +495,8 @@ def _decode_lines(data: bytes, path: str, problems: list[Problem]) -> list[str |
                 Problem(
                     path,
                     lineno,
-                    f"invalid UTF-8 byte {raw[exc.start : exc.start + 1]!r} at byte {exc.start + 1}",
+                    f"invalid UTF-8 byte {raw[exc.start : exc.start + 1]!r} "
+                    f"at byte {exc.start + 1}",
                     column=column,
                     column_name=COLUMNS[column - 1] if column <= len(COLUMNS) else "",
                     hint="save the file as UTF-8 (in a spreadsheet: 'Unicode (UTF-8)' text)",
@@ -506,6 +504,38 @@ def _decode_lines(data: bytes, path: str, problems: list[Problem]) -> list[str |
             )
             out.append(None)
     return out
+
+
+def _split_list(cell: str, clean: bool = False) -> tuple[str, ...]:
+    if not cell:
+        return ()
+    if clean and "|" not in cell:
+        return (cell,)
+    if clean and cell.count("|") == cell.count(SEP):
+        return tuple(cell.split(SEP))
+    return tuple(v for v in (clean_value(x) for x in cell.split("|")) if v)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _parse_flag(cell: str, lineno: int, column: int, path: str, problems: list[Problem]) -> bool:
+    flag = cell.strip().lower()
+    if flag in _TRUE:
+        return True
+    if flag not in _FALSE:
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                f"flag value {cell!r} is not yes or empty",
+                column,
+                COLUMNS[column - 1],
+                "write 'yes' or leave empty",
+            )
+        )
+    return False
 
 
 def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Concept | None:
@@ -521,30 +551,46 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
             )
         )
         return None
-    values: dict[str, Any] = {}
     before = len(problems)
-    for column, ((name, attr, kind), cell) in enumerate(zip(_SCHEMA, cells, strict=True), 1):
-
-        def report(message: str, hint: str, column: int = column, name: str = name) -> None:
-            problems.append(Problem(path, lineno, message, column, name, hint))
-
-        if "\r" in cell:
-            report("carriage return inside a value", "remove the line break from the value")
-        if kind == "list":
-            items = [clean_value(v) for v in cell.split("|")]
-            values[attr] = tuple(v for v in items if v)
-        elif kind == "flag":
-            flag = cell.strip().lower()
-            if flag not in _TRUE | _FALSE:
-                report(f"flag value {cell!r} is not yes or empty", "write 'yes' or leave empty")
-            values[attr] = flag in _TRUE
-        else:
-            values[attr] = clean_value(cell)
-    if not values["id"]:
+    if "\r" in line:
+        for column, cell in enumerate(cells, 1):
+            if "\r" in cell:
+                problems.append(
+                    Problem(
+                        path,
+                        lineno,
+                        "carriage return inside a value",
+                        column,
+                        COLUMNS[column - 1],
+                        "remove the line break from the value",
+                    )
+                )
+    (
+        cid,
+        nl,
+        nl_variants,
+        en,
+        en_alternatives,
+        en_forbidden,
+        status,
+        pos,
+        dnt,
+        case_sensitive,
+        subject,
+        definition,
+        note,
+        context,
+        sources,
+    ) = cells
+    clean = is_clean_line(line)
+    fix = _same if clean else clean_value
+    cid, nl, en, status, pos = fix(cid), fix(nl), fix(en), fix(status), fix(pos)
+    dnt_flag = _parse_flag(dnt, lineno, 9, path, problems)
+    cs_flag = _parse_flag(case_sensitive, lineno, 10, path, problems)
+    if not cid:
         problems.append(Problem(path, lineno, "empty id", 1, "id", "give a unique short id"))
-    if not values["nl"]:
+    if not nl:
         problems.append(Problem(path, lineno, "empty Dutch term", 2, "nl", "fill in the term"))
-    status = values["status"]
     if status not in STATUSES:
         problems.append(
             Problem(
@@ -556,7 +602,7 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
                 f"use one of: {', '.join(STATUSES)}",
             )
         )
-    elif status == "approved" and not values["en"] and not values["dnt"]:
+    elif status == "approved" and not en and not dnt_flag:
         problems.append(
             Problem(
                 path,
@@ -567,12 +613,12 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
                 "fill in the English term, mark it dnt=yes, or set status to proposed",
             )
         )
-    if values["pos"] and values["pos"] not in PARTS_OF_SPEECH:
+    if pos and pos not in PARTS_OF_SPEECH:
         problems.append(
             Problem(
                 path,
                 lineno,
-                f"unknown part of speech {values['pos']!r}",
+                f"unknown part of speech {pos!r}",
                 8,
                 "pos",
                 f"use one of: {', '.join(PARTS_OF_SPEECH)}",
@@ -580,4 +626,20 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
         )
     if len(problems) > before:
         return None
-    return Concept(**values)
+    return Concept(
+        id=cid,
+        nl=nl,
+        en=en,
+        nl_variants=_split_list(nl_variants, clean),
+        en_alternatives=_split_list(en_alternatives, clean),
+        en_forbidden=_split_list(en_forbidden, clean),
+        status=cast(Status, status),
+        pos=pos,
+        dnt=dnt_flag,
+        case_sensitive=cs_flag,
+        subject=fix(subject),
+        definition=fix(definition),
+        note=fix(note),
+        context=fix(context),
+        sources=_split_list(sources, clean),
+    )

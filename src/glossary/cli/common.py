@@ -56,7 +56,55 @@ def info(message: str, quiet: bool = False) -> None:
 
 
 def dump_json(data: Any) -> str:
+    """JSON as the project writes it: indent=2, UTF-8 characters kept.
+
+    A list of flat records (the common, large case: `term list` of 100k
+    concepts) is written by a fast path with the same bytes, because
+    `json.dumps` with an indent falls back to its pure-Python encoder.
+    """
+    if isinstance(data, list) and data and all(type(r) is dict for r in data):
+        try:
+            return "[\n" + ",\n".join(_record(r) for r in data) + "\n]"
+        except _NotFlat:
+            pass
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class _NotFlat(Exception):
+    pass
+
+
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
+def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return _encode_str(value)
+    if type(value) is bool or value is None:
+        return _CONSTANTS[value]
+    if type(value) is int:
+        return str(value)
+    raise _NotFlat
+
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _record(record: dict[str, Any]) -> str:
+    if not record:
+        return "  {}"
+    parts = []
+    for key, value in record.items():
+        if type(value) is list:
+            text = (
+                "[\n" + ",\n".join("      " + _scalar(v) for v in value) + "\n    ]"
+                if value
+                else "[]"
+            )
+        else:
+            text = _scalar(value)
+        parts.append(f"    {_scalar(key)}: {text}")
+    return "  {\n" + ",\n".join(parts) + "\n  }"
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 48) -> str:
@@ -71,7 +119,7 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_widt
         for i, cell in enumerate(row):
             if len(cell) > widths[i]:
                 widths[i] = len(cell)
-    fmt = "  ".join("{:<%d}" % w for w in widths[:-1]) + ("  {}" if len(widths) > 1 else "{}")
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + ("  {}" if len(widths) > 1 else "{}")
     lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
     lines.extend(fmt.format(*row).rstrip() for row in cells)
     return "\n".join(lines)

@@ -86,9 +86,14 @@ def _concept_options(func: Any) -> Any:
 @click.option(
     "--en-variant", "en_variants", multiple=True, help="Admitted English alternative (repeatable)."
 )
-@click.option("--forbid", "forbidden", multiple=True, help="Forbidden English rendering (repeatable).")
 @click.option(
-    "--status", type=click.Choice(STATUSES), default="approved", show_default=True,
+    "--forbid", "forbidden", multiple=True, help="Forbidden English rendering (repeatable)."
+)
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default="approved",
+    show_default=True,
     help="Review status.",
 )
 @click.option("--dnt", is_flag=True, help="Do not translate: the name stays as it is.")
@@ -150,8 +155,9 @@ def term_add(
     info(f"Added {added.id}: {added.nl} → {added.en or '-'} ({added.status})")
 
 
-def _list_edit(current: Sequence[str], replace_with: Sequence[str], plus: Sequence[str],
-               minus: Sequence[str]) -> tuple[str, ...]:
+def _list_edit(
+    current: Sequence[str], replace_with: Sequence[str], plus: Sequence[str], minus: Sequence[str]
+) -> tuple[str, ...]:
     values = list(replace_with) if replace_with else list(current)
     values.extend(v for v in plus if v not in values)
     missing = [v for v in minus if v not in values]
@@ -194,8 +200,18 @@ def term_edit(concept_id: str, termbase_path: Path | None, **opts: Any) -> None:
     def change(tb: Termbase) -> tuple[Termbase, Concept]:
         old = tb.get(concept_id) or tbm.find(tb, concept_id)
         changes: dict[str, Any] = {}
-        for field in ("nl", "en", "status", "pos", "dnt", "case_sensitive", "subject",
-                      "definition", "note", "context"):
+        for field in (
+            "nl",
+            "en",
+            "status",
+            "pos",
+            "dnt",
+            "case_sensitive",
+            "subject",
+            "definition",
+            "note",
+            "context",
+        ):
             if opts.get(field) is not None:
                 changes[field] = opts[field]
         for field, whole, plus, minus in (
@@ -206,7 +222,9 @@ def term_edit(concept_id: str, termbase_path: Path | None, **opts: Any) -> None:
         ):
             if opts.get(whole) or opts.get(plus) or (minus and opts.get(minus)):
                 changes[field] = _list_edit(
-                    getattr(old, field), opts.get(whole) or (), opts.get(plus) or (),
+                    getattr(old, field),
+                    opts.get(whole) or (),
+                    opts.get(plus) or (),
                     opts.get(minus) or () if minus else (),
                 )
         if not changes:
@@ -260,11 +278,17 @@ def _set_status_command(status: str) -> Any:
 
 for _status, _verb, _doc in (
     ("approved", "approve", "Approve concepts (by id or Dutch term) so they are enforced."),
-    ("rejected", "reject", "Reject concepts (by id or Dutch term); mining will not propose them again."),
+    (
+        "rejected",
+        "reject",
+        "Reject concepts (by id or Dutch term); mining will not propose them again.",
+    ),
 ):
-    term.command(_verb, context_settings=CONTEXT_SETTINGS, help=_doc + (
-        f"\n\n\b\nExample:\n    glossary term {_verb} vredesakkoord"
-    ))(
+    term.command(
+        _verb,
+        context_settings=CONTEXT_SETTINGS,
+        help=_doc + (f"\n\n\b\nExample:\n    glossary term {_verb} vredesakkoord"),
+    )(
         click.argument("concept_ids", metavar="ID...", nargs=-1, required=True)(
             termbase_option(_set_status_command(_status))
         )
@@ -272,9 +296,7 @@ for _status, _verb, _doc in (
 
 
 def _concept_rows(concepts: Sequence[Concept]) -> list[list[str]]:
-    return [
-        [c.id, c.nl, c.en, c.status, tbm.SEP.join(c.nl_variants)] for c in concepts
-    ]
+    return [[c.id, c.nl, c.en, c.status, tbm.SEP.join(c.nl_variants)] for c in concepts]
 
 
 def _emit_concepts(concepts: Sequence[Concept], fmt: str) -> None:
@@ -287,8 +309,13 @@ def _emit_concepts(concepts: Sequence[Concept], fmt: str) -> None:
 
 
 @term.command("list", context_settings=CONTEXT_SETTINGS)
-@click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True,
-              help="Only concepts with this status (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(STATUSES),
+    multiple=True,
+    help="Only concepts with this status (repeatable).",
+)
 @format_option(["table", "json", "tsv"], "table")
 @termbase_option
 def term_list(statuses: tuple[str, ...], fmt: str, termbase_path: Path | None) -> None:

@@ -5,8 +5,12 @@ Sockets are blocked for the whole suite (pytest-socket, see pyproject)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from glossary.models import Package
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -28,3 +32,25 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 @pytest.fixture
 def seeds() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+# ----------------------------------------------------- tiny Argos package
+# A random-weight Argos package (2-layer d=64 Transformer, SentencePiece
+# trained on seeds/) built once per session; see tests/argos_tiny.py.
+
+
+@pytest.fixture(scope="session")
+def tiny_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ready `.argosmodel` file (nl→en, version 0.1). Never modify it."""
+    from argos_tiny import build_package
+
+    folder = tmp_path_factory.mktemp("argos-tiny")
+    return build_package(folder / "translate-nl_en-0_1.argosmodel")
+
+
+@pytest.fixture
+def tiny_package(tiny_argosmodel: Path, isolated_env: Path) -> Package:
+    """The tiny package installed in this test's isolated ARGOS_PACKAGES_DIR."""
+    from glossary.models import install_from_file
+
+    return install_from_file(tiny_argosmodel)

@@ -1,0 +1,534 @@
+"""Translation engines behind one small interface.
+
+An `Engine` has one batch method, `translate_batch(requests)`, and a
+`signature` string that says which model and settings produced a result
+(like sacrebleu's signatures). Everything the glossary enforcement needs is
+a field of `Request`: n-best lists with scores, a forced target prefix,
+sequences to suppress and an alignment signal. Engines that can score a
+given translation cheaply also implement `Scorer.score_batch`.
+
+Engines here:
+- `ArgosEngine` drives an installed Argos package's CTranslate2 model and
+  SentencePiece tokenizer directly: token-based batches sorted by length,
+  int8, beam 4, all cores. It does not use `argostranslate.translate`, which
+  downloads a sentence splitter, decodes about one sentence per batch and
+  turns every `_` into a space (see docs/translation.md).
+- `NoneEngine` translates nothing: empty targets, for people who translate
+  by hand and want the segment tables and term hints.
+
+ctranslate2 and sentencepiece are imported when an `ArgosEngine` is made,
+never at import of this module, so the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from .errors import InvalidValue, ModelError
+from .models import Package, find_package
+
+ENGINES = ("argos", "none")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One source sentence and what to ask the engine about it.
+
+    - `prefix`: text every hypothesis must start with; the model finishes
+      the sentence. `Hypothesis.text` starts with `prefix.strip()` verbatim
+      (even characters the tokenizer does not know); the continuation
+      follows after a space when the model starts a new word or the prefix
+      ends with whitespace, glued on otherwise ("ceasefire" + "s").
+    - `n_best`: how many hypotheses to return, best first (beam is at
+      least this wide).
+    - `suppress`: target strings the model must not produce. Each is
+      tokenized as a word of its own (with a leading space); pass every
+      casing you want banned.
+    - `alignment`: fill `Hypothesis.alignment` from the attention of the
+      model (a weak signal: Argos models were not trained to align).
+    """
+
+    source: str
+    prefix: str = ""
+    n_best: int = 1
+    suppress: tuple[str, ...] = ()
+    alignment: bool = False
+
+    def __post_init__(self) -> None:
+        if self.n_best < 1:
+            raise InvalidValue(f"n_best must be at least 1, not {self.n_best}.")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A target piece and the source piece it attends to most, as character
+    spans in `Request.source` and `Hypothesis.text` (end exclusive)."""
+
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One translation. `score` is the model's length-normalised log
+    probability (higher is better; None when the engine has none)."""
+
+    text: str
+    score: float | None = None
+    alignment: tuple[Link, ...] = ()
+
+
+class Engine(Protocol):
+    """Anything that turns requests into n-best lists of hypotheses."""
+
+    @property
+    def signature(self) -> str: ...
+
+    def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
+        """One list of hypotheses per request, in request order, best first."""
+        ...
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """An engine that can score translations it is given."""
+
+    def score_batch(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """Score (source, target) pairs like `Hypothesis.score`."""
+        ...
+
+
+# ------------------------------------------------------------- signatures
+
+
+def make_signature(**fields: str) -> str:
+    """`key:value|key:value`, in the order given."""
+    return "|".join(f"{k}:{v}" for k, v in fields.items())
+
+
+def parse_signature(signature: str) -> dict[str, str]:
+    """The fields of a signature made by `make_signature` (unknown parts are skipped)."""
+    fields: dict[str, str] = {}
+    for part in signature.split("|"):
+        key, sep, value = part.partition(":")
+        if sep and key:
+            fields[key] = value
+    return fields
+
+
+# ------------------------------------------------------------- none engine
+
+
+class NoneEngine:
+    """No machine translation: one empty hypothesis per request."""
+
+    @property
+    def signature(self) -> str:
+        return make_signature(engine="none")
+
+    def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
+        return [[Hypothesis("")] for _ in requests]
+
+
+# ------------------------------------------------------------- Argos engine
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    source: list[str]
+    prefix: list[str]  # the model's target prefix tokens (package prefix + request prefix)
+    prefix_text: str = ""  # the request's prefix, stripped
+    prefix_space: bool = False  # the request's prefix ended with whitespace
+    source_spans: list[tuple[int, int]] = field(default_factory=list)
+    prefix_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+LENGTH_BUCKET = 8
+
+
+def _bucket(length: int) -> int:
+    """`length` rounded up to a multiple of LENGTH_BUCKET (at least one bucket)."""
+    return -(-max(1, length) // LENGTH_BUCKET) * LENGTH_BUCKET
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How the Argos engine decodes.
+
+    The decoding length is capped at `ratio * source length + extra` tokens
+    (at most `cap`), plus the prefix: a real model stops long before; a
+    degenerate or random one would otherwise babble on to 256 tokens.
+    CTranslate2 takes one cap per call, so lengths are rounded up to
+    buckets of 8 tokens and a batch never mixes buckets: the cap of a
+    sentence depends on that sentence only, not on its batch mates.
+    """
+
+    beam_size: int = 4
+    length_penalty: float = 0.2  # as argostranslate
+    max_batch_tokens: int = 2048
+    max_length_ratio: float = 2.0
+    max_length_extra: int = 10
+    max_length_cap: int = 512
+
+    def max_length(self, source_length: int, prefix_length: int) -> int:
+        body = math.ceil(self.max_length_ratio * _bucket(source_length)) + self.max_length_extra
+        return min(self.max_length_cap, body) + (_bucket(prefix_length) if prefix_length else 0)
+
+
+class ArgosEngine:
+    """An installed Argos package, driven through CTranslate2 and SentencePiece."""
+
+    def __init__(
+        self,
+        package: Package,
+        *,
+        beam_size: int = 4,
+        threads: int | None = None,
+        compute_type: str = "int8",
+        max_batch_tokens: int = 2048,
+        decode: DecodeOptions | None = None,
+    ) -> None:
+        if not package.usable:
+            raise ModelError(f"The Argos package {package.path} cannot be used: {package.problem}.")
+        if beam_size < 1:
+            raise InvalidValue(f"The beam size must be at least 1, not {beam_size}.")
+        import ctranslate2
+        import sentencepiece
+
+        self.package = package
+        self.compute_type = compute_type
+        self.threads = threads or available_cores()
+        base = decode or DecodeOptions()
+        self.options = DecodeOptions(
+            beam_size=beam_size,
+            length_penalty=base.length_penalty,
+            max_batch_tokens=max_batch_tokens,
+            max_length_ratio=base.max_length_ratio,
+            max_length_extra=base.max_length_extra,
+            max_length_cap=base.max_length_cap,
+        )
+        try:
+            self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(
+                f"Cannot load the tokenizer {package.tokenizer_path}: {exc}. Reinstall the package."
+            ) from None
+        try:
+            self._translator = ctranslate2.Translator(
+                str(package.model_dir),
+                device="cpu",
+                compute_type=compute_type,
+                inter_threads=1,
+                intra_threads=self.threads,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(
+                f"Cannot load the CTranslate2 model in {package.model_dir}: {exc}. "
+                "Reinstall the package."
+            ) from None
+        self._pieces = [self._sp.id_to_piece(i) for i in range(self._sp.get_piece_size())]
+        self._ids = {piece: i for i, piece in enumerate(self._pieces)}
+        self._unk_id = self._sp.unk_id()
+        self._vocabulary, self._unk = _target_vocabulary(package.model_dir, self._pieces)
+        self._signature = make_signature(
+            engine="argos",
+            package=package.name,
+            version=package.package_version or "?",
+            beam=str(beam_size),
+            compute_type=compute_type,
+            ctranslate2=str(ctranslate2.__version__),
+        )
+
+    @property
+    def signature(self) -> str:
+        return self._signature
+
+    # -- tokens
+
+    def _encode(self, text: str) -> list[str]:
+        return [self._pieces[i] for i in self._sp.encode(text)]
+
+    def _encode_with_spans(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        proto = self._sp.encode(text, return_type="proto")
+        chars = _byte_to_char(text)
+        pieces, spans = [], []
+        for piece in proto.pieces:
+            pieces.append(self._pieces[piece.id])
+            spans.append(_trim(text, chars[piece.begin], chars[piece.end]))
+        return pieces, spans
+
+    def _target_tokens(self, text: str) -> list[str]:
+        """Target-side pieces the model knows (unknown ones become its unk token)."""
+        return [p if p in self._vocabulary else self._unk for p in self._encode(text)]
+
+    def _prepare(self, request: Request) -> _Prepared:
+        text = request.prefix.strip()
+        prefix: list[str] = [self.package.target_prefix] if self.package.target_prefix else []
+        prefix_spans: list[tuple[int, int]] = []
+        if text and request.alignment:
+            pieces, prefix_spans = self._encode_with_spans(text)
+            prefix += [p if p in self._vocabulary else self._unk for p in pieces]
+        elif text:
+            prefix += self._target_tokens(text)
+        space = bool(request.prefix) and request.prefix[-1].isspace()
+        if request.alignment:
+            source, spans = self._encode_with_spans(request.source)
+            return _Prepared(source, prefix, text, space, spans, prefix_spans)
+        return _Prepared(self._encode(request.source), prefix, text, space)
+
+    def _suppress_tokens(self, suppress: tuple[str, ...]) -> list[list[str]]:
+        sequences = []
+        for text in suppress:
+            tokens = self._encode(text)
+            # A sequence with an unknown piece would ban the unk token instead.
+            if tokens and all(t in self._vocabulary and t != self._unk for t in tokens):
+                sequences.append(tokens)
+        return sequences
+
+    # -- batching
+
+    def _chunks(self, order: list[int], prepared: list[_Prepared]) -> list[list[int]]:
+        """Consecutive runs of `order` (sorted by `_length_key`) with one
+        length bucket each and at most `max_batch_tokens` padded source tokens."""
+        limit = self.options.max_batch_tokens
+        chunks: list[list[int]] = []
+        chunk: list[int] = []
+        longest = 0
+        bucket: tuple[int, int] | None = None
+        for i in order:
+            length = max(1, len(prepared[i].source))
+            wider = max(longest, length)
+            key = _length_key(prepared[i])[:2]
+            if chunk and (key != bucket or wider * (len(chunk) + 1) > limit):
+                chunks.append(chunk)
+                chunk, wider = [], length
+            chunk.append(i)
+            longest, bucket = wider, key
+        if chunk:
+            chunks.append(chunk)
+        return chunks
+
+    def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
+        prepared = [self._prepare(r) for r in requests]
+        results: list[list[Hypothesis]] = [[] for _ in requests]
+        # Options that CTranslate2 takes per call split the requests into
+        # groups; each group is sorted by length and cut into token batches.
+        groups: dict[tuple[int, tuple[str, ...], bool], list[int]] = {}
+        for i, request in enumerate(requests):
+            key = (request.n_best, request.suppress, request.alignment)
+            groups.setdefault(key, []).append(i)
+        for (n_best, suppress, alignment), members in groups.items():
+            members.sort(key=lambda i: _length_key(prepared[i]))
+            sequences = self._suppress_tokens(suppress)
+            for chunk in self._chunks(members, prepared):
+                outputs = self._run([prepared[i] for i in chunk], n_best, sequences, alignment)
+                for i, output in zip(chunk, outputs, strict=True):
+                    results[i] = self._hypotheses(prepared[i], output, alignment)
+        return results
+
+    def _run(
+        self,
+        batch: list[_Prepared],
+        n_best: int,
+        suppress: list[list[str]],
+        alignment: bool,
+    ) -> list[Any]:
+        options = self.options
+        has_prefix = any(p.prefix for p in batch)
+        return list(
+            self._translator.translate_batch(
+                [p.source for p in batch],
+                [p.prefix or None for p in batch] if has_prefix else None,
+                max_batch_size=options.max_batch_tokens,
+                batch_type="tokens",
+                beam_size=max(options.beam_size, n_best),
+                num_hypotheses=n_best,
+                length_penalty=options.length_penalty,
+                return_scores=True,
+                return_attention=alignment,
+                suppress_sequences=suppress or None,
+                replace_unknowns=True,
+                max_decoding_length=options.max_length(
+                    max(len(p.source) for p in batch), max(len(p.prefix) for p in batch)
+                ),
+            )
+        )
+
+    # -- decoding
+
+    def _hypotheses(self, prepared: _Prepared, output: Any, alignment: bool) -> list[Hypothesis]:
+        hypotheses = []
+        scores = list(output.scores or [])
+        attention = list(output.attention or []) if alignment else []
+        # The output starts with the prefix tokens (replace_unknowns may have
+        # rewritten unk ones); the text of the prefix is taken verbatim.
+        skip = len(prepared.prefix)
+        user_prefix = skip - (1 if self.package.target_prefix else 0)
+        for k, tokens in enumerate(output.hypotheses):
+            continuation = list(tokens)[skip:]
+            score = float(scores[k]) if k < len(scores) else None
+            if alignment:
+                rows = list(attention[k]) if k < len(attention) else []
+                prefix_rows = rows[skip - user_prefix : skip]
+                text, links = self._decode_aligned(prepared, continuation, prefix_rows, rows[skip:])
+                hypotheses.append(Hypothesis(text, score, links))
+            else:
+                body = self._sp.decode(self._ids_of(continuation)).strip()
+                text, _ = _join(prepared, continuation, body)
+                hypotheses.append(Hypothesis(text, score))
+        return hypotheses
+
+    def _ids_of(self, tokens: list[str]) -> list[int]:
+        # Pieces SentencePiece does not know (a model/tokenizer mismatch) decode as unk.
+        return [self._ids.get(t, self._unk_id) for t in tokens]
+
+    def _decode_aligned(
+        self,
+        prepared: _Prepared,
+        continuation: list[str],
+        prefix_rows: list[Any],
+        rows: list[Any],
+    ) -> tuple[str, tuple[Link, ...]]:
+        proto = self._sp.decode(self._ids_of(continuation), return_type="proto")
+        raw: str = proto.text
+        chars = _byte_to_char(raw)
+        lead = len(raw) - len(raw.lstrip())
+        text, offset = _join(prepared, continuation, raw.strip())
+        targets = list(zip(prepared.prefix_spans, prefix_rows, strict=False))
+        for j, piece in enumerate(proto.pieces):
+            start, end = _trim(raw, chars[piece.begin], chars[piece.end])
+            if j < len(rows):
+                targets.append(((start - lead + offset, end - lead + offset), rows[j]))
+        links: list[Link] = []
+        width = len(prepared.source_spans)
+        for (start, end), row_values in targets:
+            if start >= end or not width:
+                continue
+            row = list(row_values)[:width]
+            best = max(range(len(row)), key=row.__getitem__)
+            source_start, source_end = prepared.source_spans[best]
+            if source_start < source_end:
+                links.append(Link(source_start, source_end, start, end, float(row[best])))
+        return text, tuple(links)
+
+    # -- scoring
+
+    def score_batch(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """Length-normalised log probability of each target given its source."""
+        if not pairs:
+            return []
+        offset = 1 if self.package.target_prefix else 0
+        sources = [self._encode(source) for source, _ in pairs]
+        targets = [
+            ([self.package.target_prefix] if offset else []) + self._target_tokens(target)
+            for _, target in pairs
+        ]
+        outputs = self._translator.score_batch(
+            sources,
+            targets,
+            max_batch_size=self.options.max_batch_tokens,
+            batch_type="tokens",
+            offset=offset,
+        )
+        penalty = self.options.length_penalty
+        return [
+            sum(o.log_probs) / (len(o.log_probs) ** penalty) if o.log_probs else 0.0
+            for o in outputs
+        ]
+
+
+def _target_vocabulary(model_dir: Path, pieces: list[str]) -> tuple[frozenset[str], str]:
+    """The model's target vocabulary and unk token (the tokenizer's pieces if unreadable)."""
+    unk = "<unk>"
+    try:
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+        unk = str(config.get("unk_token") or unk)
+    except (OSError, ValueError, AttributeError):
+        pass
+    for name in ("shared_vocabulary", "target_vocabulary"):
+        path = model_dir / f"{name}.json"
+        if path.is_file():
+            try:
+                return frozenset(json.loads(path.read_text("utf-8"))), unk
+            except (OSError, ValueError, TypeError):
+                break
+        path = model_dir / f"{name}.txt"
+        if path.is_file():
+            try:
+                return frozenset(path.read_text("utf-8").splitlines()), unk
+            except (OSError, ValueError):
+                break
+    return frozenset(pieces), unk
+
+
+def _length_key(prepared: _Prepared) -> tuple[int, int, int, int]:
+    source, prefix = len(prepared.source), len(prepared.prefix)
+    return (_bucket(source), _bucket(prefix) if prefix else 0, source, prefix)
+
+
+def _join(prepared: _Prepared, continuation: list[str], body: str) -> tuple[str, int]:
+    """The hypothesis text: the literal prefix, then the decoded continuation.
+
+    Returns the text and where `body` starts in it.
+    """
+    prefix = prepared.prefix_text
+    if not prefix:
+        return body, 0
+    if not body:
+        return prefix, len(prefix)
+    new_word = prepared.prefix_space or continuation[0].startswith("\u2581")
+    joined = f"{prefix} " if new_word else prefix
+    return joined + body, len(joined)
+
+
+def _byte_to_char(text: str) -> list[int]:
+    """Map every UTF-8 byte offset of `text` (and its end) to a character offset."""
+    table: list[int] = []
+    for index, char in enumerate(text):
+        table.extend([index] * len(char.encode("utf-8")))
+    table.append(len(text))
+    return table
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# ------------------------------------------------------------- factory
+
+
+def load_engine(
+    name: str = "argos",
+    *,
+    beam_size: int = 4,
+    threads: int | None = None,
+    package: Package | None = None,
+) -> Engine:
+    """An engine by name: "argos" (the installed nl→en package) or "none"."""
+    if name == "none":
+        return NoneEngine()
+    if name == "argos":
+        return ArgosEngine(
+            package or find_package("nl", "en"), beam_size=beam_size, threads=threads
+        )
+    raise InvalidValue(f"Unknown engine '{name}'. Choose one of: {', '.join(ENGINES)}.")

@@ -71,6 +71,8 @@ class Repair:
     original: str
     repaired: str
     reason: str  # "ocr-diacritic", "hyphen-joined", "hyphen-kept", ...
+    # Why, in words ("a capital after the hyphen (a name)"); see glossary.ingest.
+    detail: str = ""
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,11 @@ class ModelError(GlossaryError):
 
 class ModelNotInstalled(ModelError):
     """No package for the language pair is installed."""
+
+
+class UnreadableFile(FileProblems):
+    """A file is broken, too large or hostile (XML entities); it was not used."""
+
+
+class ImportConflict(FileProblems):
+    """An import met conflicts under --on-conflict fail; the termbase is unchanged."""

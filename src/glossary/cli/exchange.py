@@ -1,3 +1,378 @@
-"""Commands of this area register on `main` here (filled in by its issue)."""
+"""Exchange with CAT tools: `export`, `import`, `check` and `merge`."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import CONTEXT_SETTINGS, main
+from .common import dump_json, info, output_stream, quiet_option, render_table, termbase_option
+
+# Literal here so `glossary --help` imports nothing; tests check them against
+# glossary.formats.
+EXPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
+IMPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
+UNIT_FORMATS = ("po", "xliff", "tmx", "tsv")
+STATUS_CHOICES = ("approved", "proposed", "rejected")
+MB = 1024 * 1024
+
+
+def _max_size_option(func: Any) -> Any:
+    return click.option(
+        "--max-size",
+        type=click.IntRange(1, None),
+        default=256,
+        show_default=True,
+        help="Refuse input files larger than this many MB.",
+    )(func)
+
+
+def exports_folder(termbase: Path) -> Path:
+    """`exports/` of the project: beside the `glossary/` folder holding the termbase."""
+    folder = termbase.resolve().parent
+    if folder.name == "glossary":
+        folder = folder.parent
+    return folder / "exports"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------ export
+
+
+@main.command("export", context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="tbx (TBX 2008, TBX-Basic), tbx3 (TBX v3, TBX-Basic DCA), po, tsv (OmegaT), csv "
+    "(DeepL; --header for Amazon). Default: from the -o suffix, else tbx.",
+)
+@click.option("-o", "--output", help="Output file ('-' for stdout). Default: exports/termbase.*")
+@click.option(
+    "--all",
+    "all_formats",
+    is_flag=True,
+    help="Write every format into the exports folder (termbase.tbx, termbase.tbx3.tbx, "
+    "termbase.po, termbase.utf8, termbase.csv).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the default file names (created if missing). Default: exports/ "
+    "beside the glossary/ folder.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(STATUS_CHOICES),
+    multiple=True,
+    help="Export concepts with this status (repeatable). Default: all for tbx, tbx3 and "
+    "po (each status mapped to the format's means); approved only for tsv and csv.",
+)
+@click.option("--header", is_flag=True, help="csv: first row 'nl,en' (Amazon Translate).")
+@click.option("--date", default="", help="Date to write into file headers (none by default).")
+@termbase_option
+@quiet_option
+def export_command(
+    fmt: str | None,
+    output: str | None,
+    all_formats: bool,
+    out_dir: Path | None,
+    statuses: tuple[str, ...],
+    header: bool,
+    date: str,
+    termbase_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Export the termbase for CAT tools and MT glossaries.
+
+    Exports are deterministic: the same termbase gives the same bytes.
+    Statuses, variants, forbidden renderings and do-not-translate names map
+    to each format's own means (see the README's exchange section).
+
+    \b
+    Examples:
+        glossary export                       # exports/termbase.tbx
+        glossary export --all                 # every format into exports/
+        glossary export --format tbx3 -o client.tbx
+        glossary export --format csv --header -o amazon.csv
+        glossary export --format tsv -o - | head
+    """
+    from .. import formats
+    from ..storage import read_termbase, resolve_termbase
+
+    if all_formats and (fmt or output):
+        raise click.UsageError("--all writes every format; leave out --format and -o.")
+    if output and out_dir:
+        raise click.UsageError("Give either -o/--output or --out-dir, not both.")
+    path = resolve_termbase(termbase_path)
+    termbase = read_termbase(path)
+    options = formats.ExportOptions(date=date, header=header)
+    folder = out_dir or exports_folder(path)
+
+    jobs: list[tuple[formats.Format, str]] = []
+    if all_formats:
+        jobs = [
+            (formats.get(name), str(folder / formats.get(name).export_name))
+            for name in EXPORT_FORMATS
+        ]
+    else:
+        if fmt is None:
+            fmt = formats.infer(output, "termbase").name if output and output != "-" else "tbx"
+        chosen = formats.get(fmt)
+        jobs = [(chosen, output or str(folder / chosen.export_name))]
+    if not output:
+        folder.mkdir(parents=True, exist_ok=True)
+    for chosen, target in jobs:
+        wanted = statuses or chosen.default_statuses
+        concepts = termbase.with_status(*wanted)
+        writer = chosen.function("termbase")
+        with output_stream(target) as stream:
+            writer(concepts, stream, options)
+        where = "stdout" if target == "-" else _display(Path(target))
+        info(f"Wrote {where}: {chosen.name}, {len(concepts)} concepts", quiet)
+
+
+# ------------------------------------------------------------------ import
+
+
+@main.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    help="Format of FILE (tbx reads TBX v2 and v3). Default: from its suffix.",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(("skip", "replace", "fail")),
+    default="skip",
+    show_default=True,
+    help="When an entry contradicts a concept: keep the termbase's values (skip), take "
+    "the file's (replace), or import nothing (fail).",
+)
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_CHOICES),
+    help="Give every imported concept this status (e.g. proposed, to review them).",
+)
+@click.option("--skip-invalid", is_flag=True, help="Leave out invalid entries instead of failing.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="How to print the actions on stdout (unchanged concepts are left out).",
+)
+@_max_size_option
+@termbase_option
+@quiet_option
+def import_command(
+    file: Path,
+    fmt: str | None,
+    on_conflict: str,
+    status: str | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    report_format: str,
+    max_size: int,
+    termbase_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Import terms from a TBX, PO, TSV or CSV file into the termbase.
+
+    Entries are matched to concepts by their Dutch terms (else by id): new
+    ones are added, ones that only add information are merged, and ones
+    that contradict the termbase are conflicts, handled by --on-conflict.
+    XML is read safely (no entities, no DTD or network access, size
+    limit). A broken, hostile or conflicting file (with --on-conflict fail)
+    leaves the termbase untouched.
+
+    \b
+    Examples:
+        glossary import client.tbx
+        glossary import IATE_export.tbx --status proposed --skip-invalid
+        glossary import deepl.csv --on-conflict replace
+        glossary import other/glossary/termbase.tsv --dry-run
+    """
+    from ..exchange import import_file
+    from ..storage import resolve_termbase
+
+    path = resolve_termbase(termbase_path)
+    report = import_file(
+        path,
+        file,
+        fmt=fmt,
+        on_conflict=on_conflict,  # type: ignore[arg-type]
+        status=status,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        create=termbase_path is not None,
+        max_bytes=max_size * MB,
+    )
+    shown = [a for a in report.actions if a.action != "unchanged"]
+    if report_format == "json":
+        click.echo(
+            dump_json(
+                {
+                    "file": report.path,
+                    "format": report.format,
+                    "written": report.written,
+                    "counts": {
+                        name: report.count(name)
+                        for name in ("added", "merged", "replaced", "unchanged", "conflict")
+                    },
+                    "ignored": report.ignored,
+                    "skipped": [str(p) for p in report.skipped],
+                    "actions": [a.__dict__ for a in shown],
+                }
+            )
+        )
+    elif shown:
+        rows = [[a.action, a.concept_id, a.nl, a.en, a.detail] for a in shown]
+        click.echo(render_table(["ACTION", "ID", "NL", "EN", "DETAIL"], rows, max_width=60))
+    for problem in report.skipped:
+        info(f"skipped: {problem}", quiet)
+    info(("Dry run: " if dry_run else "Imported ") + report.summary(), quiet)
+
+
+# ------------------------------------------------------------------- check
+
+
+@main.command("check", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--input-format",
+    type=click.Choice(UNIT_FORMATS),
+    help="Format of FILE. Default: from its suffix. Not used for a pair of files.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="Output format of the violations.",
+)
+@_max_size_option
+@termbase_option
+@quiet_option
+def check_command(
+    file: Path,
+    target: Path | None,
+    input_format: str | None,
+    fmt: str,
+    max_size: int,
+    termbase_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Check that translations use the termbase's English terms.
+
+    FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
+    columns), or give SOURCE TARGET: two aligned files, one segment per
+    line or the paragraphs 'glossary translate' writes. For each segment,
+    every approved term in the Dutch must have its approved or admitted
+    English, do-not-translate names must be copied, and forbidden
+    renderings are flagged. Prints the violations and the term accuracy
+    (WMT way: case-insensitive, whole tokens, English plurals accepted,
+    each target span counted once). Exit status 1 when there are
+    violations.
+
+    \b
+    Examples:
+        glossary check report.po
+        glossary check report.xlf --format json
+        glossary check source.nl.txt translation.en.txt
+    """
+    from ..exchange import read_units
+    from ..qa import align_files, check_units
+    from ..storage import read_termbase, resolve_termbase
+
+    if target is not None and input_format is not None:
+        raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
+    termbase = read_termbase(resolve_termbase(termbase_path))
+    if target is None:
+        units = read_units(file, input_format, max_size * MB)
+    else:
+        units = align_files(file, target)
+    report = check_units(units, termbase.concepts)
+    if fmt == "json":
+        click.echo(dump_json(report.to_dict()))
+    elif report.violations:
+        rows = [[v.ref, v.kind, v.term, " | ".join(v.expected), v.found] for v in report.violations]
+        click.echo(render_table(["SEGMENT", "KIND", "TERM", "EXPECTED", "FOUND"], rows))
+    info(report.summary(), quiet)
+    if report.violations:
+        raise SystemExit(1)
+
+
+# ------------------------------------------------------------------- merge
+
+
+@main.command("merge", context_settings=CONTEXT_SETTINGS)
+@click.argument("bilingual", metavar="PO_OR_XLIFF", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", default="-", show_default=True, help="Output text file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("po", "xliff")),
+    help="Format of PO_OR_XLIFF. Default: from its suffix.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a segment has no translation or is still fuzzy / needs review.",
+)
+@_max_size_option
+@quiet_option
+def merge_command(
+    bilingual: Path,
+    source: Path,
+    output: str,
+    fmt: str | None,
+    strict: bool,
+    max_size: int,
+    quiet: bool,
+) -> None:
+    """Write a post-edited PO or XLIFF file back as a text document.
+
+    The source document is read again and each of its segments gets the
+    translation of its unit (by segment key, else by source text), with the
+    source's paragraph layout. Segments without a translation stay in Dutch
+    and are reported.
+
+    \b
+    Examples:
+        glossary translate report.txt --format po -o report.po
+        (post-edit report.po in Poedit, Lokalize, Weblate...)
+        glossary merge report.po report.txt -o report.en.txt
+    """
+    from ..docwriters import write_text
+    from ..exchange import merge_file
+
+    result = merge_file(bilingual, source, fmt=fmt, max_bytes=max_size * MB)
+    with output_stream(output) as stream:
+        write_text([result.translated], stream)
+    info(
+        f"Merged {result.matched} segments; {len(result.missing)} without translation "
+        f"(kept in Dutch); {result.unreviewed} still marked for review; "
+        f"{result.unused} units of the file not used.",
+        quiet,
+    )
+    for ref in result.missing[:20]:
+        info(f"  no translation: {ref}", quiet)
+    if strict and (result.missing or result.unreviewed):
+        raise SystemExit(1)

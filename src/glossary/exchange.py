@@ -1,0 +1,476 @@
+"""Importing into the termbase, and merging post-edited translations back.
+
+Import (`import_file`, pure core `plan_import`): concepts read by a format
+module are matched to the termbase by their Dutch terms (`fold_key`
+identity, the same rule that forbids two concepts one term), or else by
+id, and each gets one action:
+
+- added: no concept has any of its Dutch terms;
+- unchanged: it says nothing the termbase does not already say;
+- merged: it only adds (variants, alternatives, forbidden renderings,
+  sources, empty fields filled, a dnt/case-sensitive flag turned on);
+- conflict: it contradicts the termbase (another English term, status,
+  part of speech, definition..., or its terms belong to two concepts).
+  `on_conflict` decides: "skip" keeps the concept as it was, "replace"
+  takes the file's values (an old English term stays as an alternative),
+  "fail" stops the import. Dutch terms are only ever added, as variants.
+
+The change runs through `storage.update_termbase`, so a broken file, a
+failed import or an invalid result leaves the termbase file as it was.
+
+Merge (`merge_units`, `merge_file`): the units of a post-edited PO or XLIFF
+file are matched to the segments of the source document (read again with
+`glossary.ingest`) by segment key, else by source text, and the English is
+written with the source's paragraph layout (`glossary.docwriters.write_text`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Final, Literal
+
+from . import formats
+from .document import Document, TranslatedDocument, TranslatedSegment
+from .errors import (
+    FileProblems,
+    ImportConflict,
+    ImportFormatError,
+    InvalidValue,
+    Problem,
+)
+from .formats import DEFAULT_MAX_BYTES, BilingualUnit, ReadResult, segment_key
+from .normalize import fold_key
+from .storage import read_termbase, update_termbase
+from .termbase import STATUSES, Concept, Termbase, conflicts, make_concept
+
+OnConflict = Literal["skip", "replace", "fail"]
+ON_CONFLICT: Final = ("skip", "replace", "fail")
+Action = Literal["added", "merged", "unchanged", "conflict", "replaced"]
+
+
+@dataclass(frozen=True)
+class ImportAction:
+    """What happened to one imported concept."""
+
+    action: Action
+    concept_id: str
+    nl: str
+    en: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    path: str
+    format: str
+    actions: tuple[ImportAction, ...]
+    ignored: int = 0  # entries without a Dutch term (other languages only)
+    skipped: tuple[Problem, ...] = ()  # invalid entries left out (skip_invalid)
+    written: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for a in self.actions if a.action == action)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.count(name)} {name}"
+            for name in ("added", "merged", "replaced", "unchanged", "conflict")
+            if self.count(name) or name in ("added", "conflict")
+        ]
+        text = f"{self.path} ({self.format}): " + ", ".join(parts)
+        if self.skipped:
+            text += f", {len(self.skipped)} invalid skipped"
+        if self.ignored:
+            text += f", {self.ignored} entries without Dutch ignored"
+        if not self.written:
+            text += "; the termbase was not changed"
+        return text
+
+
+# --------------------------------------------------------------- reading
+
+
+def read_concepts(
+    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[str, ReadResult]:
+    """(format name, concepts) from a file; the format is inferred from the suffix."""
+    chosen = formats.get(fmt) if fmt else formats.infer(path, "termbase-read")
+    if not chosen.termbase_reader:
+        raise InvalidValue(
+            f"The {chosen.name} format holds translations, not terms; import one of: "
+            f"{', '.join(formats.TERMBASE_IMPORTS)}."
+        )
+    data = formats.read_limited(path, max_bytes)
+    reader = chosen.function("termbase-read")
+    result: ReadResult = reader(data, str(path))
+    return chosen.name, result
+
+
+# ------------------------------------------------------------ the plan
+
+
+class _Index:
+    """Dutch term keys -> concept ids, with the case rule of `termbase.conflicts`."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, list[tuple[str, str, bool]]] = {}
+
+    @staticmethod
+    def _entries(concept: Concept) -> Iterable[tuple[str, str, bool]]:
+        for term in concept.nl_terms:
+            exact = fold_key(term, case_sensitive=True)
+            yield exact.casefold(), exact, concept.case_sensitive
+
+    def add(self, concept: Concept) -> None:
+        for folded, exact, sensitive in self._entries(concept):
+            self._keys.setdefault(folded, []).append((concept.id, exact, sensitive))
+
+    def remove(self, concept: Concept) -> None:
+        for folded, _, _ in self._entries(concept):
+            bucket = self._keys.get(folded, [])
+            bucket[:] = [e for e in bucket if e[0] != concept.id]
+
+    def owners(self, concept: Concept, term: str | None = None) -> list[str]:
+        """Ids of concepts (other than `concept`) claiming its terms (or `term`)."""
+        found: list[str] = []
+        for folded, exact, sensitive in self._entries(concept):
+            if term is not None and exact != fold_key(term, case_sensitive=True):
+                continue
+            for owner, other_exact, other_sensitive in self._keys.get(folded, []):
+                if sensitive and other_sensitive and exact != other_exact:
+                    continue
+                if owner != concept.id and owner not in found:
+                    found.append(owner)
+        return found
+
+
+def _union(
+    first: Sequence[str], second: Sequence[str], drop: Iterable[str] = ()
+) -> tuple[str, ...]:
+    dropped = set(drop)
+    return tuple(v for v in dict.fromkeys((*first, *second)) if v and v not in dropped)
+
+
+def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str]]:
+    """The merged concept and the conflicts found (`replace`: the file's values win)."""
+    found: list[str] = []
+    fields: dict[str, object] = {}
+
+    # Dutch terms are only ever added: the termbase's preferred term stays.
+    dutch = _union(old.nl_terms, new.nl_terms)
+    fields["nl"], fields["nl_variants"] = dutch[0], dutch[1:]
+
+    en = old.en
+    alternatives = list(old.en_alternatives)
+    if new.en and old.en and new.en != old.en:
+        found.append(f"English {old.en!r} vs {new.en!r}")
+        if replace:
+            en = new.en
+            alternatives.insert(0, old.en)
+    elif new.en and not old.en:
+        en = new.en
+    forbidden_new = set(new.en_forbidden)
+    clash = [t for t in (*new.en_terms, *new.en_alternatives) if t in old.en_forbidden]
+    clash += [t for t in new.en_forbidden if t in (old.en, *old.en_alternatives)]
+    if clash:
+        found.append("allowed and forbidden at once: " + ", ".join(dict.fromkeys(clash)))
+    if replace:
+        forbidden = _union(
+            [t for t in old.en_forbidden if t not in (*new.en_terms, *new.en_alternatives)],
+            new.en_forbidden,
+        )
+        alternatives_t = _union(alternatives, new.en_alternatives, (en, *forbidden_new))
+    else:
+        forbidden = _union(old.en_forbidden, new.en_forbidden, (en, *alternatives))
+        alternatives_t = _union(alternatives, new.en_alternatives, (en, *forbidden))
+    fields["en"], fields["en_alternatives"], fields["en_forbidden"] = en, alternatives_t, forbidden
+
+    if new.status != old.status:
+        found.append(f"status {old.status} vs {new.status}")
+    fields["status"] = new.status if replace else old.status
+    for name in ("pos", "subject", "definition", "note", "context"):
+        mine, theirs = getattr(old, name), getattr(new, name)
+        if mine and theirs and mine != theirs:
+            found.append(f"{name} {mine!r} vs {theirs!r}")
+            fields[name] = theirs if replace else mine
+        else:
+            fields[name] = mine or theirs
+    fields["dnt"] = old.dnt or new.dnt
+    fields["case_sensitive"] = old.case_sensitive or new.case_sensitive
+    fields["sources"] = _union(old.sources, new.sources)
+    merged = dataclasses.replace(old, **fields)  # type: ignore[arg-type]
+    return merged, found
+
+
+def _valid(concept: Concept) -> Concept:
+    """Check a merged concept like user input (approved needs English...)."""
+    return make_concept(
+        concept.nl,
+        concept.en,
+        concept_id=concept.id,
+        nl_variants=concept.nl_variants,
+        en_alternatives=concept.en_alternatives,
+        en_forbidden=concept.en_forbidden,
+        status=concept.status,
+        pos=concept.pos,
+        dnt=concept.dnt,
+        case_sensitive=concept.case_sensitive,
+        subject=concept.subject,
+        definition=concept.definition,
+        note=concept.note,
+        context=concept.context,
+        sources=concept.sources,
+    )
+
+
+def plan_import(
+    termbase: Termbase, concepts: Iterable[Concept], on_conflict: OnConflict = "skip"
+) -> tuple[Termbase, list[ImportAction]]:
+    """The termbase after importing `concepts`, and one action per concept.
+
+    Pure: nothing is read or written. With "fail", the actions list the
+    conflicts and the termbase is returned unchanged.
+    """
+    replace = on_conflict == "replace"
+    by_id: dict[str, Concept] = {c.id: c for c in termbase.concepts}
+    index = _Index()
+    for concept in termbase.concepts:
+        index.add(concept)
+    actions: list[ImportAction] = []
+
+    for new in concepts:
+        owners = index.owners(new)
+        if not owners and new.id in by_id:
+            owners = [new.id]  # same id, renamed terms: the same concept
+        if not owners:
+            new_concept = dataclasses.replace(new, id=_free_id(by_id, new.id))
+            by_id[new_concept.id] = new_concept
+            index.add(new_concept)
+            actions.append(ImportAction("added", new_concept.id, new.nl, new.en))
+            continue
+        if len(owners) > 1:
+            names = ", ".join(f"{o} ({by_id[o].nl})" for o in owners)
+            detail = f"its Dutch terms belong to {names}"
+            actions.append(ImportAction("conflict", owners[0], new.nl, new.en, detail))
+            continue
+        old = by_id[owners[0]]
+        merged, found = _merge(old, dataclasses.replace(new, id=old.id), replace)
+        index.remove(old)
+        # Dutch terms the file adds that another concept already has.
+        taken = [t for t in merged.nl_terms if index.owners(merged, t)]
+        if taken:
+            found.extend(f"Dutch {t!r} belongs to {index.owners(merged, t)[0]}" for t in taken)
+            # The concept's own old terms are never taken, so something is left.
+            kept = [t for t in merged.nl_terms if t not in taken]
+            merged = dataclasses.replace(merged, nl=kept[0], nl_variants=tuple(kept[1:]))
+        replace_possible = True
+        try:
+            merged = _valid(merged)
+        except InvalidValue as exc:
+            found.append(str(exc))
+            replace_possible = False
+        if found and not (replace and replace_possible):
+            index.add(old)
+            actions.append(ImportAction("conflict", old.id, new.nl, new.en, "; ".join(found)))
+            continue
+        index.add(merged)
+        by_id[old.id] = merged
+        action: Action = "replaced" if found else "unchanged" if merged == old else "merged"
+        actions.append(ImportAction(action, old.id, merged.nl, merged.en, "; ".join(found)))
+
+    if on_conflict == "fail" and any(a.action == "conflict" for a in actions):
+        return termbase, actions
+    result = Termbase(tuple(by_id.values()))
+    clashes = conflicts(result.concepts)
+    if clashes:  # the index should make this impossible; never write a broken termbase
+        raise ImportConflict(
+            "The import would give a termbase with shared Dutch terms; nothing was changed.",
+            [Problem("", None, f"{t!r}: {a.id} and {b.id}") for t, a, b in clashes],
+        )
+    return result, actions
+
+
+def _free_id(by_id: dict[str, Concept], wanted: str) -> str:
+    candidate, n = wanted, 2
+    while candidate in by_id:
+        candidate, n = f"{wanted}-{n}", n + 1
+    return candidate
+
+
+def import_file(
+    termbase_path: Path,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    on_conflict: OnConflict = "skip",
+    status: str | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    create: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportReport:
+    """Import a file into the termbase at `termbase_path` (see the module doc).
+
+    The file is read and checked before the termbase is touched; any error
+    leaves the termbase file exactly as it was.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise InvalidValue(f"on_conflict must be one of {', '.join(ON_CONFLICT)}.")
+    if status is not None and status not in STATUSES:
+        raise InvalidValue(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    try:
+        name, result = read_concepts(path, fmt, max_bytes)
+    except FileProblems as exc:
+        raise ImportFormatError(
+            f"{exc.summary} Nothing was imported; the termbase is unchanged.", exc.problems
+        ) from None
+    concepts = list(result.concepts)
+    skipped = list(result.skipped)
+    if status is not None:
+        concepts, more = _with_status(concepts, status, str(path))
+        skipped.extend(more)
+    if skipped and not skip_invalid:
+        raise ImportFormatError(
+            f"{path}: {len(skipped)} entr{'y is' if len(skipped) == 1 else 'ies are'} not "
+            "valid; nothing was imported and the termbase is unchanged (pass --skip-invalid "
+            "to import the rest).",
+            skipped,
+        )
+
+    def change(termbase: Termbase) -> tuple[Termbase, list[ImportAction]]:
+        new, actions = plan_import(termbase, concepts, on_conflict)
+        if on_conflict == "fail" and any(a.action == "conflict" for a in actions):
+            problems = [
+                Problem(
+                    str(path), None, f"{a.nl} → {a.en or '-'}: {a.detail}", column_name=a.concept_id
+                )
+                for a in actions
+                if a.action == "conflict"
+            ]
+            raise ImportConflict(
+                f"{path}: {len(problems)} conflict{'s' if len(problems) != 1 else ''} with "
+                "the termbase; nothing was imported (--on-conflict skip keeps the termbase's "
+                "values, replace takes the file's).",
+                problems,
+            )
+        return (termbase if dry_run else new), actions
+
+    if dry_run:
+        current = (
+            Termbase() if create and not termbase_path.exists() else read_termbase(termbase_path)
+        )
+        _, actions = change(current)
+        written = False
+    else:
+        actions = update_termbase(termbase_path, change, create=create)
+        written = any(a.action in ("added", "merged", "replaced") for a in actions)
+    return ImportReport(str(path), name, tuple(actions), result.ignored, tuple(skipped), written)
+
+
+def _with_status(
+    concepts: Sequence[Concept], status: str, path: str
+) -> tuple[list[Concept], list[Problem]]:
+    kept: list[Concept] = []
+    problems: list[Problem] = []
+    for concept in concepts:
+        if status == "approved" and not concept.en and not concept.dnt:
+            problems.append(
+                Problem(path, None, f"{concept.nl!r} has no English term and cannot be approved")
+            )
+            continue
+        kept.append(dataclasses.replace(concept, status=status))  # type: ignore[arg-type]
+    return kept, problems
+
+
+# ----------------------------------------------------------------- merge
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """A source document with the post-edited English in place of each segment."""
+
+    translated: TranslatedDocument
+    matched: int
+    missing: tuple[str, ...]  # refs of segments with no translation (kept in Dutch)
+    unreviewed: int  # matched units still fuzzy / needs-review
+    unused: int  # units that matched no segment of the document
+
+
+def _unit_doc(unit: BilingualUnit) -> str:
+    """The file name of the document a unit came from, as far as it says."""
+    where = unit.key.rsplit("#", 1)[0] if unit.key else unit.ref.rsplit(":", 1)[0]
+    return PurePath(where).name
+
+
+def merge_units(document: Document, units: Sequence[BilingualUnit]) -> MergeResult:
+    """Put each unit's target on the segment it belongs to (pure)."""
+    name = PurePath(document.path).name
+    by_key: dict[str, BilingualUnit] = {u.key: u for u in units if u.key}
+    by_text: dict[str, list[BilingualUnit]] = {}
+    for unit in units:
+        by_text.setdefault(unit.source, []).append(unit)
+    used: set[int] = set()
+    segments: list[TranslatedSegment] = []
+    missing: list[str] = []
+    unreviewed = matched = 0
+    for seg in document.segments:
+        if not seg.translate:
+            segments.append(TranslatedSegment(seg, seg.text))
+            continue
+        found = by_key.get(segment_key(seg.doc, seg.index))
+        if found is not None and found.source != seg.text:
+            found = None  # the document changed since the export
+        if found is None:
+            candidates = by_text.get(seg.text, [])
+            same_doc = [u for u in candidates if _unit_doc(u) == name]
+            fresh = [u for u in same_doc or candidates if id(u) not in used]
+            found = next(iter(fresh or same_doc or candidates), None)
+        if found is None or not found.target:
+            missing.append(seg.ref)
+            segments.append(TranslatedSegment(seg, seg.text))
+            continue
+        used.add(id(found))
+        matched += 1
+        unreviewed += not found.reviewed
+        segments.append(TranslatedSegment(seg, found.target))
+    unused = sum(1 for u in units if id(u) not in used and u.target)
+    translated = TranslatedDocument(document, tuple(segments), signature="post-edited")
+    return MergeResult(translated, matched, tuple(missing), unreviewed, unused)
+
+
+def merge_file(
+    bilingual: Path,
+    source: Path,
+    *,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> MergeResult:
+    """Read a post-edited PO/XLIFF file and the source document, and merge them."""
+    from .ingest import read_document
+
+    chosen = formats.get(fmt) if fmt else formats.infer(bilingual, "units")
+    if chosen.name not in ("po", "xliff"):
+        raise InvalidValue(
+            f"glossary merge reads PO or XLIFF files, not {chosen.name}; pass --format po|xliff."
+        )
+    units = read_units(bilingual, chosen.name, max_bytes)
+    document = read_document(str(source))
+    return merge_units(document, units)
+
+
+def read_units(
+    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[BilingualUnit]:
+    """The bilingual units of a PO, XLIFF, TMX or TSV file."""
+    chosen = formats.get(fmt) if fmt else formats.infer(path, "units")
+    if not chosen.units_reader:
+        raise InvalidValue(
+            f"The {chosen.name} format holds terms, not translated segments; use one of: "
+            f"{', '.join(formats.UNIT_READERS)}."
+        )
+    data = formats.read_limited(path, max_bytes)
+    units: list[BilingualUnit] = chosen.function("units")(data, str(path))
+    return units

@@ -1,0 +1,366 @@
+"""gettext PO: the termbase as a PO glossary, and translations for post-editing.
+
+Termbase (`write_termbase`, `read_termbase`): one entry per concept, msgid
+the Dutch term, msgstr the English (the Dutch name itself for
+do-not-translate concepts). Status uses PO's own means: approved concepts
+are translated entries, proposed ones are `#, fuzzy` (or untranslated when
+there is no English yet), rejected ones are obsolete (`#~`). Everything
+else is an extracted comment (`#.`) of "Key: value" lines, one per field,
+which `read_termbase` reads back::
+
+    #. Id: staakt-het-vuren
+    #. Part of speech: noun
+    #. Status: approved
+    #. Dutch variants: staakt het vuren
+    #. Forbidden: stop-the-fire
+    #. Definition: A halt to fighting agreed by the parties.
+    msgid "staakt-het-vuren"
+    msgstr "ceasefire"
+
+(obsolete entries keep their lines as translator comments `# `, the only
+comments gettext keeps there). `msgctxt` is used only for homographs.
+
+Documents (`write_translations`, `read_units`): one entry per translated
+segment for post-editing, msgid the Dutch segment, msgstr the machine
+translation marked `#, fuzzy`, `#:` pointing at file and line, term hints
+and the model signature as `#.` comments, and a msgctxt ("file.txt#12", see
+`glossary.formats.segment_key`) only where the same Dutch segment occurs
+more than once, so each occurrence is post-edited in its own context.
+
+Lines are never wrapped (wrapping would split hyphenated terms in
+comments); every file passes `msgfmt --check` (documents with
+`--use-fuzzy`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Final
+
+from .document import TranslatedDocument
+from .errors import InvalidValue, Problem, UnreadableFile
+from .formats import (
+    TARGET_LANG,
+    BilingualUnit,
+    ExportOptions,
+    ReadResult,
+    decode_text,
+    segment_key,
+    term_hint,
+)
+from .termbase import SEP, Concept, make_concept
+
+if TYPE_CHECKING:
+    import polib
+
+LIST_SEP: Final = SEP
+# Comment keys, in the order they are written.
+KEY_ID: Final = "Id"
+KEY_POS: Final = "Part of speech"
+KEY_STATUS: Final = "Status"
+KEY_VARIANTS: Final = "Dutch variants"
+KEY_ALTERNATIVES: Final = "English alternatives"
+KEY_FORBIDDEN: Final = "Forbidden"
+KEY_SUBJECT: Final = "Subject"
+KEY_DEFINITION: Final = "Definition"
+KEY_NOTE: Final = "Note"
+KEY_CONTEXT: Final = "Context"
+KEY_SOURCES: Final = "Sources"
+FLAG_DNT: Final = "Do not translate"
+FLAG_CASE: Final = "Case-sensitive"
+_KEYS: Final = (
+    KEY_ID,
+    KEY_POS,
+    KEY_STATUS,
+    KEY_VARIANTS,
+    KEY_ALTERNATIVES,
+    KEY_FORBIDDEN,
+    KEY_SUBJECT,
+    KEY_DEFINITION,
+    KEY_NOTE,
+    KEY_CONTEXT,
+    KEY_SOURCES,
+)
+_KEY_RE = re.compile(r"^(" + "|".join(re.escape(k) for k in _KEYS) + r"): ?(.*)$")
+
+
+def _new_file(project: str, date: str, extra: dict[str, str] | None = None) -> polib.POFile:
+    import polib
+
+    po = polib.POFile(wrapwidth=0)
+    po.header = f"{project}, written by glossary."
+    po.metadata = {
+        "Project-Id-Version": project,
+        "PO-Revision-Date": date,
+        "Last-Translator": "glossary",
+        "Language-Team": "English",
+        "Language": TARGET_LANG,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        **(extra or {}),
+    }
+    return po
+
+
+def _write(po: polib.POFile, stream: IO[str]) -> None:
+    stream.write(str(po))
+    stream.write("\n")
+
+
+# ----------------------------------------------------------------- termbase
+
+
+def concept_comment(concept: Concept) -> str:
+    """The "Key: value" lines that carry a concept's fields."""
+    lines = [f"{KEY_ID}: {concept.id}"]
+    if concept.pos:
+        lines.append(f"{KEY_POS}: {concept.pos}")
+    lines.append(f"{KEY_STATUS}: {concept.status}")
+    if concept.nl_variants:
+        lines.append(f"{KEY_VARIANTS}: {LIST_SEP.join(concept.nl_variants)}")
+    if concept.en_alternatives:
+        lines.append(f"{KEY_ALTERNATIVES}: {LIST_SEP.join(concept.en_alternatives)}")
+    if concept.en_forbidden:
+        lines.append(f"{KEY_FORBIDDEN}: {LIST_SEP.join(concept.en_forbidden)}")
+    if concept.dnt:
+        lines.append(FLAG_DNT)
+    if concept.case_sensitive:
+        lines.append(FLAG_CASE)
+    for key, value in (
+        (KEY_SUBJECT, concept.subject),
+        (KEY_DEFINITION, concept.definition),
+        (KEY_NOTE, concept.note),
+        (KEY_CONTEXT, concept.context),
+    ):
+        if value:
+            lines.append(f"{key}: {value}")
+    if concept.sources:
+        lines.append(f"{KEY_SOURCES}: {LIST_SEP.join(concept.sources)}")
+    return "\n".join(lines)
+
+
+def termbase_po(concepts: Sequence[Concept], options: ExportOptions) -> polib.POFile:
+    import polib
+
+    po = _new_file(options.title, options.date)
+    counts = Counter(c.nl for c in concepts)
+    for concept in concepts:
+        target = concept.target
+        comment = concept_comment(concept)
+        entry = polib.POEntry(
+            msgid=concept.nl,
+            msgstr=target,
+            msgctxt=concept.id if counts[concept.nl] > 1 else None,
+        )
+        if concept.status == "rejected":
+            entry.obsolete = True
+            entry.tcomment = comment  # gettext keeps only these on obsolete entries
+        else:
+            entry.comment = comment
+            if concept.status == "proposed" and target:
+                entry.flags.append("fuzzy")
+        po.append(entry)
+    return po
+
+
+def write_termbase(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
+    """The termbase as a PO glossary."""
+    _write(termbase_po(concepts, options), stream)
+
+
+def _load(data: bytes, path: str) -> polib.POFile:
+    import polib
+
+    head = data[:4096].decode("ascii", "replace")
+    match = re.search(r"charset=([A-Za-z0-9_.:-]+)", head)
+    encoding = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    try:
+        text = decode_text(data, path, encoding)
+    except LookupError:
+        raise UnreadableFile(
+            f"{path} was not read.",
+            [
+                Problem(
+                    path,
+                    None,
+                    f"unknown charset {encoding!r} in the header",
+                    hint="use charset=UTF-8",
+                )
+            ],
+        ) from None
+    try:
+        return polib.pofile(text, wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise UnreadableFile(
+            f"{path} is not a valid PO file; nothing was read.",
+            [
+                Problem(
+                    path,
+                    int(found.group(1)) if found else None,
+                    str(exc).split(" (line")[0],
+                    hint="check the file with: msgfmt --check FILE",
+                )
+            ],
+        ) from None
+
+
+def _check_language(po: polib.POFile, path: str) -> None:
+    language = po.metadata.get("Language", "").strip()
+    if language and re.split("[-_]", language)[0].lower() != TARGET_LANG:
+        raise UnreadableFile(
+            f"{path} was not read.",
+            [
+                Problem(
+                    path,
+                    None,
+                    f"the file's Language is {language!r}, not English",
+                    hint="import the English PO file",
+                )
+            ],
+        )
+
+
+def parse_comment(text: str) -> dict[str, str]:
+    """The fields of `concept_comment` lines; other lines are collected as a note."""
+    fields: dict[str, str] = {}
+    loose: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        match = _KEY_RE.match(line)
+        if match:
+            fields[match.group(1)] = match.group(2).strip()
+        elif line in (FLAG_DNT, FLAG_CASE):
+            fields[line] = "yes"
+        elif line:
+            loose.append(line)
+    if loose:
+        fields[KEY_NOTE] = "; ".join([*([fields[KEY_NOTE]] if KEY_NOTE in fields else []), *loose])
+    return fields
+
+
+def _list(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()] if value else []
+
+
+def read_termbase(data: bytes, path: str) -> ReadResult:
+    """Concepts from a PO glossary: msgid Dutch, msgstr English, fields from comments."""
+    po = _load(data, path)
+    _check_language(po, path)
+    concepts: list[Concept] = []
+    skipped: list[Problem] = []
+    for entry in po:
+        if not entry.msgid:
+            continue
+        fields = parse_comment("\n".join(c for c in (entry.comment, entry.tcomment) if c))
+        if entry.obsolete:
+            status = "rejected"
+        elif entry.fuzzy or not entry.msgstr:
+            status = "proposed"
+        else:
+            status = "approved"
+        try:
+            concepts.append(
+                make_concept(
+                    entry.msgid,
+                    entry.msgstr,
+                    concept_id=fields.get(KEY_ID, ""),
+                    nl_variants=_list(fields.get(KEY_VARIANTS, "")),
+                    en_alternatives=_list(fields.get(KEY_ALTERNATIVES, "")),
+                    en_forbidden=_list(fields.get(KEY_FORBIDDEN, "")),
+                    status=status,
+                    pos=fields.get(KEY_POS, ""),
+                    dnt=FLAG_DNT in fields,
+                    case_sensitive=FLAG_CASE in fields,
+                    subject=fields.get(KEY_SUBJECT, ""),
+                    definition=fields.get(KEY_DEFINITION, ""),
+                    note=fields.get(KEY_NOTE, ""),
+                    context=fields.get(KEY_CONTEXT, ""),
+                    sources=_list(fields.get(KEY_SOURCES, "")),
+                )
+            )
+        except InvalidValue as exc:
+            skipped.append(Problem(path, entry.linenum, str(exc)))
+    return ReadResult(tuple(concepts), tuple(skipped))
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _same_newlines(msgid: str, msgstr: str) -> str:
+    """msgfmt --check wants msgid and msgstr to agree on a leading/trailing newline."""
+    if not msgstr:
+        return msgstr
+    msgstr = msgstr.strip("\n")
+    if msgid.startswith("\n"):
+        msgstr = "\n" + msgstr
+    if msgid.endswith("\n"):
+        msgstr += "\n"
+    return msgstr
+
+
+def translations_po(docs: Sequence[TranslatedDocument]) -> polib.POFile:
+    import polib
+
+    signatures = sorted({d.signature for d in docs if d.signature})
+    names = ", ".join(d.document.path for d in docs) or "no documents"
+    extra = {"X-Glossary-Signature": signatures[0]} if len(signatures) == 1 else {}
+    po = _new_file(f"Translation of {names}", "", extra)
+    segments = [(d, ts) for d in docs for ts in d.segments if ts.segment.translate]
+    counts = Counter(ts.segment.text for _, ts in segments)
+    used: set[tuple[str, str]] = set()
+    for doc, ts in segments:
+        seg = ts.segment
+        if not seg.text:
+            continue
+        context = None
+        if counts[seg.text] > 1:
+            context = segment_key(seg.doc, seg.index)
+            if (context, seg.text) in used:  # same file name in two folders
+                context = f"{seg.doc}#{seg.index}"
+            used.add((context, seg.text))
+        comments = [term_hint(use) for use in ts.terms]
+        if doc.signature:
+            comments.append(f"Model: {doc.signature}")
+        entry = polib.POEntry(
+            msgid=seg.text,
+            msgstr=_same_newlines(seg.text, ts.target),
+            msgctxt=context,
+            occurrences=[(seg.doc, str(seg.line))],
+            comment="\n".join(comments),
+        )
+        if ts.target:
+            entry.flags.append("fuzzy")
+        po.append(entry)
+    return po
+
+
+def write_translations(docs: Sequence[TranslatedDocument], stream: IO[str]) -> None:
+    """Translated documents as PO for post-editing (machine translation is fuzzy)."""
+    _write(translations_po(docs), stream)
+
+
+def read_units(data: bytes, path: str) -> list[BilingualUnit]:
+    """The segments of a PO file (obsolete entries and the header left out)."""
+    po = _load(data, path)
+    units: list[BilingualUnit] = []
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        file, line = entry.occurrences[0] if entry.occurrences else ("", "")
+        units.append(
+            BilingualUnit(
+                entry.msgid,
+                entry.msgstr,
+                ref=f"{file}:{line}" if file else f"{path}:{entry.linenum}",
+                key=entry.msgctxt or "",
+                reviewed=not entry.fuzzy,
+                line=entry.linenum,
+                notes=tuple(entry.comment.splitlines()) if entry.comment else (),
+            )
+        )
+    return units

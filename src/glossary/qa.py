@@ -1,0 +1,222 @@
+"""Terminology QA: does each translated segment use the termbase's English?
+
+For every segment of a bilingual file (or a pair of aligned files):
+
+- every approved concept found in the Dutch source (by `glossary.matcher`,
+  the one matcher mining and enforcement use too: inflection, variants,
+  hyphen/space folding, case-sensitive acronyms) must have one of its
+  correct English terms in the target: the preferred term or an admitted
+  alternative, and for a do-not-translate name the name itself;
+- a forbidden rendering of a concept found in the source is a violation;
+- term accuracy is counted the WMT way: of all required term occurrences,
+  the share whose English appears in the target, matched case-insensitively
+  at token boundaries with English plural and possessive forms accepted
+  (`matcher.find_english`), each target span used for one occurrence only.
+
+`check_units` is pure; `align_files` turns two plain files into units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError
+from .formats import BilingualUnit, decode_text
+from .termbase import Concept
+
+Kind = Literal["missing", "dnt", "forbidden"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One terminology problem in one segment."""
+
+    ref: str
+    kind: Kind  # missing English term, do-not-translate name not copied, forbidden rendering
+    concept_id: str
+    term: str  # the Dutch text in the source
+    expected: tuple[str, ...]  # correct English
+    found: str  # the forbidden rendering found ("" otherwise)
+    source: str
+    target: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["expected"] = list(self.expected)
+        return data
+
+
+@dataclass(frozen=True)
+class QAReport:
+    segments: int  # segments checked (with a translation)
+    untranslated: int  # units without a target, not checked
+    occurrences: int  # required term occurrences in the sources
+    correct: int  # of those, found in the targets
+    violations: tuple[Violation, ...]
+
+    @property
+    def accuracy(self) -> float | None:
+        """Term accuracy (0..1), None when no approved term occurs."""
+        return self.correct / self.occurrences if self.occurrences else None
+
+    def count(self, kind: str) -> int:
+        return sum(1 for v in self.violations if v.kind == kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "segments": self.segments,
+            "untranslated": self.untranslated,
+            "term_occurrences": self.occurrences,
+            "correct": self.correct,
+            "term_accuracy": None if self.accuracy is None else round(self.accuracy, 4),
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+    def summary(self) -> str:
+        if self.accuracy is None:
+            text = f"No approved term occurs in {self.segments} segments"
+        else:
+            text = (
+                f"Term accuracy: {self.accuracy:.1%} ({self.correct} of {self.occurrences} "
+                f"term occurrences) in {self.segments} segments"
+            )
+        kinds = ", ".join(f"{self.count(k)} {k}" for k in ("missing", "dnt", "forbidden"))
+        text += f"; {len(self.violations)} violations ({kinds})"
+        if self.untranslated:
+            text += f"; {self.untranslated} untranslated segments not checked"
+        return text
+
+
+def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def accepted_terms(concept: Concept, surface: str = "") -> tuple[str, ...]:
+    """The English that counts as correct for a concept found as `surface`."""
+    terms = list(concept.en_terms)
+    if concept.dnt and surface and surface not in terms:
+        terms.append(surface)  # the name copied exactly as the source wrote it
+    return tuple(terms)
+
+
+def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> QAReport:
+    """Check each unit's target against the approved concepts of the termbase."""
+    from .matcher import Matcher, find_english
+
+    approved = [c for c in concepts if c.status == "approved" and c.en_terms]
+    matcher = Matcher.build(approved)
+    by_id = {c.id: c for c in approved}
+    violations: list[Violation] = []
+    segments = untranslated = occurrences = correct = 0
+    for unit in units:
+        if not unit.target.strip():
+            untranslated += 1
+            continue
+        segments += 1
+        found = matcher.find(unit.source)
+        # Occurrences with the longest English first, so "peace agreement" is
+        # not used up by an "agreement" elsewhere.
+        wanted = sorted(
+            ((m, by_id[m.concept_id]) for m in found),
+            key=lambda pair: -max(len(t) for t in accepted_terms(pair[1], pair[0].surface)),
+        )
+        taken: list[tuple[int, int]] = []
+        allowed_spans: list[tuple[int, int]] = []
+        for match, concept in wanted:
+            occurrences += 1
+            terms = accepted_terms(concept, match.surface)
+            spans = sorted(
+                (span for term in terms for span in find_english(unit.target, term)),
+                key=lambda s: (s[0] - s[1], s[0]),
+            )
+            allowed_spans.extend(spans)
+            span = next((s for s in spans if not _overlaps(s, taken)), None)
+            if span is not None:
+                taken.append(span)
+                correct += 1
+                continue
+            violations.append(
+                Violation(
+                    unit.ref,
+                    "dnt" if concept.dnt else "missing",
+                    concept.id,
+                    match.surface,
+                    terms,
+                    "",
+                    unit.source,
+                    unit.target,
+                )
+            )
+        seen: set[str] = set()
+        for match, concept in wanted:
+            if concept.id in seen:
+                continue
+            seen.add(concept.id)
+            for bad in concept.en_forbidden:
+                for start, end in find_english(unit.target, bad):
+                    if _overlaps((start, end), allowed_spans):
+                        continue  # inside a correct term ("agreement" in "peace agreement")
+                    violations.append(
+                        Violation(
+                            unit.ref,
+                            "forbidden",
+                            concept.id,
+                            match.surface,
+                            accepted_terms(concept, match.surface),
+                            unit.target[start:end],
+                            unit.source,
+                            unit.target,
+                        )
+                    )
+    return QAReport(segments, untranslated, occurrences, correct, tuple(violations))
+
+
+# ------------------------------------------------------------ aligned files
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def _blocks(text: str) -> list[str]:
+    return [" ".join(b.split()) for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+
+
+def align_files(source: Path, target: Path) -> list[BilingualUnit]:
+    """Units from a source document and its translation.
+
+    Line by line when both have the same number of non-empty lines (test
+    sets, one segment per line); else paragraph by paragraph, the source
+    read as a document (PDF line breaks and hyphenation repaired) and the
+    target split at blank lines, as `glossary translate` writes it.
+    """
+    from .ingest import read_document
+
+    try:
+        source_text = decode_text(source.read_bytes(), str(source))
+        target_text = decode_text(target.read_bytes(), str(target))
+    except OSError as exc:
+        raise InputError(f"Cannot read {exc.filename}: {exc.strerror}.") from None
+    source_lines, target_lines = _lines(source_text), _lines(target_text)
+    if len(source_lines) == len(target_lines):
+        return [
+            BilingualUnit(s, t, ref=f"{source}:{n}", line=n)
+            for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
+        ]
+    document = read_document(str(source), text=source_text)
+    blocks = _blocks(target_text)
+    if len(document.paragraphs) != len(blocks):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(source_lines)} and "
+            f"{len(target_lines)} non-empty lines, {len(document.paragraphs)} and "
+            f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
+            "translation 'glossary translate' wrote for this source."
+        )
+    return [
+        BilingualUnit(paragraph.text, block, ref=f"{source}:{paragraph.line}", line=paragraph.line)
+        for paragraph, block in zip(document.paragraphs, blocks, strict=True)
+        if paragraph.kind != "furniture"
+    ]

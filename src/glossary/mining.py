@@ -1,0 +1,881 @@
+"""Term mining: the recurring domain terms of a document set, ranked.
+
+`mine(documents)` returns `Candidate`s, best first. How (details and the
+reasons in docs/mining.md):
+
+1. Candidates. Each segment is split into tokens (words, hyphenated
+   compounds such as "staakt-het-vuren", acronyms) and clauses (any
+   punctuation ends one; numbers break too). Every span of 1-6 tokens inside
+   a clause that starts and ends with a content word (not in
+   `data/nl_function_words.txt`) and holds only content words and a few
+   linking words ("Raad van Europa", "recht op zelfbeschikking") is counted.
+2. Variants. Surface forms are grouped into one candidate when their keys
+   agree: case (except acronyms), accents (OCR "Armenié"), hyphen, space and
+   joined spelling ("Minsk-groep", "Minsk Groep", "Minskgroep"), inflection
+   (the matcher's Dutch forms and simplemma lemmas, checked against the
+   word: "gewapende" is not "wapenen"); then by rules over the pool: an
+   acronym and its expansion found in "... (OVSE)" patterns, a leading
+   acronym ("OVSE Minsk Groep", "OVSE-groep van Minsk"), "groep van Minsk"
+   as the compound "Minskgroep", and a one-vowel difference in long forms
+   ("Minsk Group" / "Minsk Groep", OCR slips).
+3. Scores. Termhood (how much more often the words occur here than in
+   general Dutch, wordfreq), unithood and nesting (C-value), frequency and
+   document frequency combine into one score (see `_score`).
+4. Known terms. With a `known` matcher (the termbase, every status), each
+   candidate gets the status of the concept whose term it is.
+5. Contexts: up to three segments per candidate, with `file:line`.
+
+The functions are pure: documents in, candidates out.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import TYPE_CHECKING, Final, Literal
+
+from .document import Document, Segment
+
+if TYPE_CHECKING:
+    from .engine import Engine, Link
+from .errors import InvalidValue
+from .matcher import Matcher, adjective_forms, dutch_forms
+from .normalize import clean_value, strip_accents
+from .termbase import Concept
+
+CandidateStatus = Literal["new", "approved", "proposed", "rejected"]
+Kind = Literal["word", "multiword", "acronym", "name"]
+MAX_WORDS: Final = 6
+CONTEXTS: Final = 3
+SCHEMA_VERSION: Final = 1
+
+# Linking words that may sit inside a candidate ("Raad van Europa", "recht op
+# zelfbeschikking"). "in", "met", "en"... mostly join two phrases
+# ("Azerbeidzjan in het Oostelijk Partnerschap", "Armenië en Azerbeidzjan").
+_LINKING = frozenset(
+    ("van", "voor", "op", "ter", "ten", "tot", "tegen", "inzake", "de", "het", "der", "den", "des")
+)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?(?:-[^\W_]+(?:['’][^\W\d_]+)?)*")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:['’]s)?")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One surface form of a candidate and how often it occurred."""
+
+    form: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """A segment where the candidate occurs, with its `file:line`."""
+
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A machine-suggested English rendering (never approved by itself)."""
+
+    text: str
+    source: str  # "term" (translated alone) or "context" (inside a context sentence)
+    engine: str  # the engine's signature
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mined term: canonical form, variants, statistics, status and contexts."""
+
+    term: str
+    variants: tuple[Variant, ...]
+    frequency: int
+    doc_frequency: int
+    score: float
+    kind: Kind = "word"
+    expansion: str = ""
+    contexts: tuple[Context, ...] = ()
+    status: CandidateStatus = "new"
+    concept_id: str = ""
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every distinct surface form, the canonical one first."""
+        return tuple(dict.fromkeys((self.term, *(v.form for v in self.variants))))
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object of `glossary mine --format json` (see docs/mining.md)."""
+        return {
+            "term": self.term,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "frequency": self.frequency,
+            "doc_frequency": self.doc_frequency,
+            "variants": [{"form": v.form, "count": v.count} for v in self.variants],
+            "expansion": self.expansion,
+            "status": self.status,
+            "concept_id": self.concept_id,
+            "contexts": [{"ref": c.ref, "text": c.text} for c in self.contexts],
+            "suggestions": [
+                {"text": s.text, "source": s.source, "engine": s.engine, "machine": True}
+                for s in self.suggestions
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tuning knobs of `mine`; the defaults are the documented method."""
+
+    top: int | None = None
+    min_freq: int = 1
+    max_words: int = MAX_WORDS
+    contexts: int = CONTEXTS
+
+
+# ------------------------------------------------------------------ lexicon
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """The Dutch function words of `data/nl_function_words.txt`."""
+    text = (
+        resources.files("glossary")
+        .joinpath("data", "nl_function_words.txt")
+        .read_text(encoding="utf-8")
+    )
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+def _zipf_function() -> Callable[[str], float]:
+    """Zipf frequency in general Dutch (0.0 when unknown)."""
+    from . import lexicon
+
+    return lexicon.zipf
+
+
+# ------------------------------------------------------------------ counting
+
+
+@dataclass
+class _Surface:
+    """Counts of one surface form (mutable only while counting)."""
+
+    count: int = 0
+    initial: int = 0  # occurrences at the start of a segment
+    docs: int = 0  # bit set of document numbers
+    ntokens: int = 1
+
+
+@dataclass
+class _Counts:
+    surfaces: dict[str, _Surface] = field(default_factory=dict)
+    words: Counter[str] = field(default_factory=Counter)
+    acronym_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tokens: int = 0
+    documents: int = 0
+
+
+def _is_acronym(token: str) -> bool:
+    return len(token) <= 8 and _ACRONYM.fullmatch(token) is not None
+
+
+def _content(token: str, stop: frozenset[str]) -> bool:
+    """Can this token start or end a candidate?"""
+    lower = token.lower()
+    if lower in stop or _HAS_LETTER.search(token) is None:
+        return False
+    if len(token) < 2 or (len(token) == 2 and not token.isupper()):
+        return False
+    return not (len(token) == 2 and token.isupper() and lower in stop)
+
+
+_ARTICLES = frozenset(("de", "het", "der", "den", "des"))
+
+
+def _inner_ok(run: list[str], ok_edge: list[bool]) -> list[bool]:
+    """Which tokens may sit inside a candidate: content words, linking
+    prepositions, and an article right after one ("covoorzitters van de
+    Minsk Groep")."""
+    out: list[bool] = []
+    for i, (token, edge) in enumerate(zip(run, ok_edge, strict=True)):
+        if edge:
+            out.append(True)
+            continue
+        lower = token.lower()
+        if lower in _ARTICLES:
+            previous = run[i - 1].lower() if i else ""
+            out.append(previous in _LINKING and previous not in _ARTICLES)
+        else:
+            out.append(lower in _LINKING)
+    return out
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_DIGIT = re.compile(r"\d")
+
+
+def _is_break(token: str) -> bool:
+    """Numbers and codes ("3b5583fd4", "STPS5HHCFWEY-7-88383") end a candidate;
+    short letter-digit names ("F16", "CO2", "G20") do not."""
+    return _DIGIT.search(token) is not None and (token.isdigit() or len(token) > 6)
+
+
+_SENTENCE_END = re.compile(r"[.!?:;•·*\u2022]|^\s*[-–]\s")
+
+
+def clauses(text: str) -> list[tuple[list[str], bool]]:
+    """Token runs of `text` between punctuation (and numbers), each with
+    whether it starts a sentence (where a capital says nothing)."""
+    runs: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    starts = True
+    previous_end = 0
+    if "/" in text or "@" in text:
+        text = _URL.sub(" | ", text)
+    for match in _TOKEN.finditer(text):
+        gap = text[previous_end : match.start()]
+        token = match.group()
+        if (gap and not gap.isspace()) or _is_break(token):
+            if current:
+                runs.append((current, starts))
+            current = []
+            starts = (
+                previous_end == 0 or _SENTENCE_END.search(gap) is not None or (starts and not runs)
+            )
+        if not _is_break(token):
+            if not current and previous_end == 0:
+                starts = True
+            current.append(token)
+        previous_end = match.end()
+    if current:
+        runs.append((current, starts))
+    return runs
+
+
+def _count_segment(
+    text: str, doc_bit: int, counts: _Counts, stop: frozenset[str], max_words: int
+) -> None:
+    surfaces = counts.surfaces
+    for run, starts in clauses(clean_value(text)):
+        counts.tokens += len(run)
+        counts.words.update(run)
+        ok_edge = [_content(t, stop) for t in run]
+        ok_inner = _inner_ok(run, ok_edge)
+        size = len(run)
+        for i in range(size):
+            if not ok_edge[i]:
+                continue
+            initial = starts and i == 0
+            for j in range(i, min(size, i + max_words)):
+                if not ok_inner[j]:
+                    break
+                if not ok_edge[j]:
+                    continue
+                form = run[i] if i == j else " ".join(run[i : j + 1])
+                entry = surfaces.get(form)
+                if entry is None:
+                    entry = surfaces[form] = _Surface(ntokens=j - i + 1)
+                entry.count += 1
+                entry.docs |= doc_bit
+                if initial:
+                    entry.initial += 1
+    _acronym_pairs(text, counts)
+
+
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z]\w*)\s*\)")
+
+
+def _acronym_pairs(text: str, counts: _Counts) -> None:
+    """Record "expansion (ACR)" pairs whose initials spell the acronym."""
+    if "(" not in text:
+        return
+    for match in _PAREN_ACRONYM.finditer(text):
+        acronym = match.group(1)
+        if not _is_acronym(acronym):
+            continue
+        before = [m.group() for m in _TOKEN.finditer(text[: match.start()])][-3 * len(acronym) :]
+        expansion = _expansion(acronym, before)
+        if expansion:
+            counts.acronym_pairs[(acronym, expansion)] += 1
+
+
+def _expansion(acronym: str, words: Sequence[str]) -> str:
+    """The shortest tail of `words` whose initials (function words skipped,
+    hyphenated parts counted) spell `acronym`."""
+    letters = acronym.upper()
+    stop = function_words()
+    for start in range(len(words) - 1, -1, -1):
+        if words[start].lower() in stop:
+            continue
+        initials = ""
+        for word in words[start:]:
+            if word.lower() in stop:
+                continue
+            initials += "".join(part[0].upper() for part in word.split("-") if part)
+        if initials == letters:
+            return " ".join(words[start:])
+        if len(initials) > len(letters) + 2:
+            break
+    return ""
+
+
+def count(
+    documents: Iterable[Document],
+    max_words: int = MAX_WORDS,
+    progress: Callable[[Document], None] | None = None,
+) -> tuple[_Counts, list[Document]]:
+    """First pass: count every candidate surface form; keep the documents."""
+    counts = _Counts()
+    stop = function_words()
+    kept: list[Document] = []
+    for number, document in enumerate(documents):
+        bit = 1 << number
+        for segment in document.segments:
+            if segment.kind == "furniture":
+                continue
+            _count_segment(segment.text, bit, counts, stop, max_words)
+        counts.documents += 1
+        kept.append(document)
+        if progress is not None:
+            progress(document)
+    return counts, kept
+
+
+def _count_expansions(counts: _Counts, documents: Sequence[Document]) -> None:
+    """Count the acronym expansions found in "... (OVSE)" patterns wherever
+    they occur (they may hold words a candidate cannot: "Veiligheid en
+    Samenwerking")."""
+    expansions = {e for _, e in counts.acronym_pairs if e not in counts.surfaces}
+    if not expansions:
+        return
+    patterns = {
+        e: re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, e.split(" "))) + r"(?!\w)")
+        for e in expansions
+    }
+    for number, document in enumerate(documents):
+        for segment in document.segments:
+            text = segment.text
+            for expansion, pattern in patterns.items():
+                if expansion.split(" ", 1)[0] not in text:
+                    continue
+                found = len(pattern.findall(text))
+                if found:
+                    entry = counts.surfaces.setdefault(
+                        expansion, _Surface(ntokens=len(expansion.split(" ")))
+                    )
+                    entry.count += found
+                    entry.docs |= 1 << number
+
+
+# ------------------------------------------------------------------ grouping
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent.setdefault(item, item)
+        if parent == item:
+            return item
+        root = self.find(parent)
+        self.parent[item] = root
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # The smaller key becomes the root, so results do not depend on order.
+            if root_b < root_a:
+                root_a, root_b = root_b, root_a
+            self.parent[root_b] = root_a
+
+
+def _word_key(token: str) -> str:
+    """A word's identity before inflection: case (except acronyms) and accents folded."""
+    if _is_acronym(token):
+        return strip_accents(token).replace("’", "'")
+    return strip_accents(token.casefold()).replace("’", "'")
+
+
+def _lemma_ok(word: str, lemma: str) -> bool:
+    """Is simplemma's lemma a plausible de-inflection of `word`?"""
+    if not lemma or "_" in lemma or " " in lemma or lemma == word:
+        return False
+    common = 0
+    for a, b in zip(word, lemma, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= max(2, len(lemma) - 2) and len(word) - common <= 4
+
+
+def _word_classes(words: Iterable[str]) -> dict[str, str]:
+    """Map each word key to its inflection class representative."""
+    import simplemma
+
+    keys = {_word_key(w) for w in words}
+    uf = _UnionFind()
+    for key in keys:
+        uf.find(key)
+        if _is_acronym(key):
+            for form in dutch_forms(key, case_sensitive=True)[1:]:
+                if form in keys:
+                    uf.union(key, form)
+            continue
+        forms = dutch_forms(key)[1:] + adjective_forms(key)
+        for form in forms:
+            folded = strip_accents(form.casefold())
+            if folded in keys:
+                uf.union(key, folded)
+        if "-" not in key and len(key) > 3:
+            lemma = strip_accents(simplemma.lemmatize(key, lang="nl").casefold())
+            if _lemma_ok(key, lemma):
+                uf.union(key, lemma)
+    return {key: uf.find(key) for key in keys}
+
+
+def _split_words(form: str) -> list[str]:
+    return form.split(" ")
+
+
+def _group_key(form: str, classes: dict[str, str]) -> str:
+    """Hyphen/space/joined spellings and inflected forms share this key."""
+    parts: list[str] = []
+    for word in _split_words(form):
+        key = _word_key(word)
+        rep = classes.get(key, key)
+        parts.append(rep)
+    return "".join(parts).replace("-", "")
+
+
+# ------------------------------------------------------------------ scoring
+
+
+@dataclass
+class _Group:
+    key: str
+    forms: dict[str, _Surface] = field(default_factory=dict)
+    frequency: int = 0
+    docs: int = 0
+    initial: int = 0
+    ntokens: int = 1
+    containers: dict[int, int] = field(default_factory=dict)  # longer candidate -> count
+    expansion: str = ""
+    score: float = 0.0
+    kind: Kind = "word"
+
+    def add(self, form: str, surface: _Surface) -> None:
+        self.forms[form] = surface
+        self.frequency += surface.count
+        self.docs |= surface.docs
+        self.initial += surface.initial
+        self.ntokens = max(self.ntokens, surface.ntokens)
+
+
+def _canonical(group: _Group) -> str:
+    """The form to show: the most frequent, not counting capitals only due to
+    sentence starts."""
+
+    def weight(item: tuple[str, _Surface]) -> tuple[int, int, str]:
+        form, surface = item
+        mid_sentence = surface.count - surface.initial
+        return (-mid_sentence, -surface.count, form)
+
+    return min(group.forms.items(), key=weight)[0]
+
+
+def _kind(group: _Group, canonical: str) -> Kind:
+    """acronym, name (every content word capitalised, not just at sentence
+    starts), multiword or word."""
+    words = _split_words(canonical)
+    if len(words) == 1 and _is_acronym(canonical.split("-")[0]):
+        return "acronym"
+    stop = function_words()
+    content = [w for w in words if w.lower() not in stop]
+    mid = group.frequency - group.initial
+    if mid > 0 and content and all(w[:1].isupper() for w in content):
+        capitalised = sum(s.count - s.initial for f, s in group.forms.items() if f[:1].isupper())
+        if capitalised * 2 > mid:
+            return "name"
+    return "word" if len(words) == 1 else "multiword"
+
+
+# ------------------------------------------------------------------ main entry
+
+
+def mine(
+    documents: Iterable[Document],
+    *,
+    known: Matcher | None = None,
+    options: Options | None = None,
+    progress: Callable[[Document], None] | None = None,
+) -> list[Candidate]:
+    """Mine candidate terms from `documents`, best first.
+
+    `known`: a matcher over termbase concepts of every status; a candidate
+    whose form is one of their terms gets the concept's status and id.
+    """
+    options = options or Options()
+    if options.min_freq < 1:
+        raise InvalidValue(f"--min-freq must be at least 1, not {options.min_freq}.")
+    if options.top is not None and options.top < 1:
+        raise InvalidValue(f"--top must be at least 1, not {options.top}.")
+    counts, kept = count(documents, options.max_words, progress)
+    _count_expansions(counts, kept)
+    groups = _group(counts)
+    _nest(groups, function_words())
+    _score(groups, counts)
+    ranked = sorted(
+        (g for g in groups if g.frequency >= options.min_freq),
+        key=lambda g: (-g.score, -g.frequency, g.key),
+    )
+    if options.top is not None:
+        ranked = ranked[: options.top]
+    candidates = [_candidate(g) for g in ranked]
+    if known is not None and len(known):
+        candidates = [_with_status(c, known) for c in candidates]
+    if options.contexts:
+        candidates = attach_contexts(candidates, kept, options.contexts)
+    return candidates
+
+
+def _group(counts: _Counts) -> list[_Group]:
+    surfaces = counts.surfaces
+    words = {w for form in surfaces for w in _split_words(form)}
+    classes = _word_classes(words)
+    by_key: dict[str, _Group] = {}
+    for form, surface in surfaces.items():
+        key = _group_key(form, classes)
+        group = by_key.get(key)
+        if group is None:
+            group = by_key[key] = _Group(key=key, ntokens=surface.ntokens)
+        group.add(form, surface)
+    _merge_rules(by_key, counts, classes)
+    return list(by_key.values())
+
+
+def _merge(by_key: dict[str, _Group], into: str, other: str) -> None:
+    if into == other or into not in by_key or other not in by_key:
+        return
+    target, source = by_key[into], by_key.pop(other)
+    for form, surface in source.forms.items():
+        target.add(form, surface)
+    target.expansion = target.expansion or source.expansion
+
+
+def _merge_rules(by_key: dict[str, _Group], counts: _Counts, classes: dict[str, str]) -> None:
+    """Group variants that keys alone cannot: expansions, acronym prefixes,
+    "groep van Minsk", one-vowel spellings."""
+    uf = _UnionFind()
+    # An acronym and its expansion: "Organisatie voor ... Europa (OVSE)".
+    expansions: dict[str, tuple[str, int]] = {}
+    for (acronym, expansion), n in counts.acronym_pairs.items():
+        if n > expansions.get(acronym, ("", 0))[1]:
+            expansions[acronym] = (expansion, n)
+    for acronym, (expansion, _) in expansions.items():
+        a_key = _group_key(acronym, classes)
+        e_key = _group_key(expansion, classes)
+        if a_key in by_key:
+            by_key[a_key].expansion = expansion
+            if e_key in by_key:
+                uf.union(a_key, e_key)
+    for key, group in list(by_key.items()):
+        for form in group.forms:
+            for other in _alternative_keys(form, classes):
+                if other in by_key and other != key:
+                    uf.union(other, key)
+    # One vowel apart in long keys ("minskgroup" / "minskgroep", OCR slips);
+    # one letter apart in long names ("Nagorno-Karabach" / "Nagorno-Karabakh").
+    buckets: dict[str, str] = {}
+    for key, group in by_key.items():
+        if len(key) < 8 or not key.islower():
+            continue
+        name = len(key) >= 10 and all(f[:1].isupper() for f in group.forms)
+        for i, char in enumerate(key):
+            if char in "aeiou" or name:
+                probe = ("N" if name and char not in "aeiou" else "") + key[:i] + "*" + key[i + 1 :]
+                other = buckets.setdefault(probe, key)
+                if other != key:
+                    uf.union(other, key)
+    roots: dict[str, list[str]] = {}
+    for key in list(by_key):
+        roots.setdefault(uf.find(key), []).append(key)
+    for members in roots.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda k: (-by_key[k].frequency, k))
+        for other in members[1:]:
+            _merge(by_key, members[0], other)
+
+
+def _alternative_keys(form: str, classes: dict[str, str]) -> list[str]:
+    """Other keys under which `form` is the same term."""
+    words = _split_words(form)
+    out: list[str] = []
+    # A leading acronym: "OVSE Minsk Groep", "OVSE-groep van Minsk".
+    first = words[0]
+    if len(words) > 2 and _is_acronym(first) and not _is_acronym(words[1]):
+        out.append(_group_key(" ".join(words[1:]), classes))
+    elif len(words) > 1 and "-" in first and _is_acronym(first.split("-", 1)[0]):
+        rest = [first.split("-", 1)[1], *words[1:]]
+        words = rest
+        out.append(_group_key(" ".join(rest), classes))
+    # "groep van Minsk" is the compound "Minskgroep".
+    if len(words) == 3 and words[1].lower() == "van":
+        out.append(_group_key(words[2] + words[0], classes))
+    return out
+
+
+def _nest(groups: list[_Group], stop: frozenset[str]) -> None:
+    """C-value bookkeeping: for each candidate, how often longer candidates
+    contain it. A container that only adds a prepositional phrase ("X in het
+    Oostelijk Partnerschap") does not count: the inner term is still a unit
+    of its own there."""
+    by_form: dict[str, _Group] = {}
+    for group in groups:
+        for form in group.forms:
+            by_form[form] = group
+    for group in groups:
+        for form, surface in group.forms.items():
+            words = _split_words(form)
+            size = len(words)
+            if size < 2:
+                continue
+            content = [w.lower() not in stop for w in words]
+            seen: set[int] = set()
+            for length in range(1, size):
+                for start in range(size - length + 1):
+                    end = start + length
+                    if not ((start > 0 and content[start - 1]) or (end < size and content[end])):
+                        continue
+                    inner = by_form.get(" ".join(words[start:end]))
+                    if inner is None or inner is group or id(inner) in seen:
+                        continue
+                    seen.add(id(inner))
+                    inner.containers[id(group)] = inner.containers.get(id(group), 0) + surface.count
+
+
+# Scoring parameters (see docs/mining.md for how they were chosen).
+TERMHOOD_POWER: float = 0.5
+FREQUENCY_POWER: float = 0.5
+SPREAD_POWER: float = 1.0
+LINK_PENALTY: float = 0.6
+UNKNOWN_ZIPF: float = 0.5
+NAME_BOOST: float = 1.3
+# How much likelier than chance the words of a name are together in general
+# Dutch (log10): the general frequency of "Raad van Europa" is estimated as
+# that of its words multiplied, times 10**ASSOCIATION per join.
+ASSOCIATION: float = 3.0
+MAX_NAME_WORDS: int = 2
+NEST_MAX: bool = True
+
+
+def _score(groups: list[_Group], counts: _Counts) -> None:
+    """Score = termhood^a x log2(1 + C-value frequency)^b x spread^c x link penalty.
+
+    - termhood: how much more frequent the candidate is in the documents than
+      its words are in general Dutch, in Zipf units: log10 of the
+      candidate's frequency per billion words minus the (mean) Zipf
+      frequency of its content words in wordfreq's Dutch list (unknown
+      words count as `UNKNOWN_ZIPF`); for a single word, the general
+      frequencies of all its variants are added up;
+    - C-value frequency: frequency minus the mean frequency of the longer
+      candidates containing it, times log2(words + 1) (Frantzi et al.), so
+      "Hoge Vertegenwoordiger" and "Hoge Vertegenwoordiger voor Buitenlands
+      Beleid" are each judged on their own occurrences;
+    - spread: 1 + log2(1 + documents) / log2(1 + all documents);
+    - link penalty: `LINK_PENALTY` per linking word inside ("van", "de").
+    """
+    zipf = _zipf_function()
+    total = max(1, counts.tokens)
+    stop = function_words()
+    ndocs = max(1, counts.documents)
+
+    @functools.cache
+    def general(word: str) -> float:
+        return max(zipf(word), UNKNOWN_ZIPF)
+
+    for group in groups:
+        canonical = _canonical(group)
+        group.kind = _kind(group, canonical)
+        words = _split_words(canonical)
+        content = [w for w in words if w.lower() not in stop]
+        if not content:
+            group.score = 0.0
+            continue
+        here = math.log10(group.frequency / total * 1e9)
+        if len(words) == 1:
+            shares = {v.lower(): 10 ** general(v) for v in group.forms}
+            termhood = here - math.log10(sum(shares.values()))
+        else:
+            termhood = here - sum(general(w) for w in content) / len(content)
+            if group.kind == "name" and len(content) <= MAX_NAME_WORDS:
+                joint = 9 + sum(general(w) - 9 for w in content) + ASSOCIATION * (len(content) - 1)
+                termhood = max(termhood, here - max(joint, UNKNOWN_ZIPF))
+        frequency = float(group.frequency)
+        if group.containers:
+            frequency -= (
+                max(group.containers.values())
+                if NEST_MAX
+                else (sum(group.containers.values()) / len(group.containers))
+            )
+        cvalue = math.log2(len(words) + 1) * max(frequency, 0.5)
+        spread = 1.0 + math.log2(1 + bin(group.docs).count("1")) / math.log2(1 + ndocs)
+        links = len(words) - len(content)
+        boost = 1.0
+        if group.kind == "name" and len(words) > 1:
+            boost, links = NAME_BOOST, 0
+        group.score = boost * (
+            max(termhood, 0.1) ** TERMHOOD_POWER
+            * math.log2(1 + cvalue) ** FREQUENCY_POWER
+            * spread**SPREAD_POWER
+            * LINK_PENALTY**links
+        )
+
+
+def _candidate(group: _Group) -> Candidate:
+    canonical = _canonical(group)
+    variants = sorted(group.forms.items(), key=lambda item: (-item[1].count, item[0]))
+    merged: dict[str, int] = {}
+    for form, surface in variants:
+        merged[form] = merged.get(form, 0) + surface.count
+    return Candidate(
+        term=canonical,
+        variants=tuple(Variant(f, n) for f, n in merged.items()),
+        frequency=group.frequency,
+        doc_frequency=bin(group.docs).count("1"),
+        score=group.score,
+        kind=group.kind,
+        expansion=group.expansion,
+    )
+
+
+# ------------------------------------------------------------------ termbase, contexts
+
+
+def _with_status(candidate: Candidate, known: Matcher) -> Candidate:
+    """Status of the termbase concept that covers one of the candidate's forms."""
+    by_id = {c.id: c for c in known.concepts}
+    for form in candidate.forms:
+        matches = known.find(form)
+        if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(form):
+            concept = by_id[matches[0].concept_id]
+            return replace(candidate, status=concept.status, concept_id=concept.id)
+    return candidate
+
+
+def attach_contexts(
+    candidates: Sequence[Candidate], documents: Sequence[Document], limit: int = CONTEXTS
+) -> list[Candidate]:
+    """Up to `limit` segments per candidate where one of its forms occurs."""
+    if not candidates:
+        return []
+    concepts = [
+        Concept(id=str(n), nl=c.term, nl_variants=tuple(c.forms[1:]))
+        for n, c in enumerate(candidates)
+    ]
+    matcher = Matcher.build(concepts, inflect=False)
+    found: dict[int, list[Context]] = {}
+    missing = set(range(len(candidates)))
+    for document in documents:
+        for segment in document.segments:
+            for match in matcher.find(segment.text):
+                n = int(match.concept_id)
+                bucket = found.setdefault(n, [])
+                if len(bucket) < limit and all(c.ref != segment.ref for c in bucket):
+                    bucket.append(_context(segment))
+                    if len(bucket) == limit:
+                        missing.discard(n)
+            if not missing:
+                break
+    return [replace(c, contexts=tuple(found.get(n, ()))) for n, c in enumerate(candidates)]
+
+
+def _context(segment: Segment) -> Context:
+    text = " ".join(segment.text.split())
+    return Context(ref=segment.ref, text=text)
+
+
+# ------------------------------------------------------------------ machine suggestions
+
+
+def suggest(
+    candidates: Sequence[Candidate], engine: Engine, *, only_new: bool = True
+) -> list[Candidate]:
+    """Add machine-suggested English to candidates: the term translated alone,
+    and the term's share of the translation of its first context (from the
+    engine's alignment; the whole sentence when there is no alignment).
+
+    Suggestions are marked as machine output and never approve anything.
+    """
+    from .engine import Request
+
+    chosen = [n for n, c in enumerate(candidates) if c.status == "new" or not only_new]
+    if not chosen:
+        return list(candidates)
+    requests: list[Request] = []
+    plan: list[tuple[int, str, tuple[int, int] | None]] = []
+    for n in chosen:
+        candidate = candidates[n]
+        requests.append(Request(candidate.term))
+        plan.append((n, "term", None))
+        if candidate.contexts:
+            sentence = candidate.contexts[0].text
+            span = _span_of(candidate, sentence)
+            if span is not None:
+                requests.append(Request(sentence, alignment=True))
+                plan.append((n, "context", span))
+    results = engine.translate_batch(requests)
+    signature = engine.signature
+    found: dict[int, list[Suggestion]] = {}
+    for (n, source, span), hypotheses in zip(plan, results, strict=True):
+        if not hypotheses or not hypotheses[0].text.strip():
+            continue
+        best = hypotheses[0]
+        text = best.text.strip()
+        if span is not None:
+            text = _aligned_text(best.text, best.alignment, span) or text
+        bucket = found.setdefault(n, [])
+        if all(s.text != text for s in bucket):
+            bucket.append(Suggestion(text=text, source=source, engine=signature))
+    return [
+        replace(c, suggestions=tuple(found[n])) if n in found else c
+        for n, c in enumerate(candidates)
+    ]
+
+
+def _span_of(candidate: Candidate, sentence: str) -> tuple[int, int] | None:
+    matcher = Matcher.build(
+        [Concept(id="c", nl=candidate.term, nl_variants=tuple(candidate.forms[1:]))]
+    )
+    matches = matcher.find(sentence)
+    return (matches[0].start, matches[0].end) if matches else None
+
+
+def _aligned_text(target: str, links: Sequence[Link], span: tuple[int, int]) -> str:
+    """The target words linked to the source `span` (contiguous cover)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for link in links:
+        if link.source_start < span[1] and span[0] < link.source_end:
+            starts.append(link.target_start)
+            ends.append(link.target_end)
+    if not starts:
+        return ""
+    return target[min(starts) : max(ends)].strip(" ,.;:")

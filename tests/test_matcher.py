@@ -240,3 +240,20 @@ def test_english_matcher_longest_first_no_overlap() -> None:
         ("OSCE", "OSCE"),
         ("Minsk Group", "Minsk Group"),
     ]
+
+
+def test_overlapping_finds_every_occurrence() -> None:
+    m = Matcher.build(
+        [
+            make_concept("Hoge Vertegenwoordiger", "High Representative"),
+            make_concept("Hoge Vertegenwoordiger voor Buitenlands Beleid", "HR/VP"),
+            make_concept("Buitenlands Beleid", "foreign policy"),
+        ]
+    )
+    text = "de Hoge Vertegenwoordiger voor Buitenlands Beleid"
+    assert [x.surface for x in m.find(text, overlapping=True)] == [
+        "Hoge Vertegenwoordiger voor Buitenlands Beleid",
+        "Hoge Vertegenwoordiger",
+        "Buitenlands Beleid",
+    ]
+    assert len(m.find(text)) == 1

@@ -441,8 +441,13 @@ class Matcher:
     def concepts(self) -> tuple[Concept, ...]:
         return self._concepts
 
-    def find(self, text: str) -> list[Match]:
-        """Every term occurrence in `text`, longest first, no overlaps, by position."""
+    def find(self, text: str, *, overlapping: bool = False) -> list[Match]:
+        """Every term occurrence in `text`, longest first, no overlaps, by position.
+
+        With `overlapping`, every occurrence is returned, also those inside or
+        across a longer one ("Hoge Vertegenwoordiger" inside "Hoge
+        Vertegenwoordiger voor Buitenlands Beleid"), ordered by start, longest first.
+        """
         if not self._concepts or not text or len(self._automaton) == 0:
             return []
         folded, positions = fold_text(text)
@@ -469,9 +474,10 @@ class Matcher:
         taken = bytearray(size)
         chosen: list[Match] = []
         for _, start, end, entry in candidates:
-            if taken.find(1, start, end) != -1:
-                continue
-            taken[start:end] = b"\x01" * (end - start)
+            if not overlapping:
+                if taken.find(1, start, end) != -1:
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
             o_start, o_end = (
                 (start, end) if positions is None else (positions[start], positions[end])
             )
@@ -479,7 +485,7 @@ class Matcher:
             chosen.append(
                 Match(concept.id, o_start, o_end, text[o_start:o_end], entry[2], entry[4])
             )
-        chosen.sort(key=lambda m: m.start)
+        chosen.sort(key=lambda m: (m.start, -m.end))
         return chosen
 
 

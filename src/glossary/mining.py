@@ -795,7 +795,7 @@ def attach_contexts(
     missing = set(range(len(candidates)))
     for document in documents:
         for segment in document.segments:
-            for match in matcher.find(segment.text):
+            for match in matcher.find(segment.text, overlapping=True):
                 n = int(match.concept_id)
                 bucket = found.setdefault(n, [])
                 if len(bucket) < limit and all(c.ref != segment.ref for c in bucket):

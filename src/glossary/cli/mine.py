@@ -1,3 +1,392 @@
-"""Commands of this area register on `main` here (filled in by its issue)."""
+"""Term mining commands: `mine`, `review` and `term import`."""
 
 from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import CONTEXT_SETTINGS, main
+from .common import (
+    dump_json,
+    format_option,
+    info,
+    output_stream,
+    quiet_option,
+    render_table,
+    termbase_option,
+)
+from .term import term
+
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..mining import Candidate
+    from ..termbase import Termbase
+
+# Progress bars appear from this many input files or bytes on.
+PROGRESS_FILES = 20
+PROGRESS_BYTES = 2_000_000
+
+
+def _mining_options(func: Any) -> Any:
+    options = [
+        click.argument("paths", nargs=-1, required=True, metavar="PATH..."),
+        click.option(
+            "--top",
+            type=click.IntRange(min=1),
+            default=100,
+            show_default=True,
+            help="How many candidates (best first).",
+        ),
+        click.option(
+            "--min-freq",
+            type=click.IntRange(min=1),
+            default=2,
+            show_default=True,
+            help="Leave out candidates seen fewer times than this.",
+        ),
+        click.option(
+            "--suggest/--no-suggest",
+            default=None,
+            help="Machine-suggested English for new candidates from the installed nl→en "
+            "model. Default: on when one is installed.",
+        ),
+        termbase_option,
+        quiet_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _documents(paths: Sequence[str], quiet: bool) -> Iterator[Document]:
+    """Read the inputs, with a progress bar on stderr for large inputs."""
+    from ..ingest import expand_inputs, read_document
+
+    files = expand_inputs(paths)
+    size = sum(Path(f).stat().st_size for f in files if f != "-")
+    if quiet or (len(files) < PROGRESS_FILES and size < PROGRESS_BYTES):
+        for name in files:
+            yield read_document(name)
+        return
+    with click.progressbar(files, label="Reading", file=sys.stderr) as bar:
+        for name in bar:
+            yield read_document(name)
+
+
+def _known(termbase_path: Path | None, quiet: bool) -> tuple[Path | None, Termbase | None]:
+    """The termbase (every status) to mark known candidates, if there is one."""
+    from ..errors import TermbaseNotFound
+    from ..storage import read_termbase, resolve_termbase
+
+    try:
+        path = resolve_termbase(termbase_path)
+    except TermbaseNotFound:
+        info("No termbase found: every candidate is marked new.", quiet)
+        return None, None
+    return path, read_termbase(path)
+
+
+def _run_mining(
+    paths: Sequence[str],
+    top: int,
+    min_freq: int,
+    suggest: bool | None,
+    termbase_path: Path | None,
+    quiet: bool,
+    *,
+    contexts: int = 3,
+) -> tuple[list[Candidate], Path | None]:
+    from .. import mining
+    from ..matcher import Matcher
+
+    path, termbase = _known(termbase_path, quiet)
+    known = Matcher.build(termbase.concepts) if termbase is not None else None
+    documents: list[Document] = []
+
+    def keep(document: Document) -> None:
+        documents.append(document)
+        for warning in document.warnings:
+            info(f"warning: {warning}", quiet)
+
+    candidates = mining.mine(
+        _documents(paths, quiet),
+        known=known,
+        options=mining.Options(top=top, min_freq=min_freq, contexts=contexts),
+        progress=keep,
+    )
+    words = sum(len(s.text.split()) for d in documents for s in d.segments)
+    info(
+        f"{len(candidates)} candidates from {len(documents)} document"
+        f"{'s' if len(documents) != 1 else ''} ({words:,} words)",
+        quiet,
+    )
+    if _suggestions_wanted(suggest):
+        from ..engine import load_engine
+
+        info("Suggesting English with the installed model...", quiet)
+        candidates = mining.suggest(candidates, load_engine("argos"))
+    return candidates, path
+
+
+def _suggestions_wanted(flag: bool | None) -> bool:
+    """--suggest: yes (an error if no model); default: when a model is installed."""
+    if flag is not None:
+        if flag:
+            from ..models import find_package
+
+            find_package("nl", "en")  # raises ModelNotInstalled with the fix
+        return flag
+    from ..errors import ModelError
+    from ..models import find_package
+
+    try:
+        find_package("nl", "en")
+    except ModelError:
+        return False
+    return True
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@_mining_options
+@format_option(["table", "json", "tsv"], "table")
+@click.option("-o", "--output", default="-", help="Output file ('-' for stdout, the default).")
+def mine(
+    paths: tuple[str, ...],
+    top: int,
+    min_freq: int,
+    suggest: bool | None,
+    termbase_path: Path | None,
+    quiet: bool,
+    fmt: str,
+    output: str,
+) -> None:
+    """Find the recurring domain terms of Dutch documents, best first.
+
+    Each candidate groups its spellings and inflected forms, with
+    frequency, number of documents, score, up to three contexts
+    (file:line) and its status in the termbase (new, approved, proposed,
+    rejected). PATH may be files, folders or '-' for stdin.
+
+    \b
+    Examples:
+        glossary mine seeds/ --top 30
+        glossary mine seeds/ --format json -o candidates.json
+        glossary mine seeds/ --format tsv -o candidates.tsv
+            (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
+    """
+    candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
+    with output_stream(output) as stream:
+        stream.write(_render(candidates, fmt))
+
+
+def _render(candidates: Sequence[Candidate], fmt: str) -> str:
+    from ..mining import SCHEMA_VERSION
+    from ..review import CANDIDATE_COLUMNS, candidate_row
+
+    if fmt == "json":
+        data = {
+            "version": SCHEMA_VERSION,
+            "candidates": [c.to_dict() for c in candidates],
+        }
+        return dump_json(data) + "\n"
+    if fmt == "tsv":
+        lines = ["\t".join(CANDIDATE_COLUMNS)]
+        lines.extend("\t".join(candidate_row(c)) for c in candidates)
+        return "\n".join(lines) + "\n"
+    if not candidates:
+        return ""
+    rows = [
+        [
+            str(rank),
+            c.term,
+            c.kind,
+            str(c.frequency),
+            str(c.doc_frequency),
+            f"{c.score:.2f}",
+            c.status,
+            ", ".join(f"{v.form} ({v.count})" for v in c.variants[:4])
+            + (", …" if len(c.variants) > 4 else ""),
+            " ".join(x.ref for x in c.contexts),
+        ]
+        for rank, c in enumerate(candidates, start=1)
+    ]
+    headers = ["#", "TERM", "KIND", "FREQ", "DOCS", "SCORE", "STATUS", "VARIANTS", "CONTEXTS"]
+    return render_table(headers, rows, max_width=60) + "\n"
+
+
+# ------------------------------------------------------------------ review
+
+
+def _show(candidate: Candidate, position: int, total: int) -> None:
+    def say(text: str) -> None:
+        click.echo(text, err=True)
+
+    say("")
+    extra = f", also {candidate.expansion}" if candidate.expansion else ""
+    say(
+        f"[{position}/{total}] {candidate.term}  ({candidate.kind}; {candidate.frequency}× in "
+        f"{candidate.doc_frequency} document{'s' if candidate.doc_frequency != 1 else ''}; "
+        f"score {candidate.score:.2f}{extra})"
+    )
+    if len(candidate.variants) > 1:
+        say("  variants: " + ", ".join(f"{v.form} ({v.count})" for v in candidate.variants))
+    for context in candidate.contexts:
+        text = context.text if len(context.text) <= 160 else context.text[:159] + "…"
+        say(f"  {context.ref}: {text}")
+    for suggestion in candidate.suggestions:
+        say(f"  machine suggestion ({suggestion.source}): {suggestion.text}")
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@_mining_options
+@click.option("--restart", is_flag=True, help="Forget skipped candidates and start afresh.")
+def review(
+    paths: tuple[str, ...],
+    top: int,
+    min_freq: int,
+    suggest: bool | None,
+    termbase_path: Path | None,
+    quiet: bool,
+    restart: bool,
+) -> None:
+    """Walk the new candidates of documents and decide on each.
+
+    For each candidate: [a]ccept with an English term (the first machine
+    suggestion is the default), [e]dit the Dutch term, variants and English
+    before accepting, [r]eject (it never comes back), [s]kip (shown again
+    at the end of the next review), [q]uit (resume later with the same
+    command). Decisions are written to the termbase at once.
+
+    \b
+    Example:
+        glossary review seeds/ --top 50
+    """
+    from .. import review as rv
+    from ..errors import DuplicateTerm, InvalidValue
+    from ..storage import atomic_write, resolve_termbase, update_termbase
+
+    path = resolve_termbase(termbase_path)
+    candidates, _ = _run_mining(paths, top, min_freq, suggest, path, quiet)
+    state_file = rv.state_path(path)
+    state = rv.ReviewState() if restart else rv.load_state(state_file)
+    todo = rv.queue(candidates, state)
+    if not todo:
+        info("Nothing to review: every candidate is already in the termbase.")
+        return
+    decided = {"accepted": 0, "rejected": 0, "skipped": 0}
+
+    def save() -> None:
+        atomic_write(state_file, rv.dump_state(state))
+
+    for position, candidate in enumerate(todo, start=1):
+        _show(candidate, position, len(todo))
+        while True:
+            try:
+                choice = click.prompt(
+                    "[a]ccept [e]dit [r]eject [s]kip [q]uit",
+                    type=click.Choice(["a", "e", "r", "s", "q"]),
+                    show_choices=False,
+                    err=True,
+                )
+                if choice == "q":
+                    save()
+                    _summary(decided, len(todo) - position + 1)
+                    return
+                if choice == "s":
+                    state = state.skip(candidate)
+                    decided["skipped"] += 1
+                    save()
+                    break
+                if choice == "r":
+                    concept = rv.reject(candidate)
+                else:
+                    concept = _accepted_concept(candidate, edit=choice == "e")
+                added = update_termbase(path, functools.partial(rv.add_concept, concept=concept))
+            except click.Abort:
+                save()
+                click.echo("", err=True)
+                _summary(decided, len(todo) - position + 1)
+                return
+            except (DuplicateTerm, InvalidValue) as exc:
+                click.echo(f"Error: {exc}", err=True)
+                continue
+            decided["accepted" if added.status == "approved" else "rejected"] += 1
+            info(f"  → {added.id}: {added.nl} → {added.en or '-'} ({added.status})")
+            if rv.candidate_key(candidate) in state.skipped:
+                state = state.forget(candidate)
+                save()
+            break
+    save()
+    _summary(decided, 0)
+
+
+def _accepted_concept(candidate: Candidate, *, edit: bool) -> Any:
+    from .. import review as rv
+
+    default_en = candidate.suggestions[0].text if candidate.suggestions else None
+    nl = candidate.term
+    variants = rv.variant_forms(candidate)
+    if edit:
+        nl = click.prompt("Dutch term", default=candidate.term, err=True)
+        raw = click.prompt(
+            "Dutch variants (separate with |)",
+            default=" | ".join(variants),
+            show_default=bool(variants),
+            err=True,
+        )
+        variants = [v.strip() for v in raw.split("|") if v.strip()]
+    en = click.prompt("English", default=default_en, err=True)
+    return rv.accept(candidate, en, nl=nl, variants=variants)
+
+
+def _summary(decided: dict[str, int], left: int) -> None:
+    text = ", ".join(f"{n} {what}" for what, n in decided.items())
+    if left:
+        text += f"; {left} left (run the same command to resume)"
+    info(text)
+
+
+# ------------------------------------------------------------------ term import
+
+
+@term.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@termbase_option
+def term_import(file: Path, termbase_path: Path | None) -> None:
+    """Add the decided rows of a candidates file to the termbase.
+
+    The file is what 'glossary mine --format tsv' writes, edited in a
+    spreadsheet: 'accept' (or yes, a) in the decision column adds an
+    approved concept with the English of the 'en' column (or the machine
+    suggestion when 'en' is empty); 'reject' (or no, r) adds a rejected
+    concept that mining never proposes again; an empty decision is skipped.
+    All or nothing: any problem is reported with its line and nothing is
+    imported. Importing the same file twice changes nothing.
+
+    \b
+    Example:
+        glossary mine seeds/ --format tsv -o candidates.tsv
+        glossary term import candidates.tsv
+    """
+    from .. import review as rv
+    from ..errors import InputError
+    from ..storage import resolve_termbase, update_termbase
+
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file. Check the path.") from None
+    rows = rv.parse_candidates_tsv(data, str(file))
+    path = resolve_termbase(termbase_path)
+    result = update_termbase(path, lambda tb: rv.import_decisions(tb, rows, str(file)))
+    approved = sum(1 for c in result.added if c.status == "approved")
+    rejected = len(result.added) - approved
+    info(
+        f"Imported {len(result.added)} concepts ({approved} approved, {rejected} rejected)"
+        + (f"; {len(result.unchanged)} already in the termbase" if result.unchanged else "")
+    )

@@ -69,6 +69,7 @@ KEY_NOTE: Final = "Note"
 KEY_CONTEXT: Final = "Context"
 KEY_SOURCES: Final = "Sources"
 FLAG_DNT: Final = "Do not translate"
+FLAG_DNT_FROM_DUTCH: Final = "Do not translate (no English given: the Dutch name is used)"
 FLAG_CASE: Final = "Case-sensitive"
 _KEYS: Final = (
     KEY_ID,
@@ -127,7 +128,7 @@ def concept_comment(concept: Concept) -> str:
     if concept.en_forbidden:
         lines.append(f"{KEY_FORBIDDEN}: {LIST_SEP.join(concept.en_forbidden)}")
     if concept.dnt:
-        lines.append(FLAG_DNT)
+        lines.append(FLAG_DNT if concept.en else FLAG_DNT_FROM_DUTCH)
     if concept.case_sensitive:
         lines.append(FLAG_CASE)
     for key, value in (
@@ -149,7 +150,8 @@ def termbase_po(concepts: Sequence[Concept], options: ExportOptions) -> polib.PO
     po = _new_file(options.title, options.date)
     counts = Counter(c.nl for c in concepts)
     for concept in concepts:
-        target = concept.target
+        # Not `concept.target`: an admitted alternative is not the English term.
+        target = concept.en or (concept.nl if concept.dnt else "")
         comment = concept_comment(concept)
         entry = polib.POEntry(
             msgid=concept.nl,
@@ -234,7 +236,7 @@ def parse_comment(text: str) -> dict[str, str]:
         match = _KEY_RE.match(line)
         if match:
             fields[match.group(1)] = match.group(2).strip()
-        elif line in (FLAG_DNT, FLAG_CASE):
+        elif line in (FLAG_DNT, FLAG_DNT_FROM_DUTCH, FLAG_CASE):
             fields[line] = "yes"
         elif line:
             loose.append(line)
@@ -263,18 +265,21 @@ def read_termbase(data: bytes, path: str) -> ReadResult:
             status = "proposed"
         else:
             status = "approved"
+        en = entry.msgstr
+        if FLAG_DNT_FROM_DUTCH in fields and en == entry.msgid:
+            en = ""  # written as the Dutch name; the termbase stores no English
         try:
             concepts.append(
                 make_concept(
                     entry.msgid,
-                    entry.msgstr,
+                    en,
                     concept_id=fields.get(KEY_ID, ""),
                     nl_variants=_list(fields.get(KEY_VARIANTS, "")),
                     en_alternatives=_list(fields.get(KEY_ALTERNATIVES, "")),
                     en_forbidden=_list(fields.get(KEY_FORBIDDEN, "")),
                     status=status,
                     pos=fields.get(KEY_POS, ""),
-                    dnt=FLAG_DNT in fields,
+                    dnt=FLAG_DNT in fields or FLAG_DNT_FROM_DUTCH in fields,
                     case_sensitive=FLAG_CASE in fields,
                     subject=fields.get(KEY_SUBJECT, ""),
                     definition=fields.get(KEY_DEFINITION, ""),

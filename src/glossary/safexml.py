@@ -16,7 +16,7 @@ The parser here
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import Problem, UnreadableFile
 
@@ -47,7 +47,7 @@ def parse(data: bytes, path: str) -> etree._ElementTree:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
-        collect_ids=False,  # ids are data here (IATE's are plain numbers), not XML IDs
+        # Not collect_ids=False: in lxml it makes libxml2 load the external DTD.
     )
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
@@ -68,6 +68,14 @@ def parse(data: bytes, path: str) -> etree._ElementTree:
                 "remove the <!DOCTYPE ... [ ... ]> block, or export the file again "
                 "from its original tool",
             )
+    for node in tree.getroot().iter(etree.Entity):
+        _refuse(
+            path,
+            cast("int | None", node.sourceline),
+            f"the document uses the entity {node.text} without declaring it (a DTD would "
+            "declare it; DTDs are never read, so its text would be lost)",
+            "write the character itself (UTF-8) or as &#NNN;",
+        )
     return tree
 
 
@@ -91,19 +99,15 @@ def _refuse_syntax(exc: etree.XMLSyntaxError, data: bytes, path: str) -> None:
             "the file exceeds the parser's safety limits (a text over 10 MB or nesting "
             "deeper than 256); it is not a normal terminology or translation file"
         )
-    elif (
-        "premature end" in lower
-        or "end of data" in lower
-        or "not finished" in lower
-        or "endtag" in lower
-        or (line is not None and line >= last_line)
+    elif "start tag expected" in lower or "document is empty" in lower:
+        hint = "this is not an XML file; check the file and --format"
+    elif any(k in lower for k in ("premature end", "end of data", "not finished", "endtag")) or (
+        line is not None and line >= last_line and "expected" in lower
     ):
         hint = (
             "the file ends before its elements are closed: it looks truncated; "
             "download or export it again"
         )
-    elif "start tag expected" in lower or "document is empty" in lower:
-        hint = "this is not an XML file; check the file and --format"
     else:
         hint = "fix the XML at this place (a validating editor shows the problem)"
     _refuse(path, line, message, hint, column=column)

@@ -235,8 +235,9 @@ def read_csv(data: bytes, path: str) -> ReadResult:
     source_col, target_col = 0, 1
     if rows:
         header = [_language(cell) for cell in rows[0][1]]
-        # Only a first row naming both languages is a header: "VN,UN" is data.
-        if SOURCE_LANG in header and TARGET_LANG in header:
+        # Only a first row of language codes naming both is a header: "VN,UN"
+        # and DeepL's "vrede,peace,nl,en" are data.
+        if SOURCE_LANG in header and TARGET_LANG in header and all(header):
             source_col, target_col = header.index(SOURCE_LANG), header.index(TARGET_LANG)
             rows = rows[1:]
     concepts: list[Concept] = []

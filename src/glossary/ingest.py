@@ -455,11 +455,11 @@ class _Block:
 
 
 _TERMINAL = re.compile(r"[.?!:][\"'”’»)\]]*$")
-_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-•–▪●◦]|\([a-z0-9]\)|[a-z]\))\s+\S")
+_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-•–▪●◦*]|\([a-z0-9]\)|[a-z]\))\s+\S")
 _ALLCAPS = re.compile(r"^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,5}$")
 _NOTE_START = re.compile(
     r"^(?:(?P<num>\d{1,3})\s+(?=[A-ZÀ-ÖØ-Þ]|https?://|www\.)"
-    r"|(?P<sym>[*†‡])(?=\s*\S)"
+    r"|(?P<sym>\*(?=\S)|[†‡](?=\s*\S))"  # "*De OVSE-groep"; "* punt" is a bullet
     r"|(?P<sup>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(?=\S))"
 )
 _FURNITURE_LINE = re.compile(
@@ -519,7 +519,10 @@ def _starts_block(block: _Block, line: _Line) -> bool:
             return True  # text resumes after a footnote (seed 004, line 156)
         if _TERMINAL.search(prev.text):
             return True
-    return _is_item_start(line) and (line.lead or ends_sentence(prev.text))
+    if not _is_item_start(line):
+        return False
+    # A list without blank lines: each item starts a block.
+    return line.lead or ends_sentence(prev.text) or _is_item_start(block.lines[0])
 
 
 def _split_blocks(lines: list[_Line]) -> list[_Block]:
@@ -544,9 +547,22 @@ def _split_blocks(lines: list[_Line]) -> list[_Block]:
     return blocks
 
 
-def _classify_blocks(blocks: list[_Block]) -> set[int]:
-    """Mark footnote and furniture blocks; return the footnote numbers found."""
-    numbers: set[int] = set()
+@dataclass(slots=True)
+class _NoteRun:
+    """The footnotes of one numbering run; concatenated documents restart at 1."""
+
+    numbers: set[int] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+    last_line: int = 0
+
+
+def _classify_blocks(blocks: list[_Block]) -> list[_NoteRun]:
+    """Mark footnote and furniture blocks; return the footnote numbering runs.
+
+    A block's `note` is "<run>:<label>", so footnote 1 of a second letter in
+    the same file is not footnote 1 of the first.
+    """
+    runs: list[_NoteRun] = []
     expected = 1
     note = ""
     for i, block in enumerate(blocks):
@@ -563,18 +579,28 @@ def _classify_blocks(blocks: list[_Block]) -> set[int]:
         elif m and i > 0 and not first.hint:
             if m.group("num"):
                 number = int(m.group("num"))
-                if number in (expected, expected + 1):
+                # 1 again after other footnotes: a new document in the same file.
+                if number in (expected, expected + 1) or number == 1:
                     label = str(number)
             elif m.group("sup"):
                 label = m.group("sup").translate(_FROM_SUPERSCRIPT)
             else:
                 label = m.group("sym")
         if label:
-            block.kind, block.note, block.starts_note = "footnote", label, True
-            note = label
+            if not runs or (label == "1" and expected > 1):
+                runs.append(_NoteRun())
+                expected = 1
+            run = runs[-1]
             if label.isdigit():
-                numbers.add(int(label))
+                run.numbers.add(int(label))
                 expected = int(label) + 1
+            run.labels.add(label)
+            run.last_line = first.no
+            block.kind, block.starts_note = "footnote", True
+            block.note = f"{len(runs) - 1}:{label}"
+            # Numbered footnotes of PDF text may run on into more blocks (seed 004,
+            # footnote 3); an asterisk note or a Markdown footnote is one block.
+            note = block.note if label.isdigit() and not first.hint else ""
             continue
         if (
             note
@@ -587,7 +613,7 @@ def _classify_blocks(blocks: list[_Block]) -> set[int]:
             block.kind, block.note = "footnote", note  # the footnote goes on
             continue
         note = ""
-    return numbers
+    return runs
 
 
 # ---------------------------------------------------------------------- units
@@ -608,7 +634,7 @@ class _Unit:
     pieces: _Pieces | None = None
 
 
-def _strip_markers_for_test(text: str) -> str:
+def _without_trailing_marker(text: str) -> str:
     return re.sub(r"(?<=[.!?])[\d!#°®*&€†‡¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}$", "", text)
 
 
@@ -617,7 +643,7 @@ def _continues(unit: _Unit, block: _Block) -> bool:
     first = block.lines[0]
     if first.hint or _is_item_start(first):
         return False
-    last = _strip_markers_for_test(unit.lines[-1].text)
+    last = _without_trailing_marker(unit.lines[-1].text)
     if ends_sentence(last):
         return False
     if first.text[:1].islower():
@@ -879,8 +905,8 @@ class _Reader:
         self.warnings = warnings
         self.repairs: list[Repair] = []
         self.hyphenation = _Hyphenation(text)
-        self.note_numbers: set[int] = set()
-        self.note_labels: set[str] = set()
+        self.note_runs: list[_NoteRun] = []
+        self.run = 0  # the footnote numbering run the running text is in
         self.next_note = 1
 
     def document(self) -> Document:
@@ -892,8 +918,7 @@ class _Reader:
                 )
                 break
         blocks = _split_blocks(self.lines)
-        self.note_numbers = _classify_blocks(blocks)
-        self.note_labels = {b.note for b in blocks if b.starts_note}
+        self.note_runs = _classify_blocks(blocks)
         prelude, units = self._units(blocks)
         for unit in units:
             self._clean(unit)
@@ -950,7 +975,7 @@ class _Reader:
             return "heading"
         if len(unit.lines) <= 2 and words <= _HEADING_MAX_WORDS and unfinished:
             return "heading"
-        if len(unit.lines) == 1 and words <= 3 and text.endswith(".") and not unit.side:
+        if len(unit.lines) == 1 and words <= 2 and text.endswith(".") and not unit.side:
             return "heading"  # "Weloverwogen aanval."
         return "text"
 
@@ -1162,27 +1187,33 @@ class _Reader:
         """ "" to remove a footnote marker, None to keep the text as it is."""
         if not markers:
             return None
+        runs = self.note_runs
+        while self.run < len(runs) - 1 and line.no > runs[self.run].last_line:
+            self.run += 1  # past the last footnote of this run: the next one starts
+            self.next_note = 1
+        numbers = runs[self.run].numbers if runs else set()
+        labels = runs[self.run].labels if runs else set()
         label = ""
         if kind == "num":
             number = int(value)
-            if number not in self.note_numbers or number < self.next_note:
+            if number not in numbers or number < self.next_note:
                 return None
             label = value
             self.next_note = number + 1
         elif kind == "sup":
             number = int(value.translate(_FROM_SUPERSCRIPT))
-            if number not in self.note_numbers:
+            if number not in numbers:
                 return None
             label = str(number)
             self.next_note = max(self.next_note, number + 1)
         elif kind == "dot":
-            if self.next_note in self.note_numbers:
+            if self.next_note in numbers:
                 label = str(self.next_note)
                 self.next_note += 1
-        elif kind == "sym" and value[0] in "*†‡" and value[0] in self.note_labels:
+        elif kind == "sym" and value[0] in "*†‡" and value[0] in labels:
             label = value[0]
         if label:
-            unit.refs.append(label)
+            unit.refs.append(f"{self.run}:{label}")
         start = text.rfind(" ", 0, at) + 1
         end = text.find(" ", at)
         end = len(text) if end < 0 else end

@@ -541,6 +541,7 @@ def mine(
     groups = _group(counts)
     _nest(groups, function_words())
     _score(groups, counts)
+    _boost_domain_compounds(groups)
     ranked = sorted(
         (g for g in groups if g.frequency >= options.min_freq),
         key=lambda g: (-g.score, -g.frequency, g.key),
@@ -747,6 +748,50 @@ def _score(groups: list[_Group], counts: _Counts) -> None:
             * spread**SPREAD_POWER
             * LINK_PENALTY**links
         )
+
+
+DOMAIN_STEMS: float = 0.05  # share of single-word candidates taken as domain stems
+COMPOUND_BOOST: float = 1.0
+MIN_STEM: int = 4
+
+
+def _boost_domain_compounds(groups: list[_Group]) -> None:
+    """Raise compounds built on the documents' own best words.
+
+    The best-scoring single words (`DOMAIN_STEMS` of them, "corruptie",
+    "windturbine", "teugel") are the domain's stems; a one-word candidate
+    that starts or ends with one ("corruptiepreventie",
+    "anticorruptiestrategie", "buitenteugel") is a domain compound even when
+    it occurs once, so its score is multiplied by 1 + `COMPOUND_BOOST`.
+    """
+    singles = sorted(
+        (g for g in groups if g.ntokens == 1 and g.kind in ("word", "name")),
+        key=lambda g: -g.score,
+    )
+    take = max(1, int(len(singles) * DOMAIN_STEMS))
+    stems = {
+        form.casefold()
+        for g in singles[:take]
+        for form in g.forms
+        if len(form) >= MIN_STEM and "-" not in form
+    }
+    if not stems:
+        return
+    for group in singles:
+        if any(_compound_of(form.casefold(), stems) for form in group.forms):
+            group.score *= 1 + COMPOUND_BOOST
+
+
+def _compound_of(word: str, stems: set[str]) -> bool:
+    """Does `word` start or end with a stem, leaving at least `MIN_STEM` letters?"""
+    size = len(word)
+    if size < 2 * MIN_STEM:
+        return False
+    for cut in range(MIN_STEM, size - MIN_STEM + 1):
+        head, tail = word[:cut], word[cut:]
+        if (head in stems and word not in stems) or tail in stems:
+            return True
+    return False
 
 
 def _candidate(group: _Group) -> Candidate:

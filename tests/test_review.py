@@ -334,3 +334,39 @@ def test_review_needs_a_termbase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     code, _, err = run("review", "a.txt")
     assert code == 1 and "No termbase found" in err
+
+
+def test_mine_suggests_english_when_a_model_is_installed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_mining import FakeEngine
+
+    from glossary import engine, models
+
+    fake = FakeEngine()
+    monkeypatch.setattr(models, "find_package", lambda *a, **k: object())
+    monkeypatch.setattr(engine, "load_engine", lambda *a, **k: fake)
+    code, out, err = run("mine", "docs", "--format", "json", "--top", "3")
+    assert code == 0, err
+    first = json.loads(out)["candidates"][0]
+    assert first["term"] == "Minsk Groep"
+    assert first["suggestions"][0] == {
+        "text": "Minsk Groep",
+        "source": "term",
+        "engine": "engine:fake",
+        "machine": True,
+    }
+    code, out, _ = run("mine", "docs", "--format", "json", "--top", "3", "--no-suggest")
+    assert json.loads(out)["candidates"][0]["suggestions"] == []
+
+
+def test_mine_shows_progress_for_many_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for n in range(20):
+        (tmp_path / f"d{n:02d}.txt").write_text(TEXT, encoding="utf-8")
+    code, out, err = run("mine", ".", "--top", "3")
+    assert code == 0 and "Reading" in err and "Reading" not in out
+    code, _, err = run("mine", ".", "--top", "3", "--quiet")
+    assert code == 0 and err == ""

@@ -339,9 +339,8 @@ def test_review_needs_a_termbase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_mine_suggests_english_when_a_model_is_installed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from test_mining import FakeEngine
-
     from glossary import engine, models
+    from test_mining import FakeEngine
 
     fake = FakeEngine()
     monkeypatch.setattr(models, "find_package", lambda *a, **k: object())

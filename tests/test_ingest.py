@@ -8,6 +8,7 @@ to the right place, no text lost or duplicated).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -853,7 +854,7 @@ def test_read_documents_is_a_generator(tmp_path: Path) -> None:
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     class FakeStdin:
-        buffer = __import__("io").BytesIO("Een zin uit Armenié.\n".encode())
+        buffer = io.BytesIO("Een zin uit Armenié.\n".encode())
 
     monkeypatch.setattr("sys.stdin", FakeStdin())
     doc = read_document("-")
@@ -946,6 +947,16 @@ def test_too_large_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
     with pytest.raises(InputError, match=r"larger than .* Split the file"):
         read_document(str(path))
+
+
+def test_too_much_stdin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeStdin:
+        buffer = io.BytesIO(b"Een zin. " * 200)
+
+    monkeypatch.setattr("sys.stdin", FakeStdin())
+    monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
+    with pytest.raises(InputError, match="stdin: more than"):
+        read_document("-")
 
 
 def test_one_10mb_line(tmp_path: Path) -> None:

@@ -133,16 +133,14 @@ class _Index:
             bucket = self._keys.get(folded, [])
             bucket[:] = [e for e in bucket if e[0] != concept.id]
 
-    def owners(self, concept: Concept, term: str | None = None) -> list[str]:
-        """Ids of concepts (other than `concept`) claiming its terms (or `term`)."""
+    def owners(self, concept: Concept) -> list[str]:
+        """Ids of the indexed concepts that claim any Dutch term of `concept`."""
         found: list[str] = []
         for folded, exact, sensitive in self._entries(concept):
-            if term is not None and exact != fold_key(term, case_sensitive=True):
-                continue
             for owner, other_exact, other_sensitive in self._keys.get(folded, []):
                 if sensitive and other_sensitive and exact != other_exact:
                     continue
-                if owner != concept.id and owner not in found:
+                if owner not in found:
                     found.append(owner)
         return found
 
@@ -159,9 +157,15 @@ def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str
     found: list[str] = []
     fields: dict[str, object] = {}
 
-    # Dutch terms are only ever added: the termbase's preferred term stays.
-    dutch = _union(old.nl_terms, new.nl_terms)
-    fields["nl"], fields["nl_variants"] = dutch[0], dutch[1:]
+    # Dutch terms are only ever added (a spelling the termbase already has,
+    # by `fold_key`, is not added again): the termbase's preferred term stays.
+    dutch = list(old.nl_terms)
+    keys = {fold_key(t, old.case_sensitive) for t in dutch}
+    for term in new.nl_terms:
+        if fold_key(term, old.case_sensitive) not in keys:
+            keys.add(fold_key(term, old.case_sensitive))
+            dutch.append(term)
+    fields["nl"], fields["nl_variants"] = dutch[0], tuple(dutch[1:])
 
     en = old.en
     alternatives = list(old.en_alternatives)
@@ -259,20 +263,13 @@ def plan_import(
         old = by_id[owners[0]]
         merged, found = _merge(old, dataclasses.replace(new, id=old.id), replace)
         index.remove(old)
-        # Dutch terms the file adds that another concept already has.
-        taken = [t for t in merged.nl_terms if index.owners(merged, t)]
-        if taken:
-            found.extend(f"Dutch {t!r} belongs to {index.owners(merged, t)[0]}" for t in taken)
-            # The concept's own old terms are never taken, so something is left.
-            kept = [t for t in merged.nl_terms if t not in taken]
-            merged = dataclasses.replace(merged, nl=kept[0], nl_variants=tuple(kept[1:]))
-        replace_possible = True
+        invalid = False
         try:
             merged = _valid(merged)
-        except InvalidValue as exc:
+        except InvalidValue as exc:  # e.g. approved without English
             found.append(str(exc))
-            replace_possible = False
-        if found and not (replace and replace_possible):
+            invalid = True
+        if found and (invalid or not replace):
             index.add(old)
             actions.append(ImportAction("conflict", old.id, new.nl, new.en, "; ".join(found)))
             continue
@@ -365,6 +362,8 @@ def import_file(
         _, actions = change(current)
         written = False
     else:
+        if create:
+            termbase_path.parent.mkdir(parents=True, exist_ok=True)
         actions = update_termbase(termbase_path, change, create=create)
         written = any(a.action in ("added", "merged", "replaced") for a in actions)
     return ImportReport(str(path), name, tuple(actions), result.ignored, tuple(skipped), written)

@@ -178,6 +178,15 @@ def infer(path: str | PurePath, purpose: str = "termbase") -> Format:
             if name.endswith(suffix) and len(suffix) > best_len:
                 best, best_len = fmt, len(suffix)
     if best is None:
+        other = next(
+            (f for f in FORMATS.values() if any(name.endswith(x) for x in f.suffixes)), None
+        )
+        usable = [f.name for f in FORMATS.values() if f._function_name(purpose)]
+        if other is not None:
+            raise UnknownFormat(
+                f"{str(path)!r} is a {other.name} file ({other.label}), which cannot be used "
+                f"here; this needs one of: {', '.join(usable)} (or pass --format)."
+            )
         known = sorted(
             {s for f in FORMATS.values() if f._function_name(purpose) for s in f.suffixes}
         )
@@ -278,6 +287,8 @@ def read_limited(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _mb(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
     return f"{size / 1024 / 1024:.1f} MB"
 
 

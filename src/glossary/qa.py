@@ -84,7 +84,8 @@ class QAReport:
                 f"term occurrences) in {self.segments} segments"
             )
         kinds = ", ".join(f"{self.count(k)} {k}" for k in ("missing", "dnt", "forbidden"))
-        text += f"; {len(self.violations)} violations ({kinds})"
+        count = len(self.violations)
+        text += f"; {count} violation{'' if count == 1 else 's'} ({kinds})"
         if self.untranslated:
             text += f"; {self.untranslated} untranslated segments not checked"
         return text

@@ -9,6 +9,7 @@ to the right place, no text lost or duplicated).
 from __future__ import annotations
 
 import io
+import random
 import re
 import unicodedata
 from collections import Counter
@@ -803,6 +804,42 @@ def test_html_without_text(tmp_path: Path, markup: str) -> None:
     doc = read_document(str(path))
     assert doc.paragraphs == ()
     assert doc.warnings
+
+
+def test_html_tail_does_not_go_back_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "staart.html"
+    path.write_text("<p>\n\n\n<b>\nvet</p>staart\n\nmeer tekst", encoding="utf-8")
+    for seg in read_document(str(path)).segments:
+        assert seg.start <= seg.end and seg.line <= seg.end_line
+
+
+# ------------------------------------------------ random documents (fuzz)
+
+_FUZZ_PIECES = [
+    "vredes-", "akkoord", "Nagorno-", "Karabach", "de", "het", "Armenié", "o.a.", "c.s.#",
+    "conflict.2", "2020.3", "Minskgroep*", "1", "2", "Publicatie", "*De", "ANTWOORD", "1.", "-",
+    "en", "olie-", "(", ")", "“", "”", "'", "https://x.org/a-", "b/", ".", "?", "!", "...",
+    "\u00ad", "Onze Referentie", "STPS5HHCFWEY-7-88383", "é", "16.9", "- 2 -", "Za-", "ken",
+    "1000-", "¹", "km²", ";", ",", "# Kop", "**vet**", "[^1]", "[^1]: noot", "<p>", "</p>",
+    "<br>", "<!--", "-->", "<li>", "&amp;", "```", "[link](x)",
+]  # fmt: skip
+_FUZZ_SEPARATORS = [" ", " ", "\n", "\n\n", "\n\n\n\n", "\n ", "\f", "  ", "\t", "\r\n", ""]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_random_documents_never_fail(suffix: str) -> None:
+    rng = random.Random(suffix)
+    for _ in range(300):
+        n = rng.randint(0, 50)
+        text = "".join(rng.choice(_FUZZ_PIECES) + rng.choice(_FUZZ_SEPARATORS) for _ in range(n))
+        doc = read_document(f"random{suffix}", text=text)
+        for seg in doc.segments:
+            assert seg.text and seg.text == seg.text.strip()
+            assert 0 <= seg.start <= seg.end <= len(text)
+            assert seg.line <= seg.end_line
+        if suffix == ".txt":  # markup is dropped in .md/.html, so only here
+            out = " ".join(s.text for s in doc.segments)
+            assert Counter(fold(text)) == Counter(fold(out)), text
 
 
 # ---------------------------------------------------------------- inputs

@@ -401,13 +401,14 @@ def _html_lines(text: str, name: str, warnings: list[str]) -> list[_Line]:
     out: list[_Line] = []
     buf: list[str] = []
     line_no = 1
+    last_no = 1  # lines never go back: a tail gets its element's (earlier) line
     hint = ""
 
     def flush() -> None:
-        nonlocal hint
+        nonlocal hint, last_no
         joined = "".join(buf)
         buf.clear()
-        no = min(max(1, line_no), len(starts))
+        no = last_no = min(max(last_no, line_no), len(starts))
         start = starts[no - 1]
         end = starts[no] - 1 if no < len(starts) else len(text)
         for k, part in enumerate(joined.split(_BR)):

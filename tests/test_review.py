@@ -297,7 +297,8 @@ def test_review_accept_edit_reject_skip_quit_and_resume(project: Path) -> None:
     rejected = [c for c in tb if c.status == "rejected"]
     assert len(rejected) == 1 and rejected[0].nl.replace(" ", "").casefold() != skipped
 
-    # Edit: the reviewer rewrites the Dutch term and variants before accepting.
+    # Edit: the reviewer rewrites the Dutch term and variants before accepting
+    # ("-" clears the variants).
     code, _, err = run(
         "review",
         "docs",
@@ -369,3 +370,12 @@ def test_mine_shows_progress_for_many_files(
     assert code == 0 and "Reading" in err and "Reading" not in out
     code, _, err = run("mine", ".", "--top", "3", "--quiet")
     assert code == 0 and err == ""
+
+
+def test_review_edit_can_clear_variants(project: Path) -> None:
+    code, _, err = run(
+        "review", "docs", "--min-freq", "1", "--top", "1", input="e\nMinskgroep\n-\nMinsk Group\n"
+    )
+    assert code == 0, err
+    concept = read_termbase(project).get("minskgroep")
+    assert concept is not None and concept.nl_variants == () and concept.en == "Minsk Group"

@@ -334,12 +334,12 @@ def _accepted_concept(candidate: Candidate, *, edit: bool) -> Any:
     if edit:
         nl = click.prompt("Dutch term", default=candidate.term, err=True)
         raw = click.prompt(
-            "Dutch variants (separate with |)",
+            "Dutch variants (separate with |, - for none)",
             default=" | ".join(variants),
             show_default=bool(variants),
             err=True,
         )
-        variants = [v.strip() for v in raw.split("|") if v.strip()]
+        variants = [v.strip() for v in raw.split("|") if v.strip() not in ("", "-")]
     en = click.prompt("English", default=default_en, err=True)
     return rv.accept(candidate, en, nl=nl, variants=variants)
 

@@ -77,6 +77,7 @@ class ImportReport:
     def summary(self) -> str:
         parts = [
             f"{self.count(name)} {name}"
+            + ("s" if name == "conflict" and self.count(name) != 1 else "")
             for name in ("added", "merged", "replaced", "unchanged", "conflict")
             if self.count(name) or name in ("added", "conflict")
         ]

@@ -207,9 +207,12 @@ def _header(root: etree._Element, names: _Names, ns: str, options: ExportOptions
 
 
 def _check_xml(concept: Concept) -> None:
-    for name, value in concept.to_dict().items():
-        values = value if isinstance(value, list) else [value]
-        for item in values:
+    values = concept.to_dict()
+    text = "\x01".join(str(v) for v in values.values())  # one scan in the common case
+    if _NOT_XML.search(text.replace("\x01", "")) is None:
+        return
+    for name, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and _NOT_XML.search(item):
                 raise InvalidValue(
                     f"Concept {concept.id!r}: {name} contains a control character that XML "
@@ -347,8 +350,7 @@ def read_termbase(data: bytes, path: str) -> ReadResult:
 
 
 def _local(tag: object) -> str:
-    text = str(tag)
-    return text.rsplit("}", 1)[-1]
+    return str(tag).rpartition("}")[2]
 
 
 def _text(element: etree._Element) -> str:

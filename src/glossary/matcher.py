@@ -453,15 +453,18 @@ class Matcher:
         folded, positions = fold_text(text)
         size = len(folded)
         candidates: list[tuple[int, int, int, _Entry]] = []
+        append = candidates.append
+        isalnum = str.isalnum
+        count = folded.count
         for last, (length, bucket) in self._automaton.iter(folded, ignore_white_space=True):
             end = last + 1
-            if end < size and folded[end].isalnum():
+            if end < size and isalnum(folded[end]):
                 continue
             start = end - length
-            spaced = " " in folded[start:end]
+            spaced = count(" ", start, end)
             if spaced:
-                start = _start_skipping_spaces(folded, end, length)
-            if start > 0 and folded[start - 1].isalnum():
+                start = _start_skipping_spaces(folded, start, spaced)
+            if start > 0 and isalnum(folded[start - 1]):
                 continue
             entry = bucket[0]
             if spaced or entry[3]:
@@ -469,7 +472,7 @@ class Matcher:
                 if picked is None:
                     continue
                 entry = picked
-            candidates.append((start - end, start, end, entry))
+            append((start - end, start, end, entry))
         candidates.sort()
         taken = bytearray(size)
         chosen: list[Match] = []
@@ -489,12 +492,13 @@ class Matcher:
         return chosen
 
 
-def _start_skipping_spaces(folded: str, end: int, length: int) -> int:
-    start = end
-    while length:
-        start -= 1
-        if folded[start] != " ":
-            length -= 1
+def _start_skipping_spaces(folded: str, start: int, spaces: int) -> int:
+    """Move `start` left until the span holds its key's letters: each space
+    inside the span (ignored by the automaton) pushes the start one further."""
+    while spaces:
+        earlier = start - spaces
+        spaces = folded.count(" ", earlier, start)
+        start = earlier
     return start
 
 

@@ -330,7 +330,15 @@ def read_units_tsv(data: bytes, path: str) -> list[BilingualUnit]:
         if len(cells) < 2:
             raise UnreadableFile(
                 f"{path} is not a bilingual TSV file.",
-                [Problem(path, lineno, "only one column", hint="write: source<TAB>target")],
+                [
+                    Problem(
+                        path,
+                        lineno,
+                        "only one column",
+                        hint="write source<TAB>target lines, or give two aligned files: "
+                        "glossary check SOURCE TARGET",
+                    )
+                ],
             )
         if get("kind") == "furniture":
             continue

@@ -42,7 +42,9 @@ SENTENCES = [
 
 @pytest.fixture
 def argos(tiny_package: Package) -> ArgosEngine:
-    return ArgosEngine(tiny_package)
+    # One thread: on the tiny model, thread synchronisation costs more than it
+    # saves, ten times more on a busy machine.
+    return ArgosEngine(tiny_package, threads=1)
 
 
 def texts(results: list[list[Hypothesis]]) -> list[str]:
@@ -82,10 +84,12 @@ def test_one_result_list_per_request_in_order(argos: ArgosEngine) -> None:
 def test_batching_does_not_change_results(tiny_package: Package) -> None:
     lines = seed_lines()[:30]
     requests = [Request(line) for line in lines]
-    big = ArgosEngine(tiny_package).translate_batch(requests)
-    small = ArgosEngine(tiny_package, max_batch_tokens=64).translate_batch(requests)
-    reversed_order = ArgosEngine(tiny_package).translate_batch(requests[::-1])[::-1]
+    big = ArgosEngine(tiny_package, threads=1).translate_batch(requests)
+    small = ArgosEngine(tiny_package, threads=1, max_batch_tokens=64).translate_batch(requests)
+    reversed_order = ArgosEngine(tiny_package, threads=1).translate_batch(requests[::-1])[::-1]
     assert texts(big) == texts(small) == texts(reversed_order)
+    one_by_one = ArgosEngine(tiny_package, threads=1)
+    assert [one_by_one.translate_batch([r])[0] for r in requests] == big
 
 
 def test_empty_input(argos: ArgosEngine) -> None:
@@ -104,7 +108,7 @@ def test_n_best_is_sorted_best_first(argos: ArgosEngine) -> None:
 
 
 def test_n_best_wider_than_beam(tiny_package: Package) -> None:
-    engine = ArgosEngine(tiny_package, beam_size=2)
+    engine = ArgosEngine(tiny_package, threads=1, beam_size=2)
     (hyps,) = engine.translate_batch([Request(SENTENCES[1], n_best=5)])
     assert len(hyps) == 5
 
@@ -233,12 +237,34 @@ def test_decoding_length_is_capped_per_sentence(argos: ArgosEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "prefix", "expected"),
-    [(1, 0, 26), (8, 0, 26), (9, 0, 42), (30, 0, 74), (30, 3, 82), (1000, 0, 512)],
-    ids=["one", "bucket-edge", "next-bucket", "sentence", "with-prefix", "capped"],
+    ("bucket", "source", "prefix", "expected"),
+    [
+        (1, 1, 0, 12),
+        (1, 9, 0, 28),
+        (1, 30, 3, 73),
+        (1, 1000, 0, 512),
+        (8, 1, 0, 26),
+        (8, 8, 0, 26),
+        (8, 9, 0, 42),
+        (8, 30, 3, 82),
+    ],
+    ids=["one", "nine", "with-prefix", "capped", "b8-one", "b8-edge", "b8-next", "b8-prefix"],
 )
-def test_max_length(source: int, prefix: int, expected: int) -> None:
-    assert DecodeOptions().max_length(source, prefix) == expected
+def test_max_length(bucket: int, source: int, prefix: int, expected: int) -> None:
+    assert DecodeOptions(length_bucket=bucket).max_length(source, prefix) == expected
+
+
+def test_batches_hold_one_length_bucket(tiny_package: Package) -> None:
+    lengths = [3, 9, 9, 10, 17, 3]
+    prepared = [eng._Prepared(["x"] * n, []) for n in lengths]
+    for bucket, expected in [(1, [[0, 5], [1, 2], [3], [4]]), (8, [[0, 5], [1, 2, 3], [4]])]:
+        engine = ArgosEngine(tiny_package, threads=1, decode=DecodeOptions(length_bucket=bucket))
+        order = sorted(range(len(lengths)), key=lambda i: engine._length_key(prepared[i]))
+        assert engine._chunks(order, prepared) == expected
+    fits = ArgosEngine(tiny_package, threads=1, max_batch_tokens=18)
+    assert fits._chunks([1, 2], prepared) == [[1, 2]]  # 2 x 9 padded tokens
+    too_small = ArgosEngine(tiny_package, threads=1, max_batch_tokens=17)
+    assert too_small._chunks([1, 2], prepared) == [[1], [2]]
 
 
 def test_score_batch(argos: ArgosEngine) -> None:
@@ -251,14 +277,14 @@ def test_score_batch(argos: ArgosEngine) -> None:
 
 def test_results_are_deterministic(tiny_package: Package) -> None:
     requests = [Request(s, n_best=2) for s in SENTENCES]
-    assert ArgosEngine(tiny_package).translate_batch(requests) == ArgosEngine(
+    assert ArgosEngine(tiny_package, threads=1).translate_batch(requests) == ArgosEngine(
         tiny_package
     ).translate_batch(requests)
 
 
 def test_threads_default_to_all_cores(argos: ArgosEngine, tiny_package: Package) -> None:
-    assert argos.threads == eng.available_cores()
-    assert ArgosEngine(tiny_package, threads=1).threads == 1
+    assert ArgosEngine(tiny_package).threads == eng.available_cores()
+    assert argos.threads == 1
 
 
 def test_none_engine() -> None:
@@ -270,7 +296,7 @@ def test_none_engine() -> None:
 
 def test_load_engine(tiny_package: Package) -> None:
     assert isinstance(load_engine("none"), NoneEngine)
-    engine = load_engine("argos", beam_size=2)
+    engine = load_engine("argos", beam_size=2, threads=1)
     assert isinstance(engine, ArgosEngine)
     assert parse_signature(engine.signature)["beam"] == "2"
     with pytest.raises(InvalidValue, match="Unknown engine 'deepl'"):
@@ -300,7 +326,7 @@ def test_invalid_requests_and_options(tiny_package: Package) -> None:
 def test_corrupt_files_give_a_model_error(tiny_package: Package, file: str, message: str) -> None:
     (tiny_package.path / file).write_bytes(b"garbage" * 10)
     with pytest.raises(ModelError, match=message):
-        ArgosEngine(tiny_package)
+        ArgosEngine(tiny_package, threads=1)
 
 
 def test_unusable_package_is_refused(tmp_path: Path) -> None:

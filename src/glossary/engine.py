@@ -22,6 +22,7 @@ never at import of this module, so the command line starts fast.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -159,12 +160,9 @@ class _Prepared:
     prefix_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-LENGTH_BUCKET = 8
-
-
-def _bucket(length: int) -> int:
-    """`length` rounded up to a multiple of LENGTH_BUCKET (at least one bucket)."""
-    return -(-max(1, length) // LENGTH_BUCKET) * LENGTH_BUCKET
+def _bucket(length: int, width: int) -> int:
+    """`length` rounded up to a multiple of `width` (at least one bucket)."""
+    return -(-max(1, length) // width) * width
 
 
 @dataclass(frozen=True)
@@ -174,9 +172,15 @@ class DecodeOptions:
     The decoding length is capped at `ratio * source length + extra` tokens
     (at most `cap`), plus the prefix: a real model stops long before; a
     degenerate or random one would otherwise babble on to 256 tokens.
-    CTranslate2 takes one cap per call, so lengths are rounded up to
-    buckets of 8 tokens and a batch never mixes buckets: the cap of a
-    sentence depends on that sentence only, not on its batch mates.
+
+    A batch only holds sentences whose source (and prefix) lengths fall in
+    the same bucket of `length_bucket` tokens; lengths are rounded up to the
+    bucket for the cap. CTranslate2 takes one cap per call, so this makes a
+    sentence's cap depend on that sentence only. With the default bucket of
+    1 a batch holds equal lengths only, so there is no padding either, and a
+    translation depends on nothing but its own request: padding changed 18
+    of 400 outputs of the Argos-size random model (near-ties between beams),
+    equal-length batches none. A bucket of 8 is about 7 % faster.
     """
 
     beam_size: int = 4
@@ -185,10 +189,21 @@ class DecodeOptions:
     max_length_ratio: float = 2.0
     max_length_extra: int = 10
     max_length_cap: int = 512
+    length_bucket: int = 1
+
+    def bucket(self, length: int) -> int:
+        return _bucket(length, self.length_bucket)
 
     def max_length(self, source_length: int, prefix_length: int) -> int:
-        body = math.ceil(self.max_length_ratio * _bucket(source_length)) + self.max_length_extra
-        return min(self.max_length_cap, body) + (_bucket(prefix_length) if prefix_length else 0)
+        body = math.ceil(self.max_length_ratio * self.bucket(source_length))
+        body += self.max_length_extra
+        prefix = self.bucket(prefix_length) if prefix_length else 0
+        return min(self.max_length_cap, body) + prefix
+
+    def length_key(self, source_length: int, prefix_length: int) -> tuple[int, int, int, int]:
+        """Sort key of a sentence; batches never mix the first two fields."""
+        prefix_bucket = self.bucket(prefix_length) if prefix_length else 0
+        return (self.bucket(source_length), prefix_bucket, source_length, prefix_length)
 
 
 class ArgosEngine:
@@ -214,15 +229,11 @@ class ArgosEngine:
         self.package = package
         self.compute_type = compute_type
         self.threads = threads or available_cores()
-        base = decode or DecodeOptions()
-        self.options = DecodeOptions(
-            beam_size=beam_size,
-            length_penalty=base.length_penalty,
-            max_batch_tokens=max_batch_tokens,
-            max_length_ratio=base.max_length_ratio,
-            max_length_extra=base.max_length_extra,
-            max_length_cap=base.max_length_cap,
+        self.options = dataclasses.replace(
+            decode or DecodeOptions(), beam_size=beam_size, max_batch_tokens=max_batch_tokens
         )
+        if self.options.length_bucket < 1:
+            raise InvalidValue("The length bucket must be at least 1 token.")
         try:
             self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer_path))
         except (OSError, RuntimeError) as exc:
@@ -303,6 +314,9 @@ class ArgosEngine:
 
     # -- batching
 
+    def _length_key(self, prepared: _Prepared) -> tuple[int, int, int, int]:
+        return self.options.length_key(len(prepared.source), len(prepared.prefix))
+
     def _chunks(self, order: list[int], prepared: list[_Prepared]) -> list[list[int]]:
         """Consecutive runs of `order` (sorted by `_length_key`) with one
         length bucket each and at most `max_batch_tokens` padded source tokens."""
@@ -314,7 +328,7 @@ class ArgosEngine:
         for i in order:
             length = max(1, len(prepared[i].source))
             wider = max(longest, length)
-            key = _length_key(prepared[i])[:2]
+            key = self._length_key(prepared[i])[:2]
             if chunk and (key != bucket or wider * (len(chunk) + 1) > limit):
                 chunks.append(chunk)
                 chunk, wider = [], length
@@ -334,7 +348,7 @@ class ArgosEngine:
             key = (request.n_best, request.suppress, request.alignment)
             groups.setdefault(key, []).append(i)
         for (n_best, suppress, alignment), members in groups.items():
-            members.sort(key=lambda i: _length_key(prepared[i]))
+            members.sort(key=lambda i: self._length_key(prepared[i]))
             sequences = self._suppress_tokens(suppress)
             for chunk in self._chunks(members, prepared):
                 outputs = self._run([prepared[i] for i in chunk], n_best, sequences, alignment)
@@ -475,11 +489,6 @@ def _target_vocabulary(model_dir: Path, pieces: list[str]) -> tuple[frozenset[st
             except (OSError, ValueError):
                 break
     return frozenset(pieces), unk
-
-
-def _length_key(prepared: _Prepared) -> tuple[int, int, int, int]:
-    source, prefix = len(prepared.source), len(prepared.prefix)
-    return (_bucket(source), _bucket(prefix) if prefix else 0, source, prefix)
 
 
 def _join(prepared: _Prepared, continuation: list[str], body: str) -> tuple[str, int]:

@@ -42,8 +42,6 @@ SENTENCES = [
 
 @pytest.fixture
 def argos(tiny_package: Package) -> ArgosEngine:
-    # One thread: on the tiny model, thread synchronisation costs more than it
-    # saves, ten times more on a busy machine.
     return ArgosEngine(tiny_package, threads=1)
 
 
@@ -230,7 +228,8 @@ def test_decoding_length_is_capped_per_sentence(argos: ArgosEngine) -> None:
     short = argos._prepare(Request("Inleiding"))
     long = argos._prepare(Request(SENTENCES[3]))
     for prepared in (short, long):
-        (output,) = argos._run([prepared], 1, [], False)
+        (pending,) = argos._submit([prepared], 1, [], False)
+        output = pending.result()
         assert len(output.hypotheses[0]) <= DecodeOptions().max_length(len(prepared.source), 0)
     alone = argos.translate_batch([Request("Inleiding")])
     assert argos.translate_batch([Request("Inleiding"), Request(SENTENCES[3])])[:1] == alone
@@ -285,6 +284,12 @@ def test_results_are_deterministic(tiny_package: Package) -> None:
 def test_threads_default_to_all_cores(argos: ArgosEngine, tiny_package: Package) -> None:
     assert ArgosEngine(tiny_package).threads == eng.available_cores()
     assert argos.threads == 1
+
+
+def test_results_do_not_depend_on_threads(argos: ArgosEngine, tiny_package: Package) -> None:
+    requests = [Request(line) for line in seed_lines()[:40]]
+    workers = ArgosEngine(tiny_package, threads=3)
+    assert workers.translate_batch(requests) == argos.translate_batch(requests)
 
 
 def test_none_engine() -> None:

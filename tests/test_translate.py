@@ -200,7 +200,7 @@ def test_translate_without_a_model_stops_with_one_line(tmp_path: Path) -> None:
 def test_translate_the_seeds_to_a_folder(tiny_argosmodel: Path, tmp_path: Path) -> None:
     install_with_cli(tiny_argosmodel)
     out_dir = tmp_path / "out" / "en"
-    args = ["--out-dir", str(out_dir), "--beam", "2", "--threads", "1"]
+    args = ["--out-dir", str(out_dir), "--beam", "2"]
     code, out, err = run("translate", str(SEEDS), *args)
     assert code == 0, err
     assert out == ""

@@ -245,8 +245,9 @@ class ArgosEngine:
                 str(package.model_dir),
                 device="cpu",
                 compute_type=compute_type,
-                inter_threads=1,
-                intra_threads=self.threads,
+                # Workers share the weights: memory does not grow with threads.
+                inter_threads=self.threads,
+                intra_threads=1,
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(
@@ -347,22 +348,30 @@ class ArgosEngine:
         for i, request in enumerate(requests):
             key = (request.n_best, request.suppress, request.alignment)
             groups.setdefault(key, []).append(i)
+        # Every batch is submitted at once; CTranslate2 runs them on `threads`
+        # single-threaded workers. Batches hold one length each, so they are
+        # often small, and small batches scale better across workers than
+        # across the threads of one matrix product (measured: +20-25 %).
+        jobs: list[tuple[list[int], bool, list[Any]]] = []
         for (n_best, suppress, alignment), members in groups.items():
             members.sort(key=lambda i: self._length_key(prepared[i]))
             sequences = self._suppress_tokens(suppress)
             for chunk in self._chunks(members, prepared):
-                outputs = self._run([prepared[i] for i in chunk], n_best, sequences, alignment)
-                for i, output in zip(chunk, outputs, strict=True):
-                    results[i] = self._hypotheses(prepared[i], output, alignment)
+                pending = self._submit([prepared[i] for i in chunk], n_best, sequences, alignment)
+                jobs.append((chunk, alignment, pending))
+        for chunk, alignment, pending in jobs:
+            for i, output in zip(chunk, pending, strict=True):
+                results[i] = self._hypotheses(prepared[i], output.result(), alignment)
         return results
 
-    def _run(
+    def _submit(
         self,
         batch: list[_Prepared],
         n_best: int,
         suppress: list[list[str]],
         alignment: bool,
     ) -> list[Any]:
+        """Start translating one batch; returns CTranslate2's async results."""
         options = self.options
         has_prefix = any(p.prefix for p in batch)
         return list(
@@ -381,6 +390,7 @@ class ArgosEngine:
                 max_decoding_length=options.max_length(
                     max(len(p.source) for p in batch), max(len(p.prefix) for p in batch)
                 ),
+                asynchronous=True,
             )
         )
 

@@ -175,6 +175,157 @@ def test_nested_candidates_are_each_judged() -> None:
     assert short.score > 0 and long.score > 0
 
 
+def test_clauses_keep_a_name_around_an_acronym_gloss() -> None:
+    assert clauses("de OVSE-groep (OSCE) van Minsk, voorgezeten door Frankrijk") == [
+        (["de", "OVSE-groep", "van", "Minsk"], True),
+        (["voorgezeten", "door", "Frankrijk"], False),
+        (["OSCE"], False),
+    ]
+    # Not a gloss inside a name: the acronym ends the expansion before a verb.
+    assert clauses("De Organisatie voor Europa (OVE) werkt")[1:] == [
+        (["OVE"], False),
+        (["werkt"], False),
+    ]
+
+
+def test_a_form_inside_another_form_of_its_group_is_counted_once() -> None:
+    # "OVSE Minsk Groep" also holds a "Minsk Groep"; "EU lidstaten steunen"
+    # holds "lidstaten steunen": one occurrence each, not two.
+    text = "De OVSE Minsk Groep vergaderde. De Minsk Groep sprak. Alle EU lidstaten steunen dit."
+    candidates = mine([doc(text)])
+    minsk = by_term(candidates, "Minsk Groep")
+    assert {v.form: v.count for v in minsk.variants} == {"Minsk Groep": 1, "OVSE Minsk Groep": 1}
+    assert minsk.frequency == 2
+    steunen = by_term(candidates, "EU lidstaten steunen")
+    assert steunen.frequency == 1 and steunen.forms == ("EU lidstaten steunen",)
+
+
+def test_x_van_y_is_the_compound_yx_only_for_compounds_and_names() -> None:
+    text = (
+        "De groep van Minsk. De Minskgroep. Het gebied waarvan Azerbeidzjan deel uitmaakt. "
+        "Het deel van Azerbeidzjan."
+    )
+    candidates = mine([doc(text)])
+    assert "groep van Minsk" in by_term(candidates, "Minskgroep").forms
+    assert "deel van Azerbeidzjan" not in by_term(candidates, "Azerbeidzjan deel").forms
+
+
+NESTED_CASES = [
+    # (text, termbase concepts as (nl, variants, status), not proposed, still proposed)
+    (
+        "De Organisatie voor Veiligheid en Samenwerking in Europa (OVSE) bemiddelt. "
+        "De Organisatie voor Veiligheid en Samenwerking in Europa is actief.",
+        [],
+        {"Organisatie voor Veiligheid", "Samenwerking in Europa"},
+        {"OVSE"},
+    ),
+    (
+        "De Hoge Vertegenwoordiger voor Buitenlands Beleid sprak. "
+        "De Hoge Vertegenwoordiger voor Buitenlands Beleid schreef.",
+        [],
+        {"Vertegenwoordiger voor Buitenlands", "Buitenlands Beleid"},
+        {"Hoge Vertegenwoordiger voor Buitenlands Beleid"},
+    ),
+    # One word is a unit of its own: never dropped for a longer candidate.
+    (
+        "Een volledige springproef duurt lang. Een volledige springproef is zwaar.",
+        [],
+        set(),
+        {"springproef", "volledige springproef"},
+    ),
+    # A longer candidate seen once does not swallow a recurring one.
+    (
+        "De Turkse luchtmacht vloog. De Turkse luchtmacht landde nooit meer.",
+        [],
+        set(),
+        {"Turkse luchtmacht"},
+    ),
+    (
+        "Volgens het Armeense Ministerie van Defensie vloog een Turkse F16 neergeschoten. "
+        "Het Armeense Ministerie van Buitenlandse Zaken sprak. Turkse F-16 straaljagers vlogen.",
+        [
+            ("Ministerie van Defensie", (), "approved"),
+            ("Ministerie van Buitenlandse Zaken", (), "approved"),
+            ("Turks", ("Turkse",), "approved"),
+            ("F-16", ("F16",), "approved"),
+            ("straaljager", (), "approved"),
+        ],
+        {"Armeense Ministerie", "Turkse F16"},
+        set(),
+    ),
+    (
+        "De Minsk Groep vergaderde. De OVSE Minsk Groep en de Minsk-groep spraken in Minsk.",
+        [("Minskgroep", ("Minsk Groep", "OVSE Minsk Groep"), "approved")],
+        set(),
+        {"Minsk Groep", "Minsk"},
+    ),
+    (
+        "De Minsk Groep vergaderde. De OVSE Minsk Groep en de Minsk-groep spraken.",
+        [("Minskgroep", ("Minsk Groep", "OVSE Minsk Groep"), "approved")],
+        {"Minsk", "OVSE Minsk"},
+        {"Minsk Groep"},
+    ),
+    # Rejected concepts are not terms: they account for nothing.
+    (
+        "De Armeense regering sprak. De Armeense regering zweeg.",
+        [("Armeense regering", (), "rejected")],
+        set(),
+        {"regering", "Armeense regering"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts", "absent", "present"),
+    NESTED_CASES,
+    ids=[
+        "expansion",
+        "nested-name",
+        "single-word",
+        "hapax-holder",
+        "known-cut-and-tiled",
+        "known-free-occurrence",
+        "known-inside",
+        "rejected",
+    ],
+)
+def test_candidates_without_own_occurrences_are_not_proposed(
+    text: str, concepts: list[tuple[str, tuple[str, ...], str]], absent: set[str], present: set[str]
+) -> None:
+    known = (
+        Matcher.build(
+            [
+                make_concept(
+                    nl, nl if status == "approved" else "", nl_variants=variants, status=status
+                )
+                for nl, variants, status in concepts
+            ]
+        )
+        if concepts
+        else None
+    )
+    forms = {f for c in mine([doc(text)], known=known) for f in c.forms}
+    assert not absent & forms
+    assert present <= forms
+
+
+def test_known_term_candidates_keep_their_status_when_nested() -> None:
+    # Every "Hoge Vertegenwoordiger" is inside a longer known term, but it is
+    # itself a known term, so it stays and shows its concept.
+    known = Matcher.build(
+        [
+            make_concept("Hoge Vertegenwoordiger", "High Representative"),
+            make_concept("Hoge Vertegenwoordiger voor Buitenlands Beleid", "HR/VP"),
+        ]
+    )
+    text = (
+        "De Hoge Vertegenwoordiger voor Buitenlands Beleid sprak. "
+        "De Hoge Vertegenwoordiger voor Buitenlands Beleid schreef."
+    )
+    candidate = by_term(mine([doc(text)], known=known), "Hoge Vertegenwoordiger")
+    assert (candidate.status, candidate.concept_id) == ("approved", "hoge-vertegenwoordiger")
+
+
 def test_domain_terms_outrank_ordinary_words() -> None:
     text = " ".join(
         f"In het jaar {n} vroeg de regering om een staakt-het-vuren en een vredesakkoord."

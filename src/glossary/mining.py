@@ -21,9 +21,14 @@ reasons in docs/mining.md):
 3. Scores. Termhood (how much more often the words occur here than in
    general Dutch, wordfreq), unithood and nesting (C-value), frequency and
    document frequency combine into one score (see `_score`).
-4. Known terms. With a `known` matcher (the termbase, every status), each
+4. Nesting by position. A candidate none of whose occurrences is its own
+   (a multiword one inside a recurring longer candidate; any one inside,
+   across or between the termbase's terms) is not proposed: "Organisatie
+   voor Veiligheid", "Armeense Ministerie", "Turkse F16" (see
+   `_without_own_occurrences`).
+5. Known terms. With a `known` matcher (the termbase, every status), each
    candidate gets the status of the concept whose term it is.
-5. Contexts: up to three segments per candidate, with `file:line`.
+6. Contexts: up to three segments per candidate, with `file:line`.
 
 The functions are pure: documents in, candidates out.
 """
@@ -44,7 +49,7 @@ from .document import Document, Segment
 if TYPE_CHECKING:
     from .engine import Engine, Link
 from .errors import InvalidValue
-from .matcher import Matcher, adjective_forms, dutch_forms
+from .matcher import Match, Matcher, adjective_forms, dutch_forms
 from .normalize import clean_value, strip_accents
 from .termbase import Concept
 
@@ -236,17 +241,38 @@ def _is_break(token: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?:;•·*\u2022]|^\s*[-–]\s")
+# An acronym in brackets inside a name, before a linking word: "de OVSE-groep
+# (OSCE) van Minsk". It glosses the word before it; the name runs on.
+_INNER_GLOSS = re.compile(
+    r"\s*\(\s*([A-Z][A-Z0-9]*[A-Z])\s*\)(?=\s+(?:van|voor|op|ter|ten|tot|tegen|inzake)\s)"
+)
+
+
+def unglossed(text: str) -> tuple[str, list[str]]:
+    """`text` with inner acronym glosses blanked (offsets kept), and the glosses."""
+    if "(" not in text:
+        return text, []
+    glosses: list[str] = []
+
+    def blank(match: re.Match[str]) -> str:
+        glosses.append(match.group(1))
+        return " " * len(match.group())
+
+    return _INNER_GLOSS.sub(blank, text), glosses
 
 
 def clauses(text: str) -> list[tuple[list[str], bool]]:
     """Token runs of `text` between punctuation (and numbers), each with
-    whether it starts a sentence (where a capital says nothing)."""
+    whether it starts a sentence (where a capital says nothing). An acronym
+    glossing a name from inside it ("OVSE-groep (OSCE) van Minsk") is a run
+    of its own and does not cut the name."""
     runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
     starts = True
     previous_end = 0
     if "/" in text or "@" in text:
         text = _URL.sub(" | ", text)
+    text, glosses = unglossed(text)
     for match in _TOKEN.finditer(text):
         gap = text[previous_end : match.start()]
         token = match.group()
@@ -264,6 +290,7 @@ def clauses(text: str) -> list[tuple[list[str], bool]]:
         previous_end = match.end()
     if current:
         runs.append((current, starts))
+    runs.extend(([gloss], False) for gloss in glosses)
     return runs
 
 
@@ -476,6 +503,9 @@ class _Group:
     initial: int = 0
     ntokens: int = 1
     containers: dict[int, int] = field(default_factory=dict)  # longer candidate -> count
+    # Occurrences inside recurring longer candidates (any extension), and those candidates.
+    held: int = 0
+    holders: list[_Group] = field(default_factory=list)
     expansion: str = ""
     score: float = 0.0
     kind: Kind = "word"
@@ -529,7 +559,10 @@ def mine(
     """Mine candidate terms from `documents`, best first.
 
     `known`: a matcher over termbase concepts of every status; a candidate
-    whose form is one of their terms gets the concept's status and id.
+    whose form is one of their terms gets the concept's status and id, and
+    one whose every occurrence the approved and proposed terms account for
+    (inside a longer term, cutting through one, made of several) is left
+    out, as are candidates only ever seen inside a recurring longer one.
     """
     options = options or Options()
     if options.min_freq < 1:
@@ -542,8 +575,10 @@ def mine(
     _nest(groups, function_words())
     _score(groups, counts)
     _boost_domain_compounds(groups)
+    eligible = [g for g in groups if g.frequency >= options.min_freq]
+    nested = _without_own_occurrences(eligible, kept, known)
     ranked = sorted(
-        (g for g in groups if g.frequency >= options.min_freq),
+        (g for g in eligible if id(g) not in nested),
         key=lambda g: (-g.score, -g.frequency, g.key),
     )
     if options.top is not None:
@@ -568,7 +603,48 @@ def _group(counts: _Counts) -> list[_Group]:
             group = by_key[key] = _Group(key=key, ntokens=surface.ntokens)
         group.add(form, surface)
     _merge_rules(by_key, counts, classes)
-    return list(by_key.values())
+    groups = list(by_key.values())
+    for group in groups:
+        if len(group.forms) > 1:
+            _discount_nested_forms(group)
+    return groups
+
+
+def _discount_nested_forms(group: _Group) -> None:
+    """Count each occurrence once when one form of a group holds another:
+    every "OVSE Minsk Groep" is also counted as "Minsk Groep", and "EU
+    lidstaten steunen" as "lidstaten steunen". The shorter form keeps only
+    the occurrences outside the longer ones (and goes when none are left)."""
+    words = {form: form.split(" ") for form in group.forms}
+    inside: dict[str, list[str]] = {}
+    for short in group.forms:
+        for long in group.forms:
+            if len(words[long]) > len(words[short]) and _holds(words[long], words[short]):
+                inside.setdefault(short, []).append(long)
+    if not inside:
+        return
+    counts = {form: surface.count for form, surface in group.forms.items()}
+    for short, longer in inside.items():
+        # Only the outermost holders: "OVSE Minsk Groep" already holds the
+        # "Minsk Groep" of "de OVSE Minsk Groep"-like nestings once.
+        outer = [
+            f for f in longer if not any(f != g and _holds(words[g], words[f]) for g in longer)
+        ]
+        counts[short] -= sum(group.forms[f].count for f in outer)
+    forms = group.forms
+    group.forms, group.frequency, group.docs, group.initial = {}, 0, 0, 0
+    for form, surface in forms.items():
+        if counts[form] > 0:
+            group.add(
+                form,
+                replace(surface, count=counts[form], initial=min(surface.initial, counts[form])),
+            )
+
+
+def _holds(outer: Sequence[str], inner: Sequence[str]) -> bool:
+    """Is `inner` a run of consecutive words of `outer`?"""
+    size = len(inner)
+    return any(outer[i : i + size] == inner for i in range(len(outer) - size + 1))
 
 
 def _merge(by_key: dict[str, _Group], into: str, other: str) -> None:
@@ -598,8 +674,10 @@ def _merge_rules(by_key: dict[str, _Group], counts: _Counts, classes: dict[str, 
                 uf.union(a_key, e_key)
     for key, group in list(by_key.items()):
         for form in group.forms:
-            for other in _alternative_keys(form, classes):
+            for other, compound in _alternative_keys(form, classes):
                 if other in by_key and other != key:
+                    if compound and not any(map(_compound_like, by_key[other].forms)):
+                        continue
                     uf.union(other, key)
     # One vowel apart in long keys ("minskgroup" / "minskgroep", OCR slips);
     # one letter apart in long names ("Nagorno-Karabach" / "Nagorno-Karabakh").
@@ -625,22 +703,30 @@ def _merge_rules(by_key: dict[str, _Group], counts: _Counts, classes: dict[str, 
             _merge(by_key, members[0], other)
 
 
-def _alternative_keys(form: str, classes: dict[str, str]) -> list[str]:
-    """Other keys under which `form` is the same term."""
+def _alternative_keys(form: str, classes: dict[str, str]) -> list[tuple[str, bool]]:
+    """Other keys under which `form` is the same term, each with whether it
+    only holds for a compound (see `_compound_like`)."""
     words = _split_words(form)
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     # A leading acronym: "OVSE Minsk Groep", "OVSE-groep van Minsk".
     first = words[0]
     if len(words) > 2 and _is_acronym(first) and not _is_acronym(words[1]):
-        out.append(_group_key(" ".join(words[1:]), classes))
+        out.append((_group_key(" ".join(words[1:]), classes), False))
     elif len(words) > 1 and "-" in first and _is_acronym(first.split("-", 1)[0]):
         rest = [first.split("-", 1)[1], *words[1:]]
         words = rest
-        out.append(_group_key(" ".join(rest), classes))
-    # "groep van Minsk" is the compound "Minskgroep".
+        out.append((_group_key(" ".join(rest), classes), False))
+    # "groep van Minsk" is the compound "Minskgroep" (not the phrase
+    # "Azerbeidzjan deel" of "dat Azerbeidzjan deel uitmaakt").
     if len(words) == 3 and words[1].lower() == "van":
-        out.append(_group_key(words[2] + words[0], classes))
+        out.append((_group_key(words[2] + words[0], classes), True))
     return out
+
+
+def _compound_like(form: str) -> bool:
+    """One word ("Minskgroep", "Minsk-groep") or a name ("Minsk Groep")."""
+    words = _split_words(form)
+    return len(words) == 1 or all(w[:1].isupper() for w in words)
 
 
 def _nest(groups: list[_Group], stop: frozenset[str]) -> None:
@@ -653,6 +739,7 @@ def _nest(groups: list[_Group], stop: frozenset[str]) -> None:
         for form in group.forms:
             by_form[form] = group
     for group in groups:
+        recurring = group.frequency >= RECURRING
         for form, surface in group.forms.items():
             words = _split_words(form)
             size = len(words)
@@ -660,16 +747,26 @@ def _nest(groups: list[_Group], stop: frozenset[str]) -> None:
                 continue
             content = [w.lower() not in stop for w in words]
             seen: set[int] = set()
+            held: set[int] = set()
             for length in range(1, size):
                 for start in range(size - length + 1):
                     end = start + length
-                    if not ((start > 0 and content[start - 1]) or (end < size and content[end])):
+                    adjacent = (start > 0 and content[start - 1]) or (end < size and content[end])
+                    if not (adjacent or recurring):
                         continue
                     inner = by_form.get(" ".join(words[start:end]))
-                    if inner is None or inner is group or id(inner) in seen:
+                    if inner is None or inner is group:
                         continue
-                    seen.add(id(inner))
-                    inner.containers[id(group)] = inner.containers.get(id(group), 0) + surface.count
+                    if recurring and id(inner) not in held:
+                        held.add(id(inner))
+                        inner.held += surface.count
+                        if not inner.holders or inner.holders[-1] is not group:
+                            inner.holders.append(group)
+                    if adjacent and id(inner) not in seen:
+                        seen.add(id(inner))
+                        inner.containers[id(group)] = (
+                            inner.containers.get(id(group), 0) + surface.count
+                        )
 
 
 # Scoring parameters (see docs/mining.md for how they were chosen).
@@ -809,6 +906,144 @@ def _candidate(group: _Group) -> Candidate:
         kind=group.kind,
         expansion=group.expansion,
     )
+
+
+# ------------------------------------------------------------------ nested candidates
+
+RECURRING: Final = 2  # a longer candidate seen this often is a unit that can hold others
+
+
+def _without_own_occurrences(
+    groups: Sequence[_Group], documents: Sequence[Document], known: Matcher | None
+) -> set[int]:
+    """Ids of the groups none of whose occurrences is their own.
+
+    An occurrence is not the candidate's own (C-value's nesting, counted by
+    position) when the candidate has several words and the occurrence lies
+    inside an occurrence of a longer candidate seen at least `RECURRING`
+    times ("Organisatie voor Veiligheid" inside "Organisatie voor Veiligheid
+    en Samenwerking in Europa"), or, with `known`, when the termbase's terms
+    (approved or proposed; rejected ones are not terms) account for it: it
+    lies inside a longer term ("Minsk" inside "Minsk Groep"), cuts through
+    one ("Armeense Ministerie" of "Armeense Ministerie van Defensie"), or is
+    made of two or more of them ("Turkse F16": Turks + F-16). A candidate
+    whose every occurrence is accounted for that way has C-value frequency
+    0 and is not proposed. An occurrence that is exactly a known term is
+    its own. A single word is a unit of its own: only known terms account
+    for it (in ACTER, "springproef" is a term although every occurrence is
+    in "volledige springproef").
+
+    Only suspects are checked by position: groups whose count inside
+    recurring longer candidates reaches their frequency, and groups sharing
+    a word with a known term.
+    """
+    suspects = [g for g in groups if g.ntokens > 1 and g.holders and g.held >= g.frequency]
+    live: list[Concept] = []
+    if known is not None:
+        live = [c for c in known.concepts if c.status != "rejected"]
+    if live:
+        words = _known_words(live)
+        suspects += [
+            g
+            for g in groups
+            if not (g.ntokens > 1 and g.holders and g.held >= g.frequency)
+            and any(w in words for form in g.forms for w in _fold_words(form))
+        ]
+    if not suspects:
+        return set()
+    watched: dict[int, _Group] = {id(g): g for g in suspects}
+    for group in suspects:
+        for holder in group.holders:
+            watched.setdefault(id(holder), holder)
+    order = list(watched.values())
+    suspect_ids = {str(n) for n, g in enumerate(order) if n < len(suspects)}
+    matcher = Matcher.build(
+        (
+            Concept(
+                id=str(n),
+                nl=next(iter(g.forms)),
+                nl_variants=tuple(list(g.forms)[1:]),
+                case_sensitive=g.kind == "acronym",
+            )
+            for n, g in enumerate(order)
+        ),
+        inflect=False,
+    )
+    live_ids = {c.id for c in live}
+    seen: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    for document in documents:
+        for segment in document.segments:
+            if segment.kind == "furniture":
+                continue
+            text = unglossed(clean_value(segment.text))[0]
+            found = matcher.find(text, overlapping=True)
+            if not any(m.concept_id in suspect_ids for m in found):
+                continue
+            terms = (
+                [m for m in known.find(text, overlapping=True) if m.concept_id in live_ids]
+                if live and known is not None
+                else []
+            )
+            for match in found:
+                if match.concept_id not in suspect_ids or _in_compound(text, match):
+                    continue
+                seen[match.concept_id] += 1
+                if not _accounted_for(match, found, order, terms, text):
+                    own[match.concept_id] += 1
+    return {id(order[int(n)]) for n in seen if not own[n]}
+
+
+def _accounted_for(
+    match: Match, found: Sequence[Match], order: Sequence[_Group], terms: Sequence[Match], text: str
+) -> bool:
+    """Is this occurrence inside a longer recurring candidate, or explained by known terms?"""
+    start, end = match.start, match.end
+    if any(t.start == start and t.end == end for t in terms):
+        return False  # exactly a known term
+    for other in found if order[int(match.concept_id)].ntokens > 1 else ():
+        if (
+            other.concept_id != match.concept_id
+            and other.start <= start
+            and end <= other.end
+            and other.end - other.start > end - start
+            and order[int(other.concept_id)].frequency >= RECURRING
+        ):
+            return True
+    inside: list[Match] = []
+    for term in terms:
+        if term.end <= start or end <= term.start:
+            continue
+        if start <= term.start and term.end <= end:
+            inside.append(term)
+        else:
+            return True  # inside a longer term, or cutting through one
+    if len(inside) < 2:
+        return False
+    covered = bytearray(end - start)
+    for term in inside:
+        covered[term.start - start : term.end - start] = b"\x01" * (term.end - term.start)
+    return all(covered[i] or not text[start + i].isalnum() for i in range(end - start))
+
+
+def _in_compound(text: str, match: Match) -> bool:
+    """A match that is one part of a hyphenated word ("Minsk" of "Minsk-groep")
+    is not an occurrence of a candidate: mining counts whole words."""
+    return text[match.start - 1 : match.start] == "-" or text[match.end : match.end + 1] == "-"
+
+
+def _fold_words(form: str) -> list[str]:
+    return strip_accents(form.casefold()).replace("-", " ").split()
+
+
+def _known_words(concepts: Iterable[Concept]) -> set[str]:
+    """The words of the concepts' Dutch terms and their inflected forms, folded."""
+    words: set[str] = set()
+    for concept in concepts:
+        for term in concept.nl_terms:
+            for form in dutch_forms(term, concept.case_sensitive):
+                words.update(_fold_words(form))
+    return words
 
 
 # ------------------------------------------------------------------ termbase, contexts

@@ -58,7 +58,7 @@ def translate(
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
 
-    INPUT is a file, a folder (its .txt files) or '-' for stdin. Every
+    INPUT is a file, a folder (its .txt, .md and .html files) or '-' for stdin. Every
     sentence is translated once, in token batches, on this machine; the
     output keeps the paragraphs of the source. Formats: text (the English),
     tsv (bilingual segment table), json (segments, offsets, scores, model

@@ -5,16 +5,21 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import info, output_stream, quiet_option
+from .common import dump_json, info, output_stream, quiet_option, termbase_option
+
+if TYPE_CHECKING:
+    from ..enforce import Glossary
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.docwriters.FORMATS and glossary.engine.ENGINES.
 FORMAT_CHOICES = ("text", "tsv", "json", "po", "xliff", "tmx")
 ENGINE_CHOICES = ("argos", "none")
+REPORT_FORMATS = ("table", "json")
 
 
 def _stem(path: str) -> str:
@@ -45,6 +50,38 @@ def _stem(path: str) -> str:
     show_default=True,
     help="'argos': the installed nl→en model; 'none': empty targets, to translate by hand.",
 )
+@termbase_option
+@click.option(
+    "--no-glossary",
+    is_flag=True,
+    help="Translate without enforcing the termbase's approved terms.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the term enforcement report to this file ('-' for stdout).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(REPORT_FORMATS),
+    help="Report format. Default: json for a .json file, else table.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when an approved term could not be enforced.",
+)
+@click.option(
+    "--redecode-budget",
+    type=click.FloatRange(0, 200),
+    default=5.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="Share of the source text that term repairs may re-decode with the model; "
+    "the rest is repaired by replacement (200: every failing segment gets both "
+    "re-decoding steps).",
+)
 @quiet_option
 def translate(
     inputs: tuple[str, ...],
@@ -54,6 +91,12 @@ def translate(
     beam: int,
     threads: int | None,
     engine_name: str,
+    termbase_path: Path | None,
+    no_glossary: bool,
+    report_path: Path | None,
+    report_format: str | None,
+    strict: bool,
+    redecode_budget: float,
     quiet: bool,
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
@@ -65,6 +108,11 @@ def translate(
     signature), po, xliff, tmx (for CAT tools). Output files appear only
     when complete: an error or Ctrl-C leaves none half written.
 
+    Approved terms of the termbase are enforced: each occurrence comes out
+    as its approved English (names marked do-not-translate as they are),
+    forbidden renderings never appear, and --report says how each was
+    handled. With --engine none, segments carry the terms as hints.
+
     \b
     Examples:
         glossary translate report.txt
@@ -72,14 +120,29 @@ def translate(
         glossary translate seeds/ -o seeds.tsv
         glossary translate report.txt -o report.json --beam 2 --threads 4
         glossary translate report.txt --engine none --format xliff -o report.xlf
+        glossary translate seeds/ -o seeds.tsv --report terms.json --strict
+        glossary translate report.txt --no-glossary
     """
     from .. import docwriters, ingest, models
+    from ..enforce import EnforceOptions, Enforcer, Hinter
     from ..engine import load_engine
     from ..errors import OutputError
-    from ..translate import PlainTranslator, plan, translate_documents
+    from ..translate import PlainTranslator, SegmentTranslator, plan, translate_documents
 
     if output is not None and out_dir is not None:
         raise click.UsageError("Give either -o/--output or --out-dir, not both.")
+    termbase_given = (
+        click.get_current_context().get_parameter_source("termbase_path")
+        == click.core.ParameterSource.COMMANDLINE
+    )
+    if no_glossary and (report_path or strict or termbase_given or report_format):
+        raise click.UsageError(
+            "--no-glossary turns term enforcement off; --termbase, --report, "
+            "--report-format and --strict need it on."
+        )
+    report_to_stdout = report_path is not None and str(report_path) == "-"
+    if report_to_stdout and output in (None, "-") and out_dir is None:
+        raise click.UsageError("The translation goes to stdout; write the report to a file.")
     to_file = output not in (None, "-")
     if fmt is None:
         fmt = docwriters.format_for_path(output) if to_file and output else "text"
@@ -116,7 +179,15 @@ def translate(
         if target.resolve() in inputs_resolved:
             raise OutputError(f"Refusing to overwrite the input {target} with its translation.")
 
+    glossary = None if no_glossary else _load_glossary(termbase_path, report_path, strict, quiet)
     engine = load_engine(engine_name, beam_size=beam, threads=threads, package=package)
+    strategy: SegmentTranslator = PlainTranslator(engine)
+    enforcer = None
+    if glossary is not None and engine_name == "none":
+        strategy = Hinter(engine, glossary)
+    elif glossary is not None:
+        options = EnforceOptions(redecode_budget=redecode_budget / 100)
+        strategy = enforcer = Enforcer(engine, glossary, options)
     work = plan(documents)
     started = time.perf_counter()
     with click.progressbar(
@@ -133,7 +204,7 @@ def translate(
             bar.update(done - seen)
             seen = done
 
-        translated = translate_documents(documents, PlainTranslator(engine), progress=progress)
+        translated = translate_documents(documents, strategy, progress=progress)
     elapsed = time.perf_counter() - started
 
     if out_dir is not None:
@@ -158,3 +229,43 @@ def translate(
         info(f"Wrote {len(targets)} {fmt} file(s) to {out_dir}", quiet)
     elif to_file:
         info(f"Wrote {output}", quiet)
+    if glossary is None:
+        return
+    from ..report import build_report
+
+    report = build_report(translated, glossary, enforcer.notes() if enforcer else ())
+    if report_path is not None:
+        as_json = report_format == "json" or (
+            report_format is None and report_path.suffix.lower() == ".json"
+        )
+        with output_stream(str(report_path)) as stream:
+            stream.write(dump_json(report.to_dict()) + "\n" if as_json else report.to_table())
+        if str(report_path) != "-":
+            info(f"Wrote the term report to {report_path}", quiet)
+    info(report.summary(), quiet)
+    if strict and report.failed:
+        raise click.ClickException(
+            f"{report.failed} approved term occurrence(s) could not be enforced "
+            "(--strict); see --report FILE for the segments."
+        )
+
+
+def _load_glossary(
+    termbase_path: Path | None, report_path: Path | None, strict: bool, quiet: bool
+) -> Glossary | None:
+    """The approved concepts to enforce; None (with a warning) when no
+    termbase was given and none is found, unless the report or --strict
+    need one."""
+    from ..enforce import Glossary
+    from ..errors import TermbaseNotFound
+    from ..storage import find_termbase, read_termbase
+
+    if termbase_path is None:
+        try:
+            termbase_path = find_termbase()
+        except TermbaseNotFound as exc:
+            if report_path is not None or strict:
+                raise
+            info(f"Warning: {exc} Translating without the glossary (--no-glossary).", quiet)
+            return None
+    return Glossary(read_termbase(termbase_path).concepts)

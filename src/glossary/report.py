@@ -1,0 +1,291 @@
+"""The enforcement report: how every approved term of a translation was handled.
+
+`build_report` reads the `TermUse`s that `glossary.enforce` left on the
+translated segments and counts, per concept, the source occurrences, the
+cascade step that enforced each (nbest, mask, prefix, replace), the failures
+with their segment (file:line and text), and the occurrences that had to be
+inserted rather than put in the place of the model's rendering (worth a look
+when post-editing). With the repair steps'
+notes (`Enforcer.notes()`) it also says which re-decodes were skipped and
+why. Occurrences are counted per segment of the documents, duplicates
+included, as `glossary check` counts them.
+
+`to_dict` is the JSON form (`glossary translate --report FILE.json`),
+`to_table` the text form, `summary` the one line printed on stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import TranslatedDocument
+from .enforce import INSERTED, STEPS, Glossary, StepNote
+
+REPORT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ConceptCount:
+    """One concept's occurrences and what became of them."""
+
+    concept_id: str
+    nl: str
+    en: str
+    dnt: bool
+    occurrences: int = 0
+    steps: dict[str, int] = field(default_factory=dict)  # step -> enforced occurrences
+    failed: int = 0
+    hints: int = 0
+    inserted: int = 0
+
+    @property
+    def enforced(self) -> int:
+        return sum(self.steps.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.concept_id,
+            "nl": self.nl,
+            "en": self.en,
+            "dnt": self.dnt,
+            "occurrences": self.occurrences,
+            "enforced": self.enforced,
+            "failed": self.failed,
+            "hints": self.hints,
+            "steps": {step: self.steps.get(step, 0) for step in STEPS},
+            "inserted": self.inserted,
+        }
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence worth listing: a failure, or an insertion to review."""
+
+    concept_id: str
+    term: str  # the Dutch as the source writes it
+    ref: str  # file:line
+    segment: str  # the Dutch segment
+    target: str  # the English segment
+    english: str  # the English term (placed, or required)
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "concept_id": self.concept_id,
+            "term": self.term,
+            "ref": self.ref,
+            "segment": self.segment,
+            "target": self.target,
+            "english": self.english,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class EnforcementReport:
+    signature: str
+    segments: int  # translated segments
+    term_segments: int  # of those, with at least one approved term
+    concepts: tuple[ConceptCount, ...]
+    failures: tuple[Occurrence, ...] = ()
+    review: tuple[Occurrence, ...] = ()  # inserted, not put in place of a rendering
+    notes: tuple[StepNote, ...] = ()
+
+    @property
+    def occurrences(self) -> int:
+        return sum(c.occurrences for c in self.concepts)
+
+    @property
+    def enforced(self) -> int:
+        return sum(c.enforced for c in self.concepts)
+
+    @property
+    def failed(self) -> int:
+        return sum(c.failed for c in self.concepts)
+
+    @property
+    def hints(self) -> int:
+        return sum(c.hints for c in self.concepts)
+
+    def steps(self) -> dict[str, int]:
+        return {s: sum(c.steps.get(s, 0) for c in self.concepts) for s in STEPS}
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of occurrences enforced (None without enforced or failed ones)."""
+        counted = self.enforced + self.failed
+        return self.enforced / counted if counted else None
+
+    def summary(self) -> str:
+        """One line: "Terms: 744 occurrences, 100.0 % enforced (nbest 3, ...), 0 failed"."""
+        if self.hints and not (self.enforced or self.failed):
+            return (
+                f"Terms: {self.occurrences} occurrences in {self.term_segments} segments, "
+                "given as hints (no translation to enforce them in)"
+            )
+        if self.accuracy is None:
+            return f"Terms: no approved term occurs in {self.segments} segments"
+        steps = ", ".join(f"{step} {count}" for step, count in self.steps().items())
+        text = (
+            f"Terms: {self.occurrences} occurrences, {self.accuracy:.1%} enforced "
+            f"({steps}), {self.failed} failed"
+        )
+        inserted = sum(c.inserted for c in self.concepts)
+        if inserted:
+            text += f"; {inserted} inserted where nothing was replaced (listed in the report)"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        accuracy = self.accuracy
+        return {
+            "format": "glossary-enforcement-report",
+            "version": REPORT_FORMAT_VERSION,
+            "signature": self.signature,
+            "segments": self.segments,
+            "term_segments": self.term_segments,
+            "occurrences": self.occurrences,
+            "enforced": self.enforced,
+            "failed": self.failed,
+            "hints": self.hints,
+            "term_accuracy": None if accuracy is None else round(accuracy, 4),
+            "steps": self.steps(),
+            "inserted": sum(c.inserted for c in self.concepts),
+            "repairs": [note.to_dict() for note in self.notes],
+            "concepts": [c.to_dict() for c in self.concepts],
+            "failures": [f.to_dict() for f in self.failures],
+            "review": [r.to_dict() for r in self.review],
+        }
+
+    def to_table(self) -> str:
+        """The report as plain text: a table of concepts, then the repairs,
+        failures and insertions, then the summary line."""
+        headers = ["ID", "NL", "EN", "OCC", *(s.upper() for s in STEPS), "FAILED", "INSERTED"]
+        rows = [
+            [
+                c.concept_id,
+                c.nl,
+                c.en,
+                str(c.occurrences),
+                *(str(c.steps.get(s, 0)) for s in STEPS),
+                str(c.failed),
+                str(c.inserted),
+            ]
+            for c in self.concepts
+        ]
+        parts = [_table(headers, rows)]
+        if self.notes:
+            lines = ["Re-decoding steps:"]
+            for note in self.notes:
+                line = f"  {note.step}: {note.attempted} attempted, {note.succeeded} succeeded"
+                if note.skipped:
+                    skipped = ", ".join(f"{n} {why}" for why, n in sorted(note.skipped.items()))
+                    line += f"; segments not tried: {skipped}"
+                if note.dropped:
+                    line += f"; dropped for the run: {note.dropped}"
+                lines.append(line)
+            parts.append("\n".join(lines))
+        for title, items in (
+            ("Failures", self.failures),
+            ("Inserted, not replacing a rendering (review these)", self.review),
+        ):
+            if items:
+                lines = [f"{title}:"]
+                for item in items:
+                    lines.append(f"  {item.ref}  {item.concept_id}  {item.term} → {item.english}")
+                    lines.append(f"    {item.segment}")
+                    if item.detail:
+                        lines.append(f"    ({item.detail})")
+                parts.append("\n".join(lines))
+        parts.append(self.summary())
+        return "\n\n".join(parts) + "\n"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 40) -> str:
+    def cut(text: str) -> str:
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cut(c) for c in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    numeric = [i >= 3 for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(row, widths, numeric, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def build_report(
+    documents: Iterable[TranslatedDocument],
+    glossary: Glossary,
+    notes: Sequence[StepNote] = (),
+) -> EnforcementReport:
+    """Count the term uses of translated documents, per concept."""
+    counts: dict[str, dict[str, Any]] = {}
+    failures: list[Occurrence] = []
+    review: list[Occurrence] = []
+    segments = term_segments = 0
+    signature = ""
+    for document in documents:
+        signature = signature or document.signature
+        for ts in document.segments:
+            if not ts.segment.translate or not ts.segment.text.strip():
+                continue
+            segments += 1
+            if ts.terms:
+                term_segments += 1
+            for use in ts.terms:
+                entry = counts.setdefault(
+                    use.concept_id,
+                    {"occurrences": 0, "steps": {}, "failed": 0, "hints": 0, "inserted": 0},
+                )
+                entry["occurrences"] += 1
+                listed = Occurrence(
+                    use.concept_id,
+                    use.source_text,
+                    ts.segment.ref,
+                    ts.segment.text,
+                    ts.target,
+                    use.target,
+                    use.detail,
+                )
+                if use.status == "failed":
+                    entry["failed"] += 1
+                    failures.append(listed)
+                elif use.status == "hint":
+                    entry["hints"] += 1
+                else:
+                    entry["steps"][use.step] = entry["steps"].get(use.step, 0) + 1
+                    if use.detail.startswith(INSERTED):
+                        entry["inserted"] += 1
+                        review.append(listed)
+    concepts = []
+    for concept_id, entry in counts.items():
+        concept = glossary.get(concept_id)
+        concepts.append(
+            ConceptCount(
+                concept_id,
+                concept.nl if concept else "",
+                concept.target if concept else "",
+                bool(concept and concept.dnt),
+                entry["occurrences"],
+                dict(entry["steps"]),
+                entry["failed"],
+                entry["hints"],
+                entry["inserted"],
+            )
+        )
+    concepts.sort(key=lambda c: (-c.occurrences, c.concept_id))
+    return EnforcementReport(
+        signature,
+        segments,
+        term_segments,
+        tuple(concepts),
+        tuple(failures),
+        tuple(review),
+        tuple(notes),
+    )

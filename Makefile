@@ -15,10 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# The main job on seeds/.
+# The main job on seeds/: validate and list the termbase, mine the seeds,
+# translate them with the termbase enforced (machine translation when an nl→en
+# Argos model is installed, else PO files with term hints), check the result,
+# and regenerate exports/.
 demo: $(STAMP)
 	$(BIN)/glossary validate
 	$(BIN)/glossary term list --status approved
+	$(BIN)/glossary mine seeds/ --top 25
+	$(BIN)/glossary translate seeds/ --engine auto --format po --out-dir out/ --report out/terms.txt
+	$(BIN)/glossary check out/004_2e6791538f2596e0.po
+	$(BIN)/glossary export --all --status approved
 
 # The whole test suite (installs gettext's msgfmt when missing: PO tests need it).
 test: $(STAMP)

@@ -129,6 +129,16 @@ def test_no_term_at_all() -> None:
     assert report.summary().startswith("No approved term occurs in 1 segments")
 
 
+def test_nothing_translated_says_so() -> None:
+    units = [BilingualUnit("De OVSE.", "", ref="a.txt:1")]
+    report = qa.check_units(units, CONCEPTS)
+    assert (report.segments, report.untranslated, report.accuracy) == (0, 1, None)
+    assert report.summary() == (
+        "No translated segment to check; 0 violations (0 missing, 0 dnt, 0 forbidden); "
+        "1 untranslated segments not checked"
+    )
+
+
 # ------------------------------------------------------------ aligned files
 
 

@@ -251,6 +251,32 @@ def test_engine_none_gives_the_same_outputs_with_empty_targets(tmp_path: Path) -
     assert "engine:none" in err
 
 
+def test_engine_auto_without_a_model_falls_back_to_hints_with_a_note(tmp_path: Path) -> None:
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    target = tmp_path / "s.po"
+    code, out, err = run("translate", str(seed), "--engine", "auto", "-o", str(target))
+    assert (code, out) == (0, ""), err
+    note = [line for line in err.splitlines() if line.startswith("Note: ")]
+    assert note == [
+        "Note: No nl→en Argos model is installed. Run: glossary model install --from "
+        "FILE.argosmodel (or 'glossary model install nl en' when online); translating "
+        "with --engine none (term hints only)."
+    ]
+    assert "engine:none" in err and "given as hints" in err
+    assert 'msgstr ""' in target.read_text("utf-8")
+
+
+def test_engine_auto_with_a_model_translates(tiny_package: Package, tmp_path: Path) -> None:
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    target = tmp_path / "s.json"
+    args = ["--engine", "auto", "-o", str(target), "--beam", "1", "--threads", "1"]
+    code, out, err = run("translate", str(seed), *args)
+    assert (code, out) == (0, ""), err
+    assert "Note: " not in err
+    data = json.loads(target.read_text("utf-8"))
+    assert data["model"]["package"] == "translate-nl_en-0_1"
+
+
 def test_stdin_to_stdout(tiny_package: Package) -> None:
     args = ["--beam", "1", "--threads", "1"]
     code, out, err = run("translate", "-", *args, input="Het leger.\n\nDe OVSE.\n")

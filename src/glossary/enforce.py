@@ -6,9 +6,9 @@ approved concept found in its Dutch source, keeps do-not-translate names,
 keeps forbidden renderings out, and records for each occurrence which step
 of a verify-then-repair cascade put the term there (`TermUse.step`):
 
-1. "nbest": the first pass asks the engine for an n-best list (term
-   segments only); the best hypothesis that already has every term and no
-   forbidden rendering wins.
+1. "nbest": the first pass is the plain translation with an n-best list
+   and the attention alignment; the best hypothesis that already has every
+   term and no forbidden rendering wins.
 2. "mask": re-decode with the Dutch terms replaced by their English in the
    source (code-switching) or by placeholders, then verify.
 3. "prefix": force the terms with a target prefix (the hypothesis up to
@@ -20,18 +20,20 @@ of a verify-then-repair cascade put the term there (`TermUse.step`):
    neighbouring words' translation or at the proportional position (said
    so in `TermUse.detail`). This step cannot fail.
 
-Verification is the terminology QA's own rule (`glossary.qa`): the English
-matcher, case-insensitive (exact case for case-sensitive concepts), longest
-English first, each target span used once. Segments without terms are sent
-exactly as the plain strategy sends them, so they come out identical.
+Every re-decode suppresses the segment's forbidden renderings. Verification
+is the terminology QA's own rule (`glossary.qa`): the English matcher,
+case-insensitive (exact case for case-sensitive concepts), longest English
+first, each target span used once. Segments without terms come out
+identical to the plain translation (see `Enforcer._first_requests`).
 
-Steps 2 and 3 re-decode whole sentences, which costs about as much as the
-first pass per sentence. They are limited to a share of each batch's source
-text (`EnforceOptions.redecode_budget`), skipped for a run once a probe shows
-they do not work on this model, and skipped for cheap cases (a term that
-ends the sentence, a copied Dutch term or a forbidden rendering swapped like
-for like). `Enforcer.notes()` says what was skipped and why; see
-docs/enforcement.md for the measured trade-off.
+Steps 2 and 3 re-decode whole sentences (CTranslate2 decodes a forced
+prefix token by token), greedily, which costs about three first-pass
+sentences each on 2 cores. They are limited to a share of each batch's
+source text (`EnforceOptions.redecode_budget`), dropped for the run once a
+probe shows they do not work on this model, and skipped for cheap cases (the
+terms end the sentence; a copied Dutch term, a wrong-case term or a
+forbidden rendering swapped like for like). `Enforcer.notes()` says what was
+skipped and why; see docs/enforcement.md for the measured trade-off.
 
 `Hinter` is the strategy for `--engine none`: no translation, and each
 occurrence as a hint ("OVSE → OSCE").
@@ -72,13 +74,15 @@ Span = tuple[int, int]
 class EnforceOptions:
     """How hard the enforcer tries before it replaces.
 
-    - `n_best`: hypotheses asked for in the first pass of term segments.
+    - `n_best`: hypotheses asked for in the first pass (at most the beam
+      size on an Argos engine, so the best one stays the plain translation).
     - `mask`: step 2's source form: "term" (the English term code-switched
       into the Dutch), "placeholder" (`TERM_1`, restored after decoding) or
       "off".
     - `prefix`: run step 3.
     - `redecode_budget`: steps 2 and 3 together re-decode at most this share
-      of each batch's source characters (1.0: every failing segment).
+      of each batch's source characters (2.0: every failing segment gets
+      both steps).
     - `probe`, `min_success`: a step is dropped for the rest of the run
       when fewer than `min_success` of its first `probe` attempts succeed.
     - `suppress_first_pass`: also pass each term segment's forbidden
@@ -89,7 +93,9 @@ class EnforceOptions:
       where the term goes, and every re-decode suppresses them anyway.
     - `repair_beam`, `repair_bucket`: beam size of the re-decodes on an
       Argos engine (greedy), and the length bucket (tokens) that step 3's
-      prefixes are batched by; step 2 batches any lengths together.
+      prefixes are batched by; step 2 batches any lengths together. A
+      re-decode may thus depend on its batch mates (padding); the first
+      pass never does.
     """
 
     n_best: int = 4
@@ -816,22 +822,15 @@ class Enforcer:
         the batches and cost 10-15 % on the seeds.) On other engines,
         term-free segments get exactly the plain request.
         """
+        argos = self.engine if isinstance(self.engine, ArgosEngine) else None
+        suppressing = self.options.suppress_first_pass
+        shared = argos is not None and argos.options.length_penalty != 0 and not suppressing
         n_best = self.options.n_best
-        unified = isinstance(self.engine, ArgosEngine) and (self.engine.options.length_penalty != 0)
-        if unified:
-            assert isinstance(self.engine, ArgosEngine)
-            n_best = min(n_best, self.engine.options.beam_size)
-        if self.options.suppress_first_pass:
-            unified = False
-            n_best = self.options.n_best
+        if shared and argos is not None:
+            n_best = min(n_best, argos.options.beam_size)
         return [
-            Request(
-                text,
-                n_best=n_best,
-                suppress=sup if self.options.suppress_first_pass else (),
-                alignment=True,
-            )
-            if occ or unified
+            Request(text, n_best=n_best, suppress=sup if suppressing else (), alignment=True)
+            if occ or shared
             else Request(text)
             for text, occ, sup in zip(texts, found, suppress, strict=True)
         ]

@@ -76,7 +76,9 @@ class QAReport:
         }
 
     def summary(self) -> str:
-        if self.accuracy is None:
+        if self.accuracy is None and not self.segments:
+            text = "No translated segment to check"
+        elif self.accuracy is None:
             text = f"No approved term occurs in {self.segments} segments"
         else:
             text = (

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.docwriters.FORMATS and glossary.engine.ENGINES.
 FORMAT_CHOICES = ("text", "tsv", "json", "po", "xliff", "tmx")
-ENGINE_CHOICES = ("argos", "none")
+ENGINE_CHOICES = ("argos", "none", "auto")
 REPORT_FORMATS = ("table", "json")
 
 
@@ -48,7 +48,8 @@ def _stem(path: str) -> str:
     type=click.Choice(ENGINE_CHOICES),
     default="argos",
     show_default=True,
-    help="'argos': the installed nl→en model; 'none': empty targets, to translate by hand.",
+    help="'argos': the installed nl→en model; 'none': empty targets, to translate by "
+    "hand; 'auto': argos when an nl→en model is installed, else none (with a note).",
 )
 @termbase_option
 @click.option(
@@ -122,11 +123,12 @@ def translate(
         glossary translate report.txt --engine none --format xliff -o report.xlf
         glossary translate seeds/ -o seeds.tsv --report terms.json --strict
         glossary translate report.txt --no-glossary
+        glossary translate seeds/ --engine auto --format po --out-dir out/
     """
     from .. import docwriters, ingest, models
     from ..enforce import EnforceOptions, Enforcer, Hinter
     from ..engine import load_engine
-    from ..errors import OutputError
+    from ..errors import ModelNotInstalled, OutputError
     from ..translate import PlainTranslator, SegmentTranslator, plan, translate_documents
 
     if output is not None and out_dir is not None:
@@ -153,7 +155,16 @@ def translate(
             raise OutputError(
                 f"Cannot write {output}: folder {folder} does not exist. Create it first."
             )
-    package = models.find_package("nl", "en") if engine_name == "argos" else None
+    package = None
+    if engine_name == "auto":
+        try:
+            package = models.find_package("nl", "en")
+            engine_name = "argos"
+        except ModelNotInstalled as exc:
+            engine_name = "none"
+            info(f"Note: {exc}; translating with --engine none (term hints only).", quiet)
+    elif engine_name == "argos":
+        package = models.find_package("nl", "en")
 
     paths = ingest.expand_inputs(list(inputs))
     documents = [ingest.read_document(path) for path in paths]

@@ -285,3 +285,54 @@ def test_to_dict_uses_column_names() -> None:
     assert list(data) == list(COLUMNS)
     assert data["nl_variants"] == ["Organisatie voor Veiligheid en Samenwerking in Europa"]
     assert data["case_sensitive"] is True
+
+
+# ---------------------------------------------------------------- fast paths
+
+LINES = [
+    "a\tb c\td-e",
+    "Armenië\tArmenia\t",
+    "a  b\tc",
+    "a \tb",
+    "a\t b",
+    " a\tb",
+    "a\tb ",
+    "a\u2013b\tc",
+    "d\u2019a\tb",
+    "Arme\u0308nie\tx",
+    "a\u00a0b\tc",
+    "a`b",
+    "a\rb",
+    "a\x0bb",
+    "ë\x0cb",
+    "Türkiye\tTurkey | Türkiye",
+    "",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_is_clean_line_agrees_with_clean_value(line: str) -> None:
+    from glossary.normalize import clean_value, is_clean_line
+
+    cells_clean = all(clean_value(cell) == cell for cell in line.split("\t"))
+    assert is_clean_line(line) == cells_clean
+
+
+def test_search_ranks_without_rekeying_and_survives_odd_terms() -> None:
+    concepts = tuple(
+        Concept(id=f"c{i}", nl=nl, en=en, nl_variants=variants)
+        for i, (nl, en, variants) in enumerate(
+            [
+                ("Armenië", "Armenia", ()),
+                ("Armeense", "Armenian", ("Armeens",)),
+                ("vredesakkoord", "peace agreement", ("vredes-akkoord",)),
+                ("Minskgroep", "Minsk Group", ("Minsk Groep",)),
+            ]
+        )
+    )
+    tb = Termbase(concepts)
+    assert [c.id for c in tbm.search(tb, "ARMENIE")] == ["c0"]
+    assert [c.id for c in tbm.search(tb, "armen")] == ["c1", "c0"]  # prefix, by file order
+    assert [c.id for c in tbm.search(tb, "minsk-groep")] == ["c3"]
+    assert [c.id for c in tbm.search(tb, "akkoord peace")] == []  # never across two terms
+    assert [c.id for c in tbm.search(tb, "agreement")] == ["c2"]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TERMBASE = ROOT / "glossary" / "termbase.tsv"
 SEEDS = ROOT / "seeds"
 # Approved concepts added for the parliamentary domain that the seeds do not
-# name (docs/termbase-content.md): no context sentence, no source.
+# name (README, "The shipped termbase"): no context sentence, no source.
 NOT_IN_SEEDS = {"schriftelijke-vraag", "tweede-kamer", "vlaams-parlement"}
 # OCR damage in the seeds; the reader repairs it, so it is never a variant.
 OCR_FORMS = ("Armenié", "beéindigen", "repatriéren", "financiéle", "Azerbeidzjan.!")

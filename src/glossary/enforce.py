@@ -33,7 +33,7 @@ source text (`EnforceOptions.redecode_budget`), dropped for the run once a
 probe shows they do not work on this model, and skipped for cheap cases (the
 terms end the sentence; a copied Dutch term, a wrong-case term or a
 forbidden rendering swapped like for like). `Enforcer.notes()` says what was
-skipped and why; see docs/enforcement.md for the measured trade-off.
+skipped and why; see the README, "Speed: the re-decode budget", for the measured trade-off.
 
 `Hinter` is the strategy for `--engine none`: no translation, and each
 occurrence as a hint ("OVSE → OSCE").

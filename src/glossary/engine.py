@@ -12,7 +12,7 @@ Engines here:
   SentencePiece tokenizer directly: token-based batches sorted by length,
   int8, beam 4, all cores. It does not use `argostranslate.translate`, which
   downloads a sentence splitter, decodes about one sentence per batch and
-  turns every `_` into a space (see docs/translation.md).
+  turns every `_` into a space (see the README, "Offline translation with Argos models").
 - `NoneEngine` translates nothing: empty targets, for people who translate
   by hand and want the segment tables and term hints.
 

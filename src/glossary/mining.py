@@ -1,7 +1,7 @@
 """Term mining: the recurring domain terms of a document set, ranked.
 
 `mine(documents)` returns `Candidate`s, best first. How (details and the
-reasons in docs/mining.md):
+reasons in the README, "Term mining and review"):
 
 1. Candidates. Each segment is split into tokens (words, hyphenated
    compounds such as "staakt-het-vuren", acronyms) and clauses (any
@@ -120,7 +120,7 @@ class Candidate:
         return tuple(dict.fromkeys((self.term, *(v.form for v in self.variants))))
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON object of `glossary mine --format json` (see docs/mining.md)."""
+        """The JSON object of `glossary mine --format json` (see the README, "JSON schema")."""
         return {
             "term": self.term,
             "kind": self.kind,
@@ -769,7 +769,7 @@ def _nest(groups: list[_Group], stop: frozenset[str]) -> None:
                         )
 
 
-# Scoring parameters (see docs/mining.md for how they were chosen).
+# Scoring parameters (the README, "How it works", says how they were chosen).
 TERMHOOD_POWER: float = 0.5
 FREQUENCY_POWER: float = 0.5
 SPREAD_POWER: float = 1.0

@@ -90,6 +90,19 @@ def test_batching_does_not_change_results(tiny_package: Package) -> None:
     assert [one_by_one.translate_batch([r])[0] for r in requests] == big
 
 
+def test_with_options_shares_the_model_and_leaves_the_engine_alone(tiny_package: Package) -> None:
+    engine = ArgosEngine(tiny_package, threads=1)
+    greedy = engine.with_options(beam_size=1)
+    assert greedy._translator is engine._translator and greedy._sp is engine._sp
+    assert (engine.options.beam_size, greedy.options.beam_size) == (4, 1)
+    assert greedy.signature == engine.signature
+    requests = [Request("Het staakt-het-vuren werd bereikt."), Request("De OVSE.")]
+    fresh = ArgosEngine(tiny_package, threads=1, beam_size=1).translate_batch(requests)
+    assert greedy.translate_batch(requests) == fresh
+    with pytest.raises(InvalidValue):
+        engine.with_options(length_bucket=0)
+
+
 def test_empty_input(argos: ArgosEngine) -> None:
     assert argos.translate_batch([]) == []
     (hyps,) = argos.translate_batch([Request("")])

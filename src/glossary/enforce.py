@@ -41,7 +41,6 @@ occurrence as a hint ("OVSE → OSCE").
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import hashlib
@@ -1135,21 +1134,18 @@ def _repair_view(
     """The same loaded model, decoding with `options.repair_beam` and at most
     `cap` tokens after the prefix (the prefix rounded up to `bucket`).
 
-    The engine takes its decoding options per engine, not per request, so a
-    shallow copy with other `DecodeOptions` shares the CTranslate2
-    translator and tokenizer. With a length ratio of 0 the cap does not
+    The engine takes its decoding options per engine, not per request;
+    `ArgosEngine.with_options` gives a view that shares the loaded model.
+    With a length ratio of 0 the cap does not
     depend on the source, so requests without a prefix can share batches
     whatever their length.
     """
-    view = copy.copy(engine)
-    view.options = dataclasses.replace(
-        engine.options,
+    return engine.with_options(
         beam_size=options.repair_beam,
         length_bucket=max(engine.options.length_bucket, bucket),
         max_length_ratio=0.0,
         max_length_extra=cap,
     )
-    return view
 
 
 def _masked_source(

@@ -22,6 +22,7 @@ never at import of this module, so the command line starts fast.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import math
@@ -270,6 +271,21 @@ class ArgosEngine:
     @property
     def signature(self) -> str:
         return self._signature
+
+    def with_options(self, **changes: Any) -> ArgosEngine:
+        """This engine decoding with other `DecodeOptions` fields.
+
+        The copy shares the loaded CTranslate2 translator and tokenizer (no
+        second load, no extra memory); the options are per engine, not per
+        request, so callers that decode some requests differently (the
+        enforcer's greedy, length-capped repairs) use such a view. The
+        signature stays that of this engine.
+        """
+        view = copy.copy(self)
+        view.options = dataclasses.replace(self.options, **changes)
+        if view.options.length_bucket < 1 or view.options.beam_size < 1:
+            raise InvalidValue("The beam size and the length bucket must be at least 1.")
+        return view
 
     # -- tokens
 

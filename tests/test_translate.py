@@ -330,6 +330,20 @@ def test_bad_options(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_output_to_a_folder_is_refused_before_translating(
+    tiny_package: Package, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out.txt"
+    folder.mkdir()
+    code, out, err = run("translate", str(SEEDS), "-o", str(folder))
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == f"Error: Cannot write {folder}: it is a folder. Give a file name, or use --out-dir.\n"
+    )
+    assert list(folder.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -155,6 +155,10 @@ def translate(
             raise OutputError(
                 f"Cannot write {output}: folder {folder} does not exist. Create it first."
             )
+        if Path(output).is_dir():
+            raise OutputError(
+                f"Cannot write {output}: it is a folder. Give a file name, or use --out-dir."
+            )
     package = None
     if engine_name == "auto":
         try:

@@ -344,6 +344,20 @@ def test_output_to_a_folder_is_refused_before_translating(
     assert list(folder.iterdir()) == []
 
 
+def test_report_into_a_missing_folder_is_refused_before_translating(tmp_path: Path) -> None:
+    target = tmp_path / "seeds.tsv"
+    report = tmp_path / "missing" / "terms.txt"
+    code, out, err = run(
+        "translate", str(SEEDS), "--engine", "none", "-o", str(target), "--report", str(report)
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: Cannot write the report {report}: folder {report.parent} does not exist. "
+        "Create it first.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -159,6 +159,11 @@ def translate(
             raise OutputError(
                 f"Cannot write {output}: it is a folder. Give a file name, or use --out-dir."
             )
+    if report_path is not None and not report_to_stdout and not report_path.parent.is_dir():
+        raise OutputError(
+            f"Cannot write the report {report_path}: folder {report_path.parent} does not "
+            "exist. Create it first."
+        )
     package = None
     if engine_name == "auto":
         try:

@@ -231,6 +231,14 @@ def test_mine_errors(project: Path) -> None:
     assert code == 2
     code, _, err = run("mine", "docs", "--suggest")
     assert code == 1 and "No nl→en Argos model is installed" in err
+    # A wrong -o fails before mining: no "candidates from" summary.
+    code, out, err = run("mine", "docs", "-o", "missing/c.tsv")
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: Cannot write missing/c.tsv: folder missing does not exist. Create it first.\n"
+    )
+    code, _, err = run("mine", "docs", "-o", "docs")
+    assert code == 1 and err == "Error: Cannot write docs: it is a folder. Give a file name.\n"
 
 
 def test_mine_without_termbase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -337,10 +337,7 @@ def test_output_to_a_folder_is_refused_before_translating(
     folder.mkdir()
     code, out, err = run("translate", str(SEEDS), "-o", str(folder))
     assert (code, out) == (1, "")
-    assert (
-        err
-        == f"Error: Cannot write {folder}: it is a folder. Give a file name, or use --out-dir.\n"
-    )
+    assert err == f"Error: Cannot write {folder}: it is a folder. Give a file name.\n"
     assert list(folder.iterdir()) == []
 
 

@@ -85,6 +85,19 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         handle.write(payload)
 
 
+def check_writable(path: Path, what: str = "") -> None:
+    """Raise `OutputError` if `path` cannot be written as a file: its folder
+    is missing or it is a folder. Commands call it before long work, so a
+    wrong `-o` fails at once rather than after the work is done."""
+    name = f"{what} {path}" if what else str(path)
+    if not path.parent.is_dir():
+        raise OutputError(
+            f"Cannot write {name}: folder {path.parent} does not exist. Create it first."
+        )
+    if path.is_dir():
+        raise OutputError(f"Cannot write {name}: it is a folder. Give a file name.")
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     """A binary file handle whose content replaces `path` only if the block succeeds.
@@ -92,9 +105,8 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     On any exception (including KeyboardInterrupt) the temporary file is
     removed and `path` is left as it was.
     """
+    check_writable(path)
     folder = path.parent
-    if not folder.is_dir():
-        raise OutputError(f"Cannot write {path}: folder {folder} does not exist. Create it first.")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except PermissionError:

@@ -179,6 +179,10 @@ def mine(
         glossary mine seeds/ --format tsv -o candidates.tsv
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
     """
+    if output != "-":
+        from ..storage import check_writable
+
+        check_writable(Path(output))
     candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
     with output_stream(output) as stream:
         stream.write(_render(candidates, fmt))

@@ -129,6 +129,7 @@ def translate(
     from ..enforce import EnforceOptions, Enforcer, Hinter
     from ..engine import load_engine
     from ..errors import ModelNotInstalled, OutputError
+    from ..storage import check_writable
     from ..translate import PlainTranslator, SegmentTranslator, plan, translate_documents
 
     if output is not None and out_dir is not None:
@@ -150,20 +151,9 @@ def translate(
         fmt = docwriters.format_for_path(output) if to_file and output else "text"
     writer = docwriters.get_writer(fmt)
     if to_file and output:
-        folder = Path(output).parent
-        if not folder.is_dir():
-            raise OutputError(
-                f"Cannot write {output}: folder {folder} does not exist. Create it first."
-            )
-        if Path(output).is_dir():
-            raise OutputError(
-                f"Cannot write {output}: it is a folder. Give a file name, or use --out-dir."
-            )
-    if report_path is not None and not report_to_stdout and not report_path.parent.is_dir():
-        raise OutputError(
-            f"Cannot write the report {report_path}: folder {report_path.parent} does not "
-            "exist. Create it first."
-        )
+        check_writable(Path(output))
+    if report_path is not None and not report_to_stdout:
+        check_writable(report_path, "the report")
     package = None
     if engine_name == "auto":
         try:

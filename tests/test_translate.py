@@ -341,6 +341,16 @@ def test_output_to_a_folder_is_refused_before_translating(
     assert list(folder.iterdir()) == []
 
 
+def test_report_into_the_new_out_dir(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    args = ["--engine", "none", "--out-dir", str(out_dir), "--report", str(out_dir / "t.txt")]
+    code, out, err = run("translate", str(SEEDS), "--format", "po", *args)
+    assert (code, out) == (0, ""), err
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == sorted([p.stem + ".po" for p in SEEDS.glob("*.txt")] + ["t.txt"])
+    assert "ID" in (out_dir / "t.txt").read_text("utf-8")
+
+
 def test_report_into_a_missing_folder_is_refused_before_translating(tmp_path: Path) -> None:
     target = tmp_path / "seeds.tsv"
     report = tmp_path / "missing" / "terms.txt"

@@ -152,8 +152,13 @@ def translate(
     writer = docwriters.get_writer(fmt)
     if to_file and output:
         check_writable(Path(output))
-    if report_path is not None and not report_to_stdout:
-        check_writable(report_path, "the report")
+    report_in_out_dir = (
+        out_dir is not None
+        and report_path is not None
+        and report_path.parent.resolve() == out_dir.resolve()
+    )
+    if report_path is not None and not report_to_stdout and not report_in_out_dir:
+        check_writable(report_path, "the report")  # --out-dir is created when writing
     package = None
     if engine_name == "auto":
         try:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from translate_speed import block_sockets, build, decode_options  # noqa: E402
+from translate_speed import block_sockets, decode_options, install_bench_package  # noqa: E402
 
 TIMES: collections.Counter[str] = collections.Counter()
 COUNTING = [False]  # only the enforcer's runs are attributed
@@ -83,13 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     block_sockets()
     with tempfile.TemporaryDirectory(prefix="glossary-enforce-bench-") as scratch:
-        workdir = args.workdir or Path(scratch)
-        workdir.mkdir(parents=True, exist_ok=True)
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(scratch) / "packages")
-        from glossary.models import install_from_file
-
-        package = install_from_file(build(workdir))
-        return run(package, args)
+        return run(install_bench_package(Path(scratch), args.workdir), args)
 
 
 def run(package: Any, args: argparse.Namespace) -> int:

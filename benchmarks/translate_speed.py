@@ -233,6 +233,20 @@ def argos(threads: int, beam: int) -> Runner:
 # ----------------------------------------------------------------------- main
 
 
+def install_bench_package(scratch: Path, workdir: Path | None) -> Any:
+    """Build the benchmark model (or reuse it from `workdir`) and install it
+    into a scratch packages folder, with scratch XDG folders, so nothing of
+    the user's is read or written."""
+    workdir = workdir or scratch
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["ARGOS_PACKAGES_DIR"] = str(scratch / "packages")
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[name] = str(scratch / name.lower())
+    from glossary.models import install_from_file
+
+    return install_from_file(build(workdir))
+
+
 def main(argv: list[str] | None = None) -> int:
     from glossary.engine import available_cores
 
@@ -252,15 +266,7 @@ def main(argv: list[str] | None = None) -> int:
 
     block_sockets()
     with tempfile.TemporaryDirectory(prefix="glossary-bench-") as scratch:
-        workdir = args.workdir or Path(scratch)
-        workdir.mkdir(parents=True, exist_ok=True)
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(scratch) / "packages")
-        for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            os.environ[name] = str(Path(scratch) / name.lower())
-
-        from glossary.models import install_from_file
-
-        package = install_from_file(build(workdir))
+        package = install_bench_package(Path(scratch), args.workdir)
         texts = sentences(args.sentences)
         words = sum(len(t.split()) for t in texts)
         print(

@@ -53,7 +53,7 @@ from typing import Literal
 from .document import TermStatus, TermUse
 from .engine import ArgosEngine, Engine, Hypothesis, Link, Request, make_signature
 from .errors import InvalidValue
-from .matcher import Match, Matcher, find_english
+from .matcher import Match, Matcher, find_english, head_index
 from .qa import accepted_terms
 from .termbase import Concept
 from .translate import SegmentResult
@@ -212,11 +212,7 @@ def english_plural(term: str) -> str | None:
     a head before a preposition gives None and the singular is kept.
     """
     words = term.split(" ")
-    head = len(words) - 1
-    for i, word in enumerate(words[1:], start=1):
-        if word.lower() in _ENGLISH_PREPOSITIONS:
-            head = i - 1
-            break
+    head = head_index(words, _ENGLISH_PREPOSITIONS)
     parts = re.split(r"(-)", words[head])
     plural = english_plural_word(parts[-1])
     if plural is None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,17 +326,22 @@ def _changed_tail(base: str, form: str) -> int:
     return len(form) - common + 1 if len(form) > common else 0
 
 
+def head_index(words: Sequence[str], function_words: Collection[str]) -> int:
+    """Index of a term's head noun: the word before the first function word
+    after the first word ("Raad van Europa", "prisoner of war"), else the last."""
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in function_words:
+            return i - 1
+    return len(words) - 1
+
+
 def _inflect(term: str, case_sensitive: bool) -> list[tuple[str, int]]:
     """Forms of `term` with the length of their attached ending (see `_changed_tail`)."""
     term = clean_value(term)
     if case_sensitive:
         return [(term, 0), (term + "'s", 3), (term + "s", 2)]
     words = term.split(" ")
-    head = len(words) - 1
-    for i, word in enumerate(words[1:], start=1):
-        if word.lower() in _INNER_FUNCTION_WORDS:
-            head = i - 1
-            break
+    head = head_index(words, _INNER_FUNCTION_WORDS)
     head_final = head == len(words) - 1
     last_part = words[head].rsplit("-", 1)
     heads: list[tuple[str, int]] = [(words[head], 0)]

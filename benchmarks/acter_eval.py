@@ -1,7 +1,7 @@
 """ACTER Dutch term-extraction benchmark, by the protocol of ../shared/acter/README.md.
 
 For each domain (corruption, dressage, wind energy): read the domain's
-`annotated/texts/` with glossary.ingest, mine it with glossary.mining
+`annotated/texts/` with glossary.reading.ingest, mine it with glossary.mining.candidates
 (default options), walk the candidates in rank order collecting their
 surface strings (every variant counts as its own string, lowercased,
 duplicates dropped) until K strings are collected, K being the size of the
@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from glossary import ingest, mining
+from glossary.mining import candidates as mining
+from glossary.reading import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = ("corp", "equi", "wind")

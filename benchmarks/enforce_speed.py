@@ -1,7 +1,7 @@
 """Glossary enforcement speed: translating the seeds with and without enforcement.
 
-Baseline: `glossary.translate.PlainTranslator` (the engine's best hypothesis,
-what `glossary translate --no-glossary` does). Contender: `glossary.enforce.
+Baseline: `glossary.translation.pipeline.PlainTranslator` (the engine's best hypothesis,
+what `glossary translate --no-glossary` does). Contender: `glossary.enforcement.cascade.
 Enforcer` with the shipped termbase (glossary/termbase.tsv) and the options
 given (default: those of `glossary translate`). Both translate every
 translatable segment of seeds/ through `translate_documents`, in --rounds
@@ -47,7 +47,7 @@ COUNTING = [False]  # only the enforcer's runs are attributed
 
 def time_engine_calls(main_engine: Any) -> None:
     """Attribute the engine's decoding time to first pass, step 2 and step 3."""
-    from glossary.engine import ArgosEngine
+    from glossary.engines.base import ArgosEngine
 
     original = ArgosEngine.translate_batch
 
@@ -66,7 +66,7 @@ def time_engine_calls(main_engine: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from glossary.engine import available_cores
+    from glossary.engines.base import available_cores
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -86,13 +86,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(package: Any, args: argparse.Namespace) -> int:
-    from glossary import ingest, qa
-    from glossary import translate as tr
-    from glossary.enforce import EnforceOptions, Enforcer, Glossary
-    from glossary.engine import ArgosEngine
-    from glossary.formats import BilingualUnit
-    from glossary.report import build_report
-    from glossary.storage import read_termbase
+    from glossary import qa
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
+    from glossary.enforcement.report import build_report
+    from glossary.engines.base import ArgosEngine
+    from glossary.exchange.registry import BilingualUnit
+    from glossary.reading import ingest
+    from glossary.termbase.store import read_termbase
+    from glossary.translation import pipeline as tr
 
     engine = ArgosEngine(
         package, beam_size=args.beam, threads=args.threads, decode=decode_options()

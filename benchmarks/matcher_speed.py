@@ -1,6 +1,6 @@
 """Matcher speed: compile 100,000 concepts, scan 1 million words.
 
-Compares `glossary.matcher.Matcher` (Aho-Corasick with inflected forms,
+Compares `glossary.matching.matcher.Matcher` (Aho-Corasick with inflected forms,
 hyphen/space folding and case-sensitive acronyms) with two baselines over the
 same terms: one regex alternation (`re`, whole words, case-insensitive) and
 flashtext's KeywordProcessor. The baselines only find the terms as written
@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from glossary.matcher import Matcher
-from glossary.termbase import Concept, make_concept
+from glossary.matching.matcher import Matcher
+from glossary.termbase.model import Concept, make_concept
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TERMS = [

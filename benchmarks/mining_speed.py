@@ -2,8 +2,8 @@
 
 Text: the ACTER Dutch texts (if the ACTER folder is given or found at
 ../shared/acter) and the seeds, cut into documents of about 5,000 words and
-repeated until the total reaches the target. Reading (glossary.ingest) is
-timed apart from mining (glossary.mining.mine with the default options and
+repeated until the total reaches the target. Reading (glossary.reading.ingest) is
+timed apart from mining (glossary.mining.candidates.mine with the default options and
 contexts). YAKE (the keyword extractor, n-grams up to 3, Dutch stopwords) is
 timed on a slice and scaled up, as it takes minutes on the whole text.
 
@@ -18,7 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from glossary import ingest, lexicon, mining
+from glossary.lang import lexicon
+from glossary.mining import candidates as mining
+from glossary.reading import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 

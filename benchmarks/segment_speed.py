@@ -4,7 +4,7 @@ Baseline named in the issue: segmenting 1 million words takes under 20 s.
 The input is the five seed documents repeated until they hold 1M words,
 timed three ways:
 
-- one 1M-word file through `glossary.ingest.read_document`;
+- one 1M-word file through `glossary.reading.ingest.read_document`;
 - the same words as separate seed-sized files through `read_documents`
   (a folder of documents, as `glossary segment seeds/` reads them);
 - `glossary segment FILE --format json -o /dev/null` end to end (process
@@ -53,7 +53,8 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
-    from glossary import ingest, lexicon
+    from glossary.lang import lexicon
+    from glossary.reading import ingest
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     seed_words = sum(len(s.split()) for s in seeds)

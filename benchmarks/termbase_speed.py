@@ -36,8 +36,8 @@ def timed(cmd: list[str], repeat: int, cwd: Path = ROOT) -> float:
 
 def generate(path: Path, n: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from glossary.storage import write_termbase
-    from glossary.termbase import Concept, Termbase
+    from glossary.termbase.model import Concept, Termbase
+    from glossary.termbase.store import write_termbase
 
     rng = random.Random(1)
     letters = "abcdefghijklmnopqrstuvwxyzëé"

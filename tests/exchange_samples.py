@@ -23,7 +23,7 @@ from glossary.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from glossary.termbase import Concept, Termbase, make_concept
+from glossary.termbase.model import Concept, Termbase, make_concept
 
 TBX = SHARED / "tbx"
 TMX_DTD = SHARED / "tmx" / "tmx14.dtd"

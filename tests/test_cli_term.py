@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from glossary.cli import main
-from glossary.storage import read_termbase
-from glossary.termbase import HEADER
+from glossary.termbase.model import HEADER
+from glossary.termbase.store import read_termbase
 
 
 @pytest.fixture

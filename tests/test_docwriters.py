@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from glossary import docwriters
 from glossary.cli import translate as cli_translate
 from glossary.document import (
     Document,
@@ -22,8 +21,9 @@ from glossary.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from glossary.engine import ENGINES
+from glossary.engines.base import ENGINES
 from glossary.errors import UnknownFormat
+from glossary.translation import writers as docwriters
 
 SIGNATURE = (
     "engine:argos|package:translate-nl_en-1_9|version:1.9|beam:4|compute_type:int8"
@@ -200,9 +200,9 @@ def test_builtin_writers_resolve() -> None:
 
 
 def test_exchange_formats_map_to_their_modules() -> None:
-    assert docwriters.WRITERS["po"] == "glossary.po:write_translations"
-    assert docwriters.WRITERS["xliff"] == "glossary.xliff:write_translations"
-    assert docwriters.WRITERS["tmx"] == "glossary.tmx:write_translations"
+    assert docwriters.WRITERS["po"] == "glossary.exchange.po:write_translations"
+    assert docwriters.WRITERS["xliff"] == "glossary.exchange.xliff:write_translations"
+    assert docwriters.WRITERS["tmx"] == "glossary.exchange.tmx:write_translations"
 
 
 def test_unknown_format() -> None:
@@ -219,8 +219,8 @@ def test_missing_writer_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_writer_module_without_the_function(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(docwriters.WRITERS, "po", "glossary.normalize:write_translations")
-    with pytest.raises(UnknownFormat, match=r"glossary\.normalize has no write_translations"):
+    monkeypatch.setitem(docwriters.WRITERS, "po", "glossary.lang.text:write_translations")
+    with pytest.raises(UnknownFormat, match=r"glossary\.lang\.text has no write_translations"):
         docwriters.get_writer("po")
 
 

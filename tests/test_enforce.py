@@ -1,4 +1,4 @@
-"""Glossary enforcement with a deterministic engine double (glossary.enforce, glossary.report).
+"""Glossary enforcement with a deterministic engine double (enforcement cascade and report).
 
 `WordEngine` translates word by word from a small lexicon, so every step of
 the cascade can be made to succeed or fail on purpose. The table of cases
@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 
 from glossary import qa
-from glossary import translate as tr
 from glossary.document import TermUse, TranslatedDocument, TranslatedSegment
-from glossary.enforce import (
+from glossary.enforcement.cascade import (
     BLIND,
     INSERTED,
     Check,
@@ -34,12 +33,13 @@ from glossary.enforce import (
     occurrence,
     plan_edits,
 )
-from glossary.engine import Hypothesis, Link, Request
+from glossary.enforcement.report import build_report
+from glossary.engines.base import Hypothesis, Link, Request
 from glossary.errors import InvalidValue
-from glossary.formats import BilingualUnit
-from glossary.matcher import Match
-from glossary.report import build_report
-from glossary.termbase import Concept, make_concept
+from glossary.exchange.registry import BilingualUnit
+from glossary.matching.matcher import Match
+from glossary.termbase.model import Concept, make_concept
+from glossary.translation import pipeline as tr
 from test_docwriters import make_doc
 
 CONCEPTS = [
@@ -613,7 +613,7 @@ def test_bad_options(options: dict[str, Any]) -> None:
 
 
 def test_hinter_gives_every_occurrence_as_a_hint() -> None:
-    from glossary.engine import NoneEngine
+    from glossary.engines.base import NoneEngine
 
     results = Hinter(NoneEngine(), GLOSSARY).translate_texts(
         ["De vredesakkoorden en de OVSE.", "Het leger."]
@@ -899,7 +899,7 @@ def test_report_counts_per_concept_and_lists_failures_and_insertions() -> None:
 
 def test_report_of_hints_and_of_no_terms() -> None:
     texts = ["Er is een staakt-het-vuren.", "Het leger."]
-    from glossary.engine import NoneEngine
+    from glossary.engines.base import NoneEngine
 
     hints = build_report(
         [translated(Hinter(NoneEngine(), GLOSSARY).translate_texts(texts), texts)], GLOSSARY

@@ -17,16 +17,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from glossary import docwriters, enforce, ingest, qa
-from glossary import translate as tr
+from glossary import qa
 from glossary.cli import main
 from glossary.document import TermUse, TranslatedDocument
-from glossary.enforce import EnforceOptions, Enforcer, Glossary
-from glossary.engine import ArgosEngine, Request
-from glossary.exchange import read_units
-from glossary.models import Package
-from glossary.report import build_report
-from glossary.storage import read_termbase
+from glossary.enforcement import cascade as enforce
+from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
+from glossary.enforcement.report import build_report
+from glossary.engines.argos_packages import Package
+from glossary.engines.base import ArgosEngine, Request
+from glossary.exchange.importing import read_units
+from glossary.reading import ingest
+from glossary.termbase.store import read_termbase
+from glossary.translation import pipeline as tr
+from glossary.translation import writers as docwriters
 from test_enforce import CASES, GLOSSARY, Case, check_guarantees
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import pytest
 
 from argos_tiny import seed_lines
-from glossary import engine as eng
-from glossary.engine import (
+from glossary.engines import base as eng
+from glossary.engines.argos_packages import Package
+from glossary.engines.base import (
     ArgosEngine,
     DecodeOptions,
     Engine,
@@ -28,7 +29,6 @@ from glossary.engine import (
     parse_signature,
 )
 from glossary.errors import InvalidValue, ModelError, ModelNotInstalled
-from glossary.models import Package
 
 SENTENCES = [
     "De wapenstilstand uit 1994 is al verschillende malen zeer broos gebleken.",

@@ -13,13 +13,14 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from exchange_samples import rich_termbase
-from glossary import exchange, tbx
 from glossary.cli import main
 from glossary.document import Document, Paragraph, Segment
 from glossary.errors import ImportConflict, ImportFormatError
-from glossary.formats import BilingualUnit, ExportOptions
-from glossary.storage import read_termbase, write_termbase
-from glossary.termbase import Concept, Termbase, make_concept, serialize_tsv
+from glossary.exchange import importing as exchange
+from glossary.exchange import tbx
+from glossary.exchange.registry import BilingualUnit, ExportOptions
+from glossary.termbase.model import Concept, Termbase, make_concept, serialize_tsv
+from glossary.termbase.store import read_termbase, write_termbase
 
 CEASEFIRE = make_concept(
     "staakt-het-vuren",

@@ -85,8 +85,8 @@ def test_shipped_po_passes_msgfmt_and_polib() -> None:
 
 @pytest.mark.parametrize("name", ["termbase.tbx", "termbase.tbx3.tbx"])
 def test_shipped_tbx_imports_back_to_the_approved_termbase(tmp_path: Path, name: str) -> None:
-    from glossary.storage import read_termbase
-    from glossary.termbase import Termbase, serialize_tsv
+    from glossary.termbase.model import Termbase, serialize_tsv
+    from glossary.termbase.store import read_termbase
 
     target = tmp_path / "tb.tsv"
     result = CliRunner().invoke(main, ["import", str(EXPORTS / name), "--termbase", str(target)])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from glossary import formats
 from glossary.cli import exchange as cli_exchange
 from glossary.errors import InputError, UnknownFormat, UnreadableFile
+from glossary.exchange import registry as formats
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_cli_choices_match_the_registry() -> None:
 
 
 def test_document_writers_are_the_ones_translate_uses() -> None:
-    from glossary import docwriters
+    from glossary.translation import writers as docwriters
 
     for name in ("po", "xliff", "tmx"):
         assert docwriters.get_writer(name) is formats.get(name).function("documents")

@@ -1,4 +1,4 @@
-"""Reading documents (glossary.ingest): clean-up of PDF-extracted text.
+"""Reading documents (glossary.reading.ingest): clean-up of PDF-extracted text.
 
 The table of cases is taken from the five seed documents; the whole-seed
 tests check properties that must hold everywhere in them (no sentence split
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from glossary import ingest
 from glossary.document import Document, Segment
 from glossary.errors import InputError
-from glossary.ingest import (
+from glossary.reading import ingest
+from glossary.reading.ingest import (
     FOOTNOTE_MARKER,
     HYPHEN_ELISION,
     HYPHEN_JOINED,
@@ -33,7 +33,7 @@ from glossary.ingest import (
     read_documents,
     repair_word,
 )
-from glossary.segment import ABBREVIATIONS
+from glossary.reading.segment import ABBREVIATIONS
 
 SEED = {p.name[:3]: p for p in sorted(SEEDS.glob("*.txt"))}
 _DOCS: dict[str, Document] = {}

@@ -1,4 +1,4 @@
-"""The Dutch lexicon (glossary.lexicon): wordfreq's list plus curated extras."""
+"""The Dutch lexicon (glossary.lang.lexicon): wordfreq's list plus curated extras."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from glossary import lexicon
+from glossary.lang import lexicon
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,10 @@ def test_hyphenated_words_all_contain_a_hyphen() -> None:
 
 def test_importing_does_not_load_wordfreq() -> None:
     # The lexicon loads lazily: `glossary --help` must stay fast.
-    code = "import sys, glossary.lexicon, glossary.ingest; print('wordfreq' in sys.modules)"
+    code = (
+        "import sys, glossary.lang.lexicon, glossary.reading.ingest; "
+        "print('wordfreq' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glossary.matcher import (
+from glossary.matching.matcher import (
     EnglishMatcher,
     Match,
     Matcher,
@@ -13,7 +13,7 @@ from glossary.matcher import (
     fold_text,
     noun_forms,
 )
-from glossary.termbase import Concept, make_concept
+from glossary.termbase.model import Concept, make_concept
 
 CONCEPTS = (
     make_concept("staakt-het-vuren", "ceasefire"),

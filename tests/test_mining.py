@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from glossary import ingest, lexicon
 from glossary.document import Document
-from glossary.engine import Hypothesis, Link, Request
+from glossary.engines.base import Hypothesis, Link, Request
 from glossary.errors import InvalidValue
-from glossary.matcher import Matcher
-from glossary.mining import Candidate, Options, clauses, count, mine, suggest
-from glossary.termbase import make_concept
+from glossary.lang import lexicon
+from glossary.matching.matcher import Matcher
+from glossary.mining.candidates import Candidate, Options, clauses, count, mine, suggest
+from glossary.reading import ingest
+from glossary.termbase.model import make_concept
 
 ROOT = Path(__file__).resolve().parent.parent
 

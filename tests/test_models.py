@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from argos_tiny import members, metadata
-from glossary import models
 from glossary.cli import main
+from glossary.engines import argos_packages as models
 from glossary.errors import ModelError, ModelNotInstalled
 
 NO_MODEL = (

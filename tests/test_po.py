@@ -9,10 +9,10 @@ import polib
 import pytest
 
 from exchange_samples import msgfmt, rich_termbase, translated_docs
-from glossary import po
 from glossary.errors import UnreadableFile
-from glossary.formats import ExportOptions
-from glossary.termbase import Concept, Termbase, make_concept, serialize_tsv
+from glossary.exchange import po
+from glossary.exchange.registry import ExportOptions
+from glossary.termbase.model import Concept, Termbase, make_concept, serialize_tsv
 
 
 def termbase_po_text(termbase: Termbase | None = None) -> str:

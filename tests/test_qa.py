@@ -10,12 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from exchange_samples import translated_docs
-from glossary import po, qa, tmx, xliff
+from glossary import qa
 from glossary.cli import main
 from glossary.errors import InputError
-from glossary.formats import BilingualUnit
-from glossary.storage import write_termbase
-from glossary.termbase import Termbase, make_concept
+from glossary.exchange import po, tmx, xliff
+from glossary.exchange.registry import BilingualUnit
+from glossary.termbase.model import Termbase, make_concept
+from glossary.termbase.store import write_termbase
 
 CONCEPTS = [
     make_concept(

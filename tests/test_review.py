@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from glossary.cli import main
 from glossary.errors import ImportFormatError, InvalidValue
-from glossary.mining import Candidate, Context, Variant
-from glossary.review import (
+from glossary.mining.candidates import Candidate, Context, Variant
+from glossary.mining.review import (
     CANDIDATE_COLUMNS,
     ReviewState,
     accept,
@@ -24,8 +24,8 @@ from glossary.review import (
     reject,
     variant_forms,
 )
-from glossary.storage import read_termbase
-from glossary.termbase import Termbase
+from glossary.termbase.model import Termbase
+from glossary.termbase.store import read_termbase
 
 TEXT = (
     "De Minskgroep bemiddelt. De Minsk-groep vergadert. De Minsk Groep vraagt een "
@@ -348,7 +348,8 @@ def test_review_needs_a_termbase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_mine_suggests_english_when_a_model_is_installed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glossary import engine, models
+    from glossary.engines import argos_packages as models
+    from glossary.engines import base as engine
     from test_mining import FakeEngine
 
     fake = FakeEngine()

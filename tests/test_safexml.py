@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from glossary import safexml
 from glossary.errors import UnreadableFile
+from glossary.files import safexml
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE martif [

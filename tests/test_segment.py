@@ -1,10 +1,10 @@
-"""Dutch sentence segmentation (glossary.segment)."""
+"""Dutch sentence segmentation (glossary.reading.segment)."""
 
 from __future__ import annotations
 
 import pytest
 
-from glossary.segment import (
+from glossary.reading.segment import (
     ABBREVIATIONS,
     ends_sentence,
     is_abbreviation,

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from glossary import ingest, mining
 from glossary.document import Document
-from glossary.matcher import Matcher
-from glossary.storage import read_termbase
-from glossary.termbase import Concept, Termbase, find, serialize_tsv
+from glossary.matching.matcher import Matcher
+from glossary.mining import candidates as mining
+from glossary.reading import ingest
+from glossary.termbase.model import Concept, Termbase, find, serialize_tsv
+from glossary.termbase.store import read_termbase
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMBASE = ROOT / "glossary" / "termbase.tsv"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from glossary import storage
-from glossary import termbase as tbm
 from glossary.errors import InvalidValue, OutputError, TermbaseFormatError, TermbaseNotFound
-from glossary.termbase import Termbase, serialize_tsv
+from glossary.termbase import model as tbm
+from glossary.termbase import store as storage
+from glossary.termbase.model import Termbase, serialize_tsv
 
 
 def test_atomic_write_replaces_and_keeps_mode(tmp_path: Path) -> None:
@@ -90,7 +90,8 @@ def test_create_refuses_to_overwrite(tmp_path: Path) -> None:
 ADDER = """
 import sys
 from pathlib import Path
-from glossary import storage, termbase as tbm
+from glossary.termbase import store as storage
+from glossary.termbase import model as tbm
 path = Path(sys.argv[1])
 for n in range(int(sys.argv[3])):
     concept = tbm.make_concept(f"{sys.argv[2]}term{n}", f"{sys.argv[2]}en{n}")

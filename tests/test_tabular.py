@@ -8,10 +8,10 @@ import io
 import pytest
 
 from exchange_samples import rich_termbase
-from glossary import tabular
 from glossary.errors import UnreadableFile
-from glossary.formats import ExportOptions
-from glossary.termbase import HEADER, Termbase, make_concept, serialize_tsv
+from glossary.exchange import tabular
+from glossary.exchange.registry import ExportOptions
+from glossary.termbase.model import HEADER, Termbase, make_concept, serialize_tsv
 
 
 def tsv_text(termbase: Termbase | None = None, statuses: tuple[str, ...] = ("approved",)) -> str:

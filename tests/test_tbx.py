@@ -16,10 +16,10 @@ from exchange_samples import (
     rng_errors,
     schematron_errors,
 )
-from glossary import tbx
 from glossary.errors import InvalidValue, UnreadableFile
-from glossary.formats import ExportOptions
-from glossary.termbase import Termbase, make_concept, serialize_tsv
+from glossary.exchange import tbx
+from glossary.exchange.registry import ExportOptions
+from glossary.termbase.model import Termbase, make_concept, serialize_tsv
 
 OPTIONS = ExportOptions()
 
@@ -301,7 +301,7 @@ OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 )
 def test_omegat_reads_our_tbx_and_tsv(tmp_path: Path) -> None:
     """OmegaT's own GlossaryReaderTBX and GlossaryReaderTSV load the exports."""
-    from glossary import tabular
+    from glossary.exchange import tabular
 
     script = need_shared("tools", "omegat_dump_glossary.groovy")
     project = tmp_path / "project"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from glossary import termbase as tbm
 from glossary.errors import DuplicateTerm, InvalidValue, TermbaseFormatError, UnknownTerm
-from glossary.termbase import COLUMNS, HEADER, Concept, Termbase, parse_tsv, serialize_tsv
+from glossary.termbase import model as tbm
+from glossary.termbase.model import COLUMNS, HEADER, Concept, Termbase, parse_tsv, serialize_tsv
 
 
 def row(**cells: str) -> str:
@@ -312,7 +312,7 @@ LINES = [
 
 @pytest.mark.parametrize("line", LINES)
 def test_is_clean_line_agrees_with_clean_value(line: str) -> None:
-    from glossary.normalize import clean_value, is_clean_line
+    from glossary.lang.text import clean_value, is_clean_line
 
     cells_clean = all(clean_value(cell) == cell for cell in line.split("\t"))
     assert is_clean_line(line) == cells_clean

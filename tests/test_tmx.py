@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from exchange_samples import dtd_errors, translated_docs
-from glossary import tmx
 from glossary.errors import UnreadableFile
+from glossary.exchange import tmx
 
 
 def export() -> bytes:

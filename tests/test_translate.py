@@ -14,12 +14,13 @@ from typing import IO
 import pytest
 from click.testing import CliRunner
 
-from glossary import docwriters, ingest
-from glossary import translate as tr
 from glossary.cli import main
 from glossary.document import TermUse, TranslatedDocument
-from glossary.engine import ArgosEngine, Hypothesis, NoneEngine, Request, parse_signature
-from glossary.models import Package
+from glossary.engines.argos_packages import Package
+from glossary.engines.base import ArgosEngine, Hypothesis, NoneEngine, Request, parse_signature
+from glossary.reading import ingest
+from glossary.translation import pipeline as tr
+from glossary.translation import writers as docwriters
 from test_docwriters import make_doc
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from exchange_samples import translated_docs
-from glossary import xliff
 from glossary.errors import UnreadableFile
+from glossary.exchange import xliff
 
 NS = {"x": xliff.NS}
 

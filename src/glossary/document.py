@@ -1,6 +1,6 @@
 """The document model shared by reading, mining, translation and exchange.
 
-`glossary.ingest` turns a file into a `Document` of `Paragraph`s of
+`glossary.reading.ingest` turns a file into a `Document` of `Paragraph`s of
 `Segment`s. Translation turns each segment into a `TranslatedSegment` with
 the `TermUse`s found in it; exporters (PO, XLIFF, TMX, text) and QA read these.
 Everything is frozen: stages build new values, never mutate old ones.
@@ -71,7 +71,7 @@ class Repair:
     original: str
     repaired: str
     reason: str  # "ocr-diacritic", "hyphen-joined", "hyphen-kept", ...
-    # Why, in words ("a capital after the hyphen (a name)"); see glossary.ingest.
+    # Why, in words ("a capital after the hyphen (a name)"); see glossary.reading.ingest.
     detail: str = ""
 
 
@@ -98,7 +98,7 @@ class TermUse:
 
     `step` says how the target came to contain the term: "nbest" (a
     hypothesis already had it), "mask", "prefix", "replace" (the repair
-    cascade of `glossary.enforce`), or "" for hints without translation.
+    cascade of `glossary.enforcement.cascade`), or "" for hints without translation.
     `target_start`/`target_end` locate the term in the target (-1 if absent).
     """
 

@@ -2,7 +2,7 @@
 
 For every segment of a bilingual file (or a pair of aligned files):
 
-- every approved concept found in the Dutch source (by `glossary.matcher`,
+- every approved concept found in the Dutch source (by `glossary.matching.matcher`,
   the one matcher mining and enforcement use too: inflection, variants,
   hyphen/space folding, case-sensitive acronyms) must have one of its
   correct English terms in the target: the preferred term or an admitted
@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError
-from .formats import BilingualUnit, decode_text
-from .termbase import Concept
+from glossary.errors import InputError
+from glossary.exchange.registry import BilingualUnit, decode_text
+from glossary.termbase.model import Concept
 
 Kind = Literal["missing", "dnt", "forbidden"]
 
@@ -107,7 +107,7 @@ def accepted_terms(concept: Concept, surface: str = "") -> tuple[str, ...]:
 
 def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> QAReport:
     """Check each unit's target against the approved concepts of the termbase."""
-    from .matcher import Matcher, find_english
+    from glossary.matching.matcher import Matcher, find_english
 
     approved = [c for c in concepts if c.status == "approved" and c.en_terms]
     matcher = Matcher.build(approved)
@@ -196,7 +196,7 @@ def align_files(source: Path, target: Path) -> list[BilingualUnit]:
     read as a document (PDF line breaks and hyphenation repaired) and the
     target split at blank lines, as `glossary translate` writes it.
     """
-    from .ingest import read_document
+    from glossary.reading.ingest import read_document
 
     try:
         source_text = decode_text(source.read_bytes(), str(source))

@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from .. import __version__
-from ..errors import GlossaryError
+from glossary import __version__
+from glossary.errors import GlossaryError
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 

@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from ..storage import ENV_VAR
+from glossary.termbase.store import ENV_VAR
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,7 +137,7 @@ def output_stream(path: str | None) -> Iterator[IO[str]]:
         return
     import io
 
-    from ..storage import atomic_open
+    from glossary.termbase.store import atomic_open
 
     assert path is not None
     with atomic_open(Path(path)) as raw:

@@ -11,7 +11,7 @@ from . import CONTEXT_SETTINGS, main
 from .common import dump_json, info, output_stream, quiet_option, render_table, termbase_option
 
 # Literal here so `glossary --help` imports nothing; tests check them against
-# glossary.formats.
+# glossary.exchange.registry.
 EXPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
 IMPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
 UNIT_FORMATS = ("po", "xliff", "tmx", "tsv")
@@ -106,8 +106,8 @@ def export_command(
         glossary export --format csv --header -o amazon.csv
         glossary export --format tsv -o - | head
     """
-    from .. import formats
-    from ..storage import read_termbase, resolve_termbase
+    from glossary.exchange import registry as formats
+    from glossary.termbase.store import read_termbase, resolve_termbase
 
     if all_formats and (fmt or output):
         raise click.UsageError("--all writes every format; leave out --format and -o.")
@@ -206,8 +206,8 @@ def import_command(
         glossary import deepl.csv --on-conflict replace
         glossary import other/glossary/termbase.tsv --dry-run
     """
-    from ..exchange import import_file
-    from ..storage import resolve_termbase
+    from glossary.exchange.importing import import_file
+    from glossary.termbase.store import resolve_termbase
 
     path = resolve_termbase(termbase_path)
     report = import_file(
@@ -296,9 +296,9 @@ def check_command(
         glossary check report.xlf --format json
         glossary check source.nl.txt translation.en.txt
     """
-    from ..exchange import read_units
-    from ..qa import align_files, check_units
-    from ..storage import read_termbase, resolve_termbase
+    from glossary.exchange.importing import read_units
+    from glossary.qa import align_files, check_units
+    from glossary.termbase.store import read_termbase, resolve_termbase
 
     if target is not None and input_format is not None:
         raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
@@ -360,8 +360,8 @@ def merge_command(
         (post-edit report.po in Poedit, Lokalize, Weblate...)
         glossary merge report.po report.txt -o report.en.txt
     """
-    from ..docwriters import write_text
-    from ..exchange import merge_file
+    from glossary.exchange.importing import merge_file
+    from glossary.translation.writers import write_text
 
     result = merge_file(bilingual, source, fmt=fmt, max_bytes=max_size * MB)
     with output_stream(output) as stream:

@@ -10,7 +10,7 @@ from . import CONTEXT_SETTINGS, main
 from .common import dump_json, format_option, info, output_stream, quiet_option
 
 if TYPE_CHECKING:
-    from ..document import Document
+    from glossary.document import Document
 
 
 @main.command("segment", context_settings=CONTEXT_SETTINGS)
@@ -47,7 +47,7 @@ def segment(inputs: tuple[str, ...], fmt: str, no_repair: bool, output: str, qui
         glossary segment --no-repair scan.txt
         pdftotext -layout brief.pdf - | glossary segment -
     """
-    from .. import ingest
+    from glossary.reading import ingest
 
     paths = ingest.expand_inputs(inputs)
     documents: list[dict[str, Any]] = []

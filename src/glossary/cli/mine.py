@@ -23,9 +23,9 @@ from .common import (
 from .term import term
 
 if TYPE_CHECKING:
-    from ..document import Document
-    from ..mining import Candidate
-    from ..termbase import Termbase
+    from glossary.document import Document
+    from glossary.mining.candidates import Candidate
+    from glossary.termbase.model import Termbase
 
 # Progress bars appear from this many input files or bytes on.
 PROGRESS_FILES = 20
@@ -65,7 +65,7 @@ def _mining_options(func: Any) -> Any:
 
 def _documents(paths: Sequence[str], quiet: bool) -> Iterator[Document]:
     """Read the inputs, with a progress bar on stderr for large inputs."""
-    from ..ingest import expand_inputs, read_document
+    from glossary.reading.ingest import expand_inputs, read_document
 
     files = expand_inputs(paths)
     size = sum(Path(f).stat().st_size for f in files if f != "-")
@@ -80,8 +80,8 @@ def _documents(paths: Sequence[str], quiet: bool) -> Iterator[Document]:
 
 def _known(termbase_path: Path | None, quiet: bool) -> tuple[Path | None, Termbase | None]:
     """The termbase (every status) to mark known candidates, if there is one."""
-    from ..errors import TermbaseNotFound
-    from ..storage import read_termbase, resolve_termbase
+    from glossary.errors import TermbaseNotFound
+    from glossary.termbase.store import read_termbase, resolve_termbase
 
     try:
         path = resolve_termbase(termbase_path)
@@ -101,8 +101,8 @@ def _run_mining(
     *,
     contexts: int = 3,
 ) -> tuple[list[Candidate], Path | None]:
-    from .. import mining
-    from ..matcher import Matcher
+    from glossary.matching.matcher import Matcher
+    from glossary.mining import candidates as mining
 
     path, termbase = _known(termbase_path, quiet)
     known = Matcher.build(termbase.concepts) if termbase is not None else None
@@ -126,7 +126,7 @@ def _run_mining(
         quiet,
     )
     if _suggestions_wanted(suggest):
-        from ..engine import load_engine
+        from glossary.engines.base import load_engine
 
         info("Suggesting English with the installed model...", quiet)
         candidates = mining.suggest(candidates, load_engine("argos"))
@@ -137,12 +137,12 @@ def _suggestions_wanted(flag: bool | None) -> bool:
     """--suggest: yes (an error if no model); default: when a model is installed."""
     if flag is not None:
         if flag:
-            from ..models import find_package
+            from glossary.engines.argos_packages import find_package
 
             find_package("nl", "en")  # raises ModelNotInstalled with the fix
         return flag
-    from ..errors import ModelError
-    from ..models import find_package
+    from glossary.engines.argos_packages import find_package
+    from glossary.errors import ModelError
 
     try:
         find_package("nl", "en")
@@ -180,7 +180,7 @@ def mine(
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
     """
     if output != "-":
-        from ..storage import check_writable
+        from glossary.termbase.store import check_writable
 
         check_writable(Path(output))
     candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
@@ -189,8 +189,8 @@ def mine(
 
 
 def _render(candidates: Sequence[Candidate], fmt: str) -> str:
-    from ..mining import SCHEMA_VERSION
-    from ..review import CANDIDATE_COLUMNS, candidate_row
+    from glossary.mining.candidates import SCHEMA_VERSION
+    from glossary.mining.review import CANDIDATE_COLUMNS, candidate_row
 
     if fmt == "json":
         data = {
@@ -270,9 +270,9 @@ def review(
     Example:
         glossary review seeds/ --top 50
     """
-    from .. import review as rv
-    from ..errors import DuplicateTerm, InvalidValue
-    from ..storage import atomic_write, resolve_termbase, update_termbase
+    from glossary.errors import DuplicateTerm, InvalidValue
+    from glossary.mining import review as rv
+    from glossary.termbase.store import atomic_write, resolve_termbase, update_termbase
 
     path = resolve_termbase(termbase_path)
     candidates, _ = _run_mining(paths, top, min_freq, suggest, path, quiet)
@@ -330,7 +330,7 @@ def review(
 
 
 def _accepted_concept(candidate: Candidate, *, edit: bool) -> Any:
-    from .. import review as rv
+    from glossary.mining import review as rv
 
     default_en = candidate.suggestions[0].text if candidate.suggestions else None
     nl = candidate.term
@@ -377,9 +377,9 @@ def term_import(file: Path, termbase_path: Path | None) -> None:
         glossary mine seeds/ --format tsv -o candidates.tsv
         glossary term import candidates.tsv
     """
-    from .. import review as rv
-    from ..errors import InputError
-    from ..storage import resolve_termbase, update_termbase
+    from glossary.errors import InputError
+    from glossary.mining import review as rv
+    from glossary.termbase.store import resolve_termbase, update_termbase
 
     try:
         data = file.read_bytes()

@@ -8,10 +8,16 @@ from typing import Any
 
 import click
 
-from .. import termbase as tbm
-from ..errors import InvalidValue
-from ..storage import create_termbase, read_termbase, resolve_termbase, update_termbase
-from ..termbase import PARTS_OF_SPEECH, STATUSES, Concept, Termbase
+from glossary.errors import InvalidValue
+from glossary.termbase import model as tbm
+from glossary.termbase.model import PARTS_OF_SPEECH, STATUSES, Concept, Termbase
+from glossary.termbase.store import (
+    create_termbase,
+    read_termbase,
+    resolve_termbase,
+    update_termbase,
+)
+
 from . import CONTEXT_SETTINGS, main
 from .common import dump_json, format_option, info, render_table, termbase_option
 

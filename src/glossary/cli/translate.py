@@ -13,10 +13,10 @@ from . import CONTEXT_SETTINGS, main
 from .common import dump_json, info, output_stream, quiet_option, termbase_option
 
 if TYPE_CHECKING:
-    from ..enforce import Glossary
+    from glossary.enforcement.cascade import Glossary
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
-# tests check they match glossary.docwriters.FORMATS and glossary.engine.ENGINES.
+# tests check they match glossary.translation.writers.FORMATS and glossary.engines.base.ENGINES.
 FORMAT_CHOICES = ("text", "tsv", "json", "po", "xliff", "tmx")
 ENGINE_CHOICES = ("argos", "none", "auto")
 REPORT_FORMATS = ("table", "json")
@@ -125,12 +125,19 @@ def translate(
         glossary translate report.txt --no-glossary
         glossary translate seeds/ --engine auto --format po --out-dir out/
     """
-    from .. import docwriters, ingest, models
-    from ..enforce import EnforceOptions, Enforcer, Hinter
-    from ..engine import load_engine
-    from ..errors import ModelNotInstalled, OutputError
-    from ..storage import check_writable
-    from ..translate import PlainTranslator, SegmentTranslator, plan, translate_documents
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Hinter
+    from glossary.engines import argos_packages as models
+    from glossary.engines.base import load_engine
+    from glossary.errors import ModelNotInstalled, OutputError
+    from glossary.reading import ingest
+    from glossary.termbase.store import check_writable
+    from glossary.translation import writers as docwriters
+    from glossary.translation.pipeline import (
+        PlainTranslator,
+        SegmentTranslator,
+        plan,
+        translate_documents,
+    )
 
     if output is not None and out_dir is not None:
         raise click.UsageError("Give either -o/--output or --out-dir, not both.")
@@ -246,7 +253,7 @@ def translate(
         info(f"Wrote {output}", quiet)
     if glossary is None:
         return
-    from ..report import build_report
+    from glossary.enforcement.report import build_report
 
     report = build_report(translated, glossary, enforcer.notes() if enforcer else ())
     if report_path is not None:
@@ -271,9 +278,9 @@ def _load_glossary(
     """The approved concepts to enforce; None (with a warning) when no
     termbase was given and none is found, unless the report or --strict
     need one."""
-    from ..enforce import Glossary
-    from ..errors import TermbaseNotFound
-    from ..storage import find_termbase, read_termbase
+    from glossary.enforcement.cascade import Glossary
+    from glossary.errors import TermbaseNotFound
+    from glossary.termbase.store import find_termbase, read_termbase
 
     if termbase_path is None:
         try:

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from .errors import InvalidValue, ModelError
-from .models import Package, find_package
+from glossary.engines.argos_packages import Package, find_package
+from glossary.errors import InvalidValue, ModelError
 
 ENGINES = ("argos", "none")
 

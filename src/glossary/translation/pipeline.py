@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .document import Document, TermUse, TranslatedDocument, TranslatedSegment
-from .engine import Engine, Request
+from glossary.document import Document, TermUse, TranslatedDocument, TranslatedSegment
+from glossary.engines.base import Engine, Request
 
 Progress = Callable[[int, int], None]
 """Called with (segments done, segments in total) as the translation advances."""

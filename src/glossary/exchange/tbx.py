@@ -50,10 +50,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
-from . import safexml
-from .errors import InvalidValue, Problem, UnreadableFile
-from .formats import SOURCE_LANG, TARGET_LANG, ExportOptions, ReadResult, norm_space
-from .termbase import PARTS_OF_SPEECH, Concept, make_concept
+from glossary.errors import InvalidValue, Problem, UnreadableFile
+from glossary.exchange.registry import (
+    SOURCE_LANG,
+    TARGET_LANG,
+    ExportOptions,
+    ReadResult,
+    norm_space,
+)
+from glossary.files import safexml
+from glossary.termbase.model import PARTS_OF_SPEECH, Concept, make_concept
 
 if TYPE_CHECKING:
     from lxml import etree

@@ -1,7 +1,7 @@
 """The registry of exchange formats, and the values every format module shares.
 
-One module per format (`glossary.tbx`, `glossary.po`, `glossary.tabular`,
-`glossary.xliff`, `glossary.tmx`), as translate-toolkit's storage classes
+One module per format (`glossary.exchange.tbx`, `glossary.exchange.po`, `glossary.exchange.tabular`,
+`glossary.exchange.xliff`, `glossary.exchange.tmx`), as translate-toolkit's storage classes
 are organised. The registry maps a format name to "module:function" strings
 that are imported only when used, so `glossary --help` never pays for lxml
 or polib. A format is inferred from the file suffix when not given.
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Final, Literal
 
-from .document import TermUse
-from .errors import InputError, Problem, UnknownFormat, UnreadableFile
-from .termbase import Concept
+from glossary.document import TermUse
+from glossary.errors import InputError, Problem, UnknownFormat, UnreadableFile
+from glossary.termbase.model import Concept
 
 SOURCE_LANG: Final = "nl"
 TARGET_LANG: Final = "en"
@@ -79,7 +79,7 @@ FORMATS: Final[dict[str, Format]] = {
             "tbx",
             "TBX 2008 (v2), TBX-Basic: OmegaT, translate-toolkit, Okapi, memoQ, Trados",
             (".tbx",),
-            "glossary.tbx",
+            "glossary.exchange.tbx",
             termbase_writer="write_tbx2",
             termbase_reader="read_termbase",
             export_name="termbase.tbx",
@@ -88,7 +88,7 @@ FORMATS: Final[dict[str, Format]] = {
             "tbx3",
             "TBX v3 (ISO 30042:2019), TBX-Basic dialect, DCA style",
             (".tbx3.tbx", ".tbx3"),
-            "glossary.tbx",
+            "glossary.exchange.tbx",
             termbase_writer="write_tbx3",
             termbase_reader="read_termbase",
             export_name="termbase.tbx3.tbx",
@@ -97,7 +97,7 @@ FORMATS: Final[dict[str, Format]] = {
             "po",
             "gettext PO: termbase for Weblate/Pootle/Poedit, documents for post-editing",
             (".po", ".pot"),
-            "glossary.po",
+            "glossary.exchange.po",
             termbase_writer="write_termbase",
             termbase_reader="read_termbase",
             units_reader="read_units",
@@ -108,7 +108,7 @@ FORMATS: Final[dict[str, Format]] = {
             "tsv",
             "tab-separated nl, en, comment (OmegaT glossary; UTF-8)",
             (".utf8", ".tsv", ".tab", ".txt"),
-            "glossary.tabular",
+            "glossary.exchange.tabular",
             termbase_writer="write_tsv",
             termbase_reader="read_tsv",
             units_reader="read_units_tsv",
@@ -119,7 +119,7 @@ FORMATS: Final[dict[str, Format]] = {
             "csv",
             "comma-separated nl,en (DeepL glossary; with --header: Amazon Translate)",
             (".csv",),
-            "glossary.tabular",
+            "glossary.exchange.tabular",
             termbase_writer="write_csv",
             termbase_reader="read_csv",
             export_name="termbase.csv",
@@ -129,7 +129,7 @@ FORMATS: Final[dict[str, Format]] = {
             "xliff",
             "XLIFF 1.2 for CAT tools (post-editing machine translation)",
             (".xlf", ".xliff"),
-            "glossary.xliff",
+            "glossary.exchange.xliff",
             units_reader="read_units",
             documents_writer="write_translations",
         ),
@@ -137,7 +137,7 @@ FORMATS: Final[dict[str, Format]] = {
             "tmx",
             "TMX 1.4b translation memory",
             (".tmx",),
-            "glossary.tmx",
+            "glossary.exchange.tmx",
             units_reader="read_units",
             documents_writer="write_translations",
         ),

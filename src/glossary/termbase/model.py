@@ -3,7 +3,7 @@
 A termbase is an immutable `Termbase` holding `Concept`s. Every change is a
 pure function returning a new termbase (`add`, `edit`, `remove`,
 `set_status`), so a command can validate the whole result before anything is
-written. Reading and writing files lives in `glossary.storage`.
+written. Reading and writing files lives in `glossary.termbase.store`.
 
 File format (`glossary/termbase.tsv`): UTF-8, a header row with `COLUMNS` in
 this order, one concept per line, multi-valued cells joined by " | ", flags
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast, get_args
 
-from .errors import DuplicateTerm, InvalidValue, Problem, TermbaseFormatError, UnknownTerm
-from .normalize import (
+from glossary.errors import DuplicateTerm, InvalidValue, Problem, TermbaseFormatError, UnknownTerm
+from glossary.lang.text import (
     clean_value,
     fold_clean,
     fold_key,

@@ -2,7 +2,7 @@
 
 `write_translations` writes one `<tu>` per distinct (Dutch, English) pair of
 the translated segments, in document order: `tuid` is the segment's key
-("file.txt#12", see `glossary.formats.segment_key`), a `<prop
+("file.txt#12", see `glossary.exchange.registry.segment_key`), a `<prop
 type="x-ref">` points at file and line, a `<note>` says that the English is
 unreviewed machine translation and which model made it, and the two `<tuv
 xml:lang="nl|en">` hold the segments. Segments without a translation (e.g.
@@ -20,10 +20,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Final, cast
 
-from . import __version__, safexml
-from .document import TranslatedDocument
-from .errors import Problem, UnreadableFile
-from .formats import SOURCE_LANG, TARGET_LANG, BilingualUnit, norm_space, segment_key
+from glossary import __version__
+from glossary.document import TranslatedDocument
+from glossary.errors import Problem, UnreadableFile
+from glossary.exchange.registry import (
+    SOURCE_LANG,
+    TARGET_LANG,
+    BilingualUnit,
+    norm_space,
+    segment_key,
+)
+from glossary.files import safexml
 
 if TYPE_CHECKING:
     from lxml import etree

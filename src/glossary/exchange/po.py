@@ -24,7 +24,7 @@ Documents (`write_translations`, `read_units`): one entry per translated
 segment for post-editing, msgid the Dutch segment, msgstr the machine
 translation marked `#, fuzzy`, `#:` pointing at file and line, term hints
 and the model signature as `#.` comments, and a msgctxt ("file.txt#12", see
-`glossary.formats.segment_key`) only where the same Dutch segment occurs
+`glossary.exchange.registry.segment_key`) only where the same Dutch segment occurs
 more than once, so each occurrence is post-edited in its own context.
 
 Lines are never wrapped (wrapping would split hyphenated terms in
@@ -39,9 +39,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Final
 
-from .document import TranslatedDocument
-from .errors import InvalidValue, Problem, UnreadableFile
-from .formats import (
+from glossary.document import TranslatedDocument
+from glossary.errors import InvalidValue, Problem, UnreadableFile
+from glossary.exchange.registry import (
     TARGET_LANG,
     BilingualUnit,
     ExportOptions,
@@ -50,7 +50,7 @@ from .formats import (
     segment_key,
     term_hint,
 )
-from .termbase import SEP, Concept, make_concept
+from glossary.termbase.model import SEP, Concept, make_concept
 
 if TYPE_CHECKING:
     import polib

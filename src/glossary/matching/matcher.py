@@ -38,8 +38,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .normalize import DASHES, clean_value
-from .termbase import Concept
+from glossary.lang.text import DASHES, clean_value
+from glossary.termbase.model import Concept
 
 # ------------------------------------------------------------------ folding
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ModelError, ModelNotInstalled
+from glossary.errors import ModelError, ModelNotInstalled
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 ARGOS_DOWNLOAD_PAGE = "https://www.argosopentech.com/argospm/index/"

@@ -4,7 +4,7 @@ A decision on a candidate becomes a termbase concept, so nothing is
 proposed twice: an accepted candidate becomes an approved concept (with its
 variants, a context sentence and its source documents), a rejected one a
 concept with status "rejected" (with its variants, so no spelling of it
-comes back). Both are pure changes for `glossary.storage.update_termbase`.
+comes back). Both are pure changes for `glossary.termbase.store.update_termbase`.
 
 Skipped candidates are remembered in a small state file beside the termbase
 (`.review-state.json`), so a review that was quit resumes with the
@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from . import termbase as tbm
-from .errors import DuplicateTerm, ImportFormatError, InvalidValue, Problem, UnknownTerm
-from .matcher import dutch_forms
-from .mining import Candidate
-from .normalize import clean_value, fold_key
-from .termbase import Concept, Termbase
+from glossary.errors import DuplicateTerm, ImportFormatError, InvalidValue, Problem, UnknownTerm
+from glossary.lang.text import clean_value, fold_key
+from glossary.matching.matcher import dutch_forms
+from glossary.mining.candidates import Candidate
+from glossary.termbase import model as tbm
+from glossary.termbase.model import Concept, Termbase
 
 Decision = Literal["accept", "reject", "skip"]
 STATE_FILE: Final = ".review-state.json"

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TypeVar
 
-from .errors import LockTimeout, OutputError, TermbaseNotFound
-from .termbase import Termbase, parse_tsv, serialize_tsv
+from glossary.errors import LockTimeout, OutputError, TermbaseNotFound
+from glossary.termbase.model import Termbase, parse_tsv, serialize_tsv
 
 DEFAULT_RELATIVE = Path("glossary") / "termbase.tsv"
 ENV_VAR = "GLOSSARY_TERMBASE"

@@ -28,8 +28,8 @@ import re
 from collections.abc import Sequence
 from typing import IO, Final
 
-from .errors import InvalidValue, Problem, UnreadableFile
-from .formats import (
+from glossary.errors import InvalidValue, Problem, UnreadableFile
+from glossary.exchange.registry import (
     SOURCE_LANG,
     TARGET_LANG,
     BilingualUnit,
@@ -37,7 +37,7 @@ from .formats import (
     ReadResult,
     decode_text,
 )
-from .termbase import HEADER, PARTS_OF_SPEECH, Concept, make_concept, parse_tsv
+from glossary.termbase.model import HEADER, PARTS_OF_SPEECH, Concept, make_concept, parse_tsv
 
 CODING_LINE: Final = "# -*- coding: utf-8 -*-"
 _LIST_SEP: Final = ", "

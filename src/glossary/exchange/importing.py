@@ -20,8 +20,8 @@ failed import or an invalid result leaves the termbase file as it was.
 
 Merge (`merge_units`, `merge_file`): the units of a post-edited PO or XLIFF
 file are matched to the segments of the source document (read again with
-`glossary.ingest`) by segment key, else by source text, and the English is
-written with the source's paragraph layout (`glossary.docwriters.write_text`).
+`glossary.reading.ingest`) by segment key, else by source text, and the English is
+written with the source's paragraph layout (`glossary.translation.writers.write_text`).
 """
 
 from __future__ import annotations
@@ -32,19 +32,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Final, Literal
 
-from . import formats
-from .document import Document, TranslatedDocument, TranslatedSegment
-from .errors import (
+from glossary.document import Document, TranslatedDocument, TranslatedSegment
+from glossary.errors import (
     FileProblems,
     ImportConflict,
     ImportFormatError,
     InvalidValue,
     Problem,
 )
-from .formats import DEFAULT_MAX_BYTES, BilingualUnit, ReadResult, segment_key
-from .normalize import fold_key
-from .storage import read_termbase, update_termbase
-from .termbase import STATUSES, Concept, Termbase, conflicts, make_concept
+from glossary.exchange import registry as formats
+from glossary.exchange.registry import DEFAULT_MAX_BYTES, BilingualUnit, ReadResult, segment_key
+from glossary.lang.text import fold_key
+from glossary.termbase.model import STATUSES, Concept, Termbase, conflicts, make_concept
+from glossary.termbase.store import read_termbase, update_termbase
 
 OnConflict = Literal["skip", "replace", "fail"]
 ON_CONFLICT: Final = ("skip", "replace", "fail")
@@ -449,7 +449,7 @@ def merge_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> MergeResult:
     """Read a post-edited PO/XLIFF file and the source document, and merge them."""
-    from .ingest import read_document
+    from glossary.reading.ingest import read_document
 
     chosen = formats.get(fmt) if fmt else formats.infer(bilingual, "units")
     if chosen.name not in ("po", "xliff"):

@@ -44,14 +44,14 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Final, Literal
 
-from .document import Document, Segment
+from glossary.document import Document, Segment
 
 if TYPE_CHECKING:
-    from .engine import Engine, Link
-from .errors import InvalidValue
-from .matcher import Match, Matcher, adjective_forms, dutch_forms
-from .normalize import clean_value, strip_accents
-from .termbase import Concept
+    from glossary.engines.base import Engine, Link
+from glossary.errors import InvalidValue
+from glossary.lang.text import clean_value, strip_accents
+from glossary.matching.matcher import Match, Matcher, adjective_forms, dutch_forms
+from glossary.termbase.model import Concept
 
 CandidateStatus = Literal["new", "approved", "proposed", "rejected"]
 Kind = Literal["word", "multiword", "acronym", "name"]
@@ -168,7 +168,7 @@ def function_words() -> frozenset[str]:
 
 def _zipf_function() -> Callable[[str], float]:
     """Zipf frequency in general Dutch (0.0 when unknown)."""
-    from . import lexicon
+    from glossary.lang import lexicon
 
     return lexicon.zipf
 
@@ -1104,7 +1104,7 @@ def suggest(
 
     Suggestions are marked as machine output and never approve anything.
     """
-    from .engine import Request
+    from glossary.engines.base import Request
 
     chosen = [n for n, c in enumerate(candidates) if c.status == "new" or not only_new]
     if not chosen:

@@ -27,7 +27,7 @@ sentences that translation, mining and exports can trust:
    each footnote is placed after the paragraph that refers to it; OCR
    diacritics are repaired ("Armenié" -> "Armenië") unless `repair=False`.
 6. Each paragraph is classified (heading, item, text, footnote, furniture)
-   and split into sentences by `glossary.segment`.
+   and split into sentences by `glossary.reading.segment`.
 
 Every change is listed as a `Repair` (line, original, repaired, reason,
 detail) so users can check it. Segment offsets and lines point into the
@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import lexicon
-from .document import Document, Kind, Paragraph, Repair, Segment
-from .errors import InputError
-from .segment import ends_sentence, split_sentences
+from glossary.document import Document, Kind, Paragraph, Repair, Segment
+from glossary.errors import InputError
+from glossary.lang import lexicon
+from glossary.reading.segment import ends_sentence, split_sentences
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")
 STDIN = "-"

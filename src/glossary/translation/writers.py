@@ -24,9 +24,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from .document import TranslatedDocument, TranslatedSegment
-from .engine import parse_signature
-from .errors import UnknownFormat
+from glossary.document import TranslatedDocument, TranslatedSegment
+from glossary.engines.base import parse_signature
+from glossary.errors import UnknownFormat
 
 Writer = Callable[[Sequence[TranslatedDocument], IO[str]], None]
 
@@ -134,9 +134,9 @@ WRITERS: dict[str, Writer | str] = {
     "text": write_text,
     "tsv": write_tsv,
     "json": write_json,
-    "po": "glossary.po:write_translations",
-    "xliff": "glossary.xliff:write_translations",
-    "tmx": "glossary.tmx:write_translations",
+    "po": "glossary.exchange.po:write_translations",
+    "xliff": "glossary.exchange.xliff:write_translations",
+    "tmx": "glossary.exchange.tmx:write_translations",
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
 

@@ -1,6 +1,6 @@
 """The enforcement report: how every approved term of a translation was handled.
 
-`build_report` reads the `TermUse`s that `glossary.enforce` left on the
+`build_report` reads the `TermUse`s that `glossary.enforcement.cascade` left on the
 translated segments and counts, per concept, the source occurrences, the
 cascade step that enforced each (nbest, mask, prefix, replace), the failures
 with their segment (file:line and text), and the occurrences that had to be
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import TranslatedDocument
-from .enforce import INSERTED, STEPS, Glossary, StepNote
+from glossary.document import TranslatedDocument
+from glossary.enforcement.cascade import INSERTED, STEPS, Glossary, StepNote
 
 REPORT_FORMAT_VERSION = 1
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
-from . import __version__, safexml
-from .document import TranslatedDocument
-from .errors import Problem, UnreadableFile
-from .formats import (
+from glossary import __version__
+from glossary.document import TranslatedDocument
+from glossary.errors import Problem, UnreadableFile
+from glossary.exchange.registry import (
     SOURCE_LANG,
     TARGET_LANG,
     BilingualUnit,
@@ -31,6 +31,7 @@ from .formats import (
     segment_key,
     term_hint,
 )
+from glossary.files import safexml
 
 if TYPE_CHECKING:
     from lxml import etree

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test test-fast check lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	command -v msgfmt >/dev/null || (apt-get install -y -q gettext >/dev/null 2>&1 || sudo apt-get install -y -q gettext)
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the tests marked slow (whole-seed model runs, 50 MB files).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

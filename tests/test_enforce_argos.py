@@ -35,6 +35,8 @@ from test_enforce import CASES, GLOSSARY, Case, check_guarantees
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TERMBASE = ROOT / "glossary" / "termbase.tsv"
+# Whole-seed runs through the real model: seconds each (`make test-fast` skips them).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -104,9 +104,7 @@ def test_relative_links_resolve(page: Path) -> None:
             continue  # http:, mailto:
         file_part, _, anchor = target.partition("#")
         path = (page.parent / file_part).resolve() if file_part else page
-        if not path.exists():
-            broken.append(target)
-        elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
+        if not path.exists() or (anchor and path.suffix == ".md" and anchor not in _anchors(path)):
             broken.append(target)
     assert not broken, f"{page.name}: broken links {broken}"
 

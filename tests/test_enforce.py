@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from glossary import qa
-from glossary.document import TermUse, TranslatedDocument, TranslatedSegment
+from glossary.document import SegmentResult, TermUse, TranslatedDocument, TranslatedSegment
 from glossary.enforcement.cascade import (
     BLIND,
     INSERTED,
@@ -424,14 +424,14 @@ CASES: dict[str, Case] = {
 }
 
 
-def enforce_one(case: Case) -> tuple[tr.SegmentResult, WordEngine]:
+def enforce_one(case: Case) -> tuple[SegmentResult, WordEngine]:
     engine = WordEngine(case.lexicon, **case.engine)
     options = EnforceOptions(**{"redecode_budget": 1.0, **case.options})
     result = Enforcer(engine, GLOSSARY, options).translate_texts([case.source])[0]
     return result, engine
 
 
-def check_guarantees(case: Case, result: tr.SegmentResult) -> None:
+def check_guarantees(case: Case, result: SegmentResult) -> None:
     """What enforcement guarantees whatever the engine says."""
     target = result.target
     assert [u.concept_id for u in result.terms] == [c for c, _ in case.steps]
@@ -825,11 +825,11 @@ def test_present_terms_are_never_moved() -> None:
 # ------------------------------------------------------------ the report
 
 
-def translated(results: Sequence[tr.SegmentResult], texts: Sequence[str]) -> TranslatedDocument:
+def translated(results: Sequence[SegmentResult], texts: Sequence[str]) -> TranslatedDocument:
     doc = make_doc("doc.txt", [("text", list(texts)), ("furniture", ["Pagina 1"])])
     segments = [
         TranslatedSegment(seg, r.target, r.score, r.terms)
-        for seg, r in zip(doc.segments, [*results, tr.SegmentResult("")], strict=True)
+        for seg, r in zip(doc.segments, [*results, SegmentResult("")], strict=True)
     ]
     return TranslatedDocument(doc, tuple(segments), "engine:words|glossary:enforce")
 
@@ -845,7 +845,7 @@ def test_report_counts_per_concept_and_lists_failures_and_insertions() -> None:
     results = enforcer.translate_texts(texts)
     # One failure, made by hand: enforcement itself never leaves one.
     failed = TermUse("nederland", "Nederland", 0, 9, "the Netherlands", "failed", detail="lost")
-    results[2] = tr.SegmentResult(results[2].target, None, (failed,))
+    results[2] = SegmentResult(results[2].target, None, (failed,))
     doc = translated(results, texts)
     report = build_report([doc], GLOSSARY, enforcer.notes())
     assert (report.segments, report.term_segments) == (3, 3)
@@ -908,9 +908,7 @@ def test_report_of_hints_and_of_no_terms() -> None:
     assert hints.summary() == (
         "Terms: 1 occurrences in 1 segments, given as hints (no translation to enforce them in)"
     )
-    empty = build_report(
-        [translated([tr.SegmentResult("x"), tr.SegmentResult("y")], texts)], GLOSSARY
-    )
+    empty = build_report([translated([SegmentResult("x"), SegmentResult("y")], texts)], GLOSSARY)
     assert empty.summary() == "Terms: no approved term occurs in 2 segments"
     assert empty.to_dict()["term_accuracy"] is None
 

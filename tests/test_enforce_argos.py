@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from glossary import qa
 from glossary.cli import main
-from glossary.document import TermUse, TranslatedDocument
+from glossary.document import SegmentResult, TermUse, TranslatedDocument
 from glossary.enforcement import cascade as enforce
 from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
 from glossary.enforcement.report import build_report
@@ -241,11 +241,11 @@ def test_strict_exits_1_when_a_term_could_not_be_enforced(
 ) -> None:
     real = Enforcer.translate_texts
 
-    def losing(self: Enforcer, texts: Sequence[str]) -> list[tr.SegmentResult]:
+    def losing(self: Enforcer, texts: Sequence[str]) -> list[SegmentResult]:
         results = real(self, texts)
         lost = TermUse("ovse", "OVSE", 0, 4, "OSCE", "failed", detail="lost on purpose")
         return [
-            tr.SegmentResult(r.target, r.score, (lost,)) if "OVSE" in t else r
+            SegmentResult(r.target, r.score, (lost,)) if "OVSE" in t else r
             for t, r in zip(texts, results, strict=True)
         ]
 

@@ -8,8 +8,9 @@ Everything is frozen: stages build new values, never mutate old ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 # What a unit of text is. Only "text", "heading" and "item" are running text
 # that gets translated; "footnote" is translated as its own unit (never in the
@@ -137,3 +138,26 @@ class TranslatedDocument:
             (p, [by_index[s.index] for s in p.segments if s.index in by_index])
             for p in self.document.paragraphs
         ]
+
+
+# ------------------------------------------------------------ translation strategies
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """What a strategy made of one segment text."""
+
+    target: str
+    score: float | None = None
+    terms: tuple[TermUse, ...] = ()
+
+
+class SegmentTranslator(Protocol):
+    """A translation strategy: distinct segment texts in, one result each out."""
+
+    @property
+    def signature(self) -> str: ...
+
+    def translate_texts(self, texts: Sequence[str]) -> list[SegmentResult]:
+        """One result per text, in order."""
+        ...

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from glossary.errors import InputError
 from glossary.exchange.registry import BilingualUnit, decode_text
+from glossary.matching.verify import accepted_terms
 from glossary.termbase.model import Concept
 
 Kind = Literal["missing", "dnt", "forbidden"]
@@ -95,14 +96,6 @@ class QAReport:
 
 def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
-
-
-def accepted_terms(concept: Concept, surface: str = "") -> tuple[str, ...]:
-    """The English that counts as correct for a concept found as `surface`."""
-    terms = list(concept.en_terms)
-    if concept.dnt and surface and surface not in terms:
-        terms.append(surface)  # the name copied exactly as the source wrote it
-    return tuple(terms)
 
 
 def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> QAReport:

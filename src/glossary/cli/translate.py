@@ -125,6 +125,7 @@ def translate(
         glossary translate report.txt --no-glossary
         glossary translate seeds/ --engine auto --format po --out-dir out/
     """
+    from glossary.document import SegmentTranslator
     from glossary.enforcement.cascade import EnforceOptions, Enforcer, Hinter
     from glossary.engines import argos_packages as models
     from glossary.engines.base import load_engine
@@ -132,12 +133,7 @@ def translate(
     from glossary.reading import ingest
     from glossary.termbase.store import check_writable
     from glossary.translation import writers as docwriters
-    from glossary.translation.pipeline import (
-        PlainTranslator,
-        SegmentTranslator,
-        plan,
-        translate_documents,
-    )
+    from glossary.translation.pipeline import PlainTranslator, plan, translate_documents
 
     if output is not None and out_dir is not None:
         raise click.UsageError("Give either -o/--output or --out-dir, not both.")

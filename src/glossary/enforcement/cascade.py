@@ -1,6 +1,6 @@
 """Glossary enforcement: every approved term in every translation, and how it got there.
 
-`Enforcer` is a translation strategy (`glossary.translation.pipeline.SegmentTranslator`)
+`Enforcer` is a translation strategy (`glossary.document.SegmentTranslator`)
 that makes each translated segment contain the approved English of every
 approved concept found in its Dutch source, keeps do-not-translate names,
 keeps forbidden renderings out, and records for each occurrence which step
@@ -50,13 +50,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from glossary.document import TermStatus, TermUse
+from glossary.document import SegmentResult, TermStatus, TermUse
 from glossary.engines.base import ArgosEngine, Engine, Hypothesis, Link, Request, make_signature
 from glossary.errors import InvalidValue
 from glossary.matching.matcher import Match, Matcher, find_english, head_index
-from glossary.qa import accepted_terms
+from glossary.matching.verify import accepted_terms
 from glossary.termbase.model import Concept
-from glossary.translation.pipeline import SegmentResult
 
 STEPS: tuple[str, ...] = ("nbest", "mask", "prefix", "replace")
 _ANY_LENGTH = 1 << 16  # a length bucket that holds every sentence

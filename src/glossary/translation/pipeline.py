@@ -16,35 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from glossary.document import Document, TermUse, TranslatedDocument, TranslatedSegment
+from glossary.document import (
+    Document,
+    SegmentResult,
+    SegmentTranslator,
+    TranslatedDocument,
+    TranslatedSegment,
+)
 from glossary.engines.base import Engine, Request
 
 Progress = Callable[[int, int], None]
 """Called with (segments done, segments in total) as the translation advances."""
 
 CHUNK = 256  # distinct texts per strategy call: big enough to batch well, small for progress
-
-
-@dataclass(frozen=True)
-class SegmentResult:
-    """What a strategy made of one segment text."""
-
-    target: str
-    score: float | None = None
-    terms: tuple[TermUse, ...] = ()
-
-
-class SegmentTranslator(Protocol):
-    """A translation strategy: distinct segment texts in, one result each out."""
-
-    @property
-    def signature(self) -> str: ...
-
-    def translate_texts(self, texts: Sequence[str]) -> list[SegmentResult]:
-        """One result per text, in order."""
-        ...
 
 
 class PlainTranslator:

@@ -301,22 +301,27 @@ def _text_lines(text: str) -> list[_Line]:
 _MD_FENCE = re.compile(r"^(```|~~~)")
 _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _MD_SETEXT = re.compile(r"^(?:=+|-+)$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _MD_LINKDEF = re.compile(r"^\[[^\]^]+\]:\s+\S")
 _MD_NOTEDEF = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 _MD_BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _MD_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
+# Each pattern stops scanning at the next opening delimiter of its kind
+# ("[^\[\]]", "[^<>]", no "**" inside bold), so a line of thousands of
+# unclosed "[", "<", "**" or "![" is read in linear time: with "[^\]]*" every
+# "[" would scan to the end of the line, which is quadratic.
 _MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"!\[([^\[\]]*)\]\([^)\[\]]*\)"), r"\1"),
     (re.compile(r"\[\^(\d+)\]"), r"[^\1]"),  # footnote refs, handled below
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\([^)\[\]]*\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),
+    (re.compile(r"</?[A-Za-z][^<>]*>"), ""),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
 )
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -330,6 +335,18 @@ def _md_inline(text: str) -> str:
         text = pattern.sub(repl, text)
     # Footnote references become superscripts, which the marker rules remove.
     return _MD_NOTEREF.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+
+
+def _without_closing_hashes(title: str) -> str:
+    """A heading's text without its closing "#"s ("Titel ##" -> "Titel").
+
+    By hand: "(.*?)(?:\\s+#+)?$" retries the optional tail at every character,
+    which is quadratic in a long run of spaces.
+    """
+    bare = title.rstrip("#")
+    if bare != title and bare[-1:].isspace():
+        return bare.rstrip()
+    return title
 
 
 def _markdown_lines(text: str) -> list[_Line]:
@@ -360,7 +377,7 @@ def _markdown_lines(text: str) -> list[_Line]:
         while t.startswith(">"):
             t = t[1:].lstrip()
         if m := _MD_HEADING.match(t):
-            t, line.hint = m.group(1), "heading"
+            t, line.hint = _without_closing_hashes(m.group(1)), "heading"
         elif m := _MD_NOTEDEF.match(t):
             t, line.hint = f"{m.group(1)} {m.group(2)}", "footnote"
         elif m := _MD_BULLET.match(t):
@@ -400,14 +417,23 @@ def _html_lines(text: str, name: str, warnings: list[str]) -> list[_Line]:
     lxml.etree.strip_tags(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
     out: list[_Line] = []
     buf: list[str] = []
+    # Whether `buf` holds more than whitespace and <br>s; kept as a flag, since
+    # joining the buffer at every element is quadratic (20,000 <br> in a <p>).
+    filled = False
     line_no = 1
     last_no = 1  # lines never go back: a tail gets its element's (earlier) line
     hint = ""
 
+    def add(piece: str) -> None:
+        nonlocal filled
+        buf.append(piece)
+        filled = filled or not piece.isspace()
+
     def flush() -> None:
-        nonlocal hint, last_no
+        nonlocal hint, last_no, filled
         joined = "".join(buf)
         buf.clear()
+        filled = False
         no = last_no = min(max(last_no, line_no), len(starts))
         start = starts[no - 1]
         end = starts[no] - 1 if no < len(starts) else len(text)
@@ -426,23 +452,23 @@ def _html_lines(text: str, name: str, warnings: list[str]) -> list[_Line]:
                 walker.skip_subtree()
                 continue
             if tag == "br":
-                buf.append(_BR)
+                add(_BR)
             elif tag in _HTML_BLOCKS:
                 flush()
                 hint = "heading" if tag in _HTML_HEADINGS else "item" if tag == "li" else ""
-            if el.sourceline and not "".join(buf).strip():
+            if el.sourceline and not filled:
                 line_no = el.sourceline
             if el.text:
-                buf.append(el.text)
+                add(el.text)
         elif tag:
             if tag in _HTML_BLOCKS:
                 flush()
             if el.tail:
-                if el.sourceline and not "".join(buf).strip():
+                if el.sourceline and not filled:
                     line_no = el.sourceline
-                buf.append(el.tail)
+                add(el.tail)
         elif el.tail:
-            buf.append(el.tail)
+            add(el.tail)
     flush()
     if not any(line.text for line in out):
         warnings.append(f"{name}: no text found in the HTML.")
@@ -747,7 +773,10 @@ _OCR_SWAPS = {
     "É": "Ë", "È": "Ë", "Í": "Ï", "Ó": "Ö", "Ú": "Ü",
 }  # fmt: skip
 _OCR_CHARS = re.compile("[" + "".join(_OCR_SWAPS) + "]")
-_OCR_TOKEN = re.compile(r"[^\W\d_]*[" + "".join(_OCR_SWAPS) + r"][^\W\d_]*")
+# Whole words; `_ocr` skips those without an OCR character. (A pattern
+# "letters* swap letters*" retries at every letter of a long word without
+# one, which is quadratic.)
+_OCR_WORD = re.compile(r"[^\W\d_]+")
 # Repair when the original is unknown or this many Zipf points rarer (100x).
 _OCR_MARGIN = 2.0
 
@@ -795,7 +824,9 @@ _HYPHEN_PREFIXES = frozenset({"non", "ex", "oud", "niet"})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPEN_PUNCT = "\"'“‘„«([{"
 _CLOSE_PUNCT = "\"'”’»)]}.,;:!?"
-_URL_START = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
+# Searched in one token (no whitespace), so "the token holds a URL start" is
+# all it needs to say: a "\S*$" tail retried at every "www." is quadratic.
+_URL_START = re.compile(r"https?://|www\.", re.IGNORECASE)
 _URL_PART = re.compile(r"^[\w\-./?=&%#~+:;@]+$")
 
 
@@ -1240,6 +1271,8 @@ class _Reader:
     def _ocr(self, text: str, line: _Line) -> str:
         def fix(m: re.Match[str]) -> str:
             word = m.group()
+            if _OCR_CHARS.search(word) is None:
+                return word
             repaired = repair_word(word)
             if repaired is None:
                 return word
@@ -1248,7 +1281,7 @@ class _Reader:
             )
             return repaired
 
-        return _OCR_TOKEN.sub(fix, text)
+        return _OCR_WORD.sub(fix, text)
 
 
 _KINDS: dict[str, Kind] = {

@@ -424,8 +424,15 @@ def merge_command(
         glossary merge report.po report.txt -o report.en.txt
     """
     from glossary.exchange.importing import merge_file
+    from glossary.termbase.store import check_output, project_termbase
     from glossary.translation.writers import write_text
 
+    check_output(
+        Path(output),
+        termbase=project_termbase(),
+        inputs=[bilingual, source],
+        what="the merged document",
+    )
     result = merge_file(bilingual, source, fmt=fmt, max_bytes=max_size * MB)
     with output_stream(output) as stream:
         write_text([result.translated], stream)

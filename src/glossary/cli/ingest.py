@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -48,8 +49,12 @@ def segment(inputs: tuple[str, ...], fmt: str, no_repair: bool, output: str, qui
         pdftotext -layout brief.pdf - | glossary segment -
     """
     from glossary.reading import ingest
+    from glossary.termbase.store import check_output, project_termbase
 
     paths = ingest.expand_inputs(inputs)
+    check_output(
+        Path(output), termbase=project_termbase(), inputs=[*inputs, *paths], what="the segments"
+    )
     documents: list[dict[str, Any]] = []
     with output_stream(output) as out:
         first = True

@@ -180,9 +180,15 @@ def mine(
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
     """
     if output != "-":
-        from glossary.termbase.store import check_writable
+        from glossary.reading.ingest import expand_inputs
+        from glossary.termbase.store import check_output, project_termbase
 
-        check_writable(Path(output))
+        check_output(
+            Path(output),
+            termbase=project_termbase(termbase_path),
+            inputs=[*paths, *expand_inputs(paths)],
+            what="the candidates",
+        )
     candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
     with output_stream(output) as stream:
         stream.write(_render(candidates, fmt))

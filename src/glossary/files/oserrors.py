@@ -40,6 +40,10 @@ _REASONS: dict[int, tuple[str, str]] = {
         "the disk quota is exceeded",
         "Free some space (or ask for a larger quota) and try again.",
     ),
+    errno.EFBIG: (
+        "the file would be larger than this system allows (a file size limit: ulimit -f)",
+        "Raise the limit, or write to another disk.",
+    ),
     errno.EISDIR: ("it is a folder", "Give the path of a file."),
     errno.ENOTDIR: (
         "a part of the path is a file, not a folder",

@@ -101,7 +101,7 @@ def project_termbase(path: str | os.PathLike[str] | None = None) -> Path | None:
     """The termbase a command would use (explicit, else found), or None when there
     is none; for commands that do not need one but must never overwrite it."""
     try:
-        return resolve_termbase(path)
+        return resolve_termbase(path or os.environ.get(ENV_VAR) or None)
     except TermbaseNotFound:
         return None
 

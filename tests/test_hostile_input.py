@@ -10,10 +10,13 @@ the test instead of hanging the suite.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from deadline import within
+from glossary.cli import main
 from glossary.reading import ingest, segment
 
 N = 100_000
@@ -89,3 +92,204 @@ def test_ends_sentence_keeps_its_meaning(text: str, expected: bool) -> None:
 def test_markdown_inline_markup_still_goes(text: str, expected: str) -> None:
     doc = ingest.read_document("x.md", text=text + "\n")
     assert " ".join(s.text for s in doc.segments) == expected
+
+
+# ------------------------------------------- finding 10: values and round trips
+
+CONTROL_VALUES = [
+    ("nul", "vrede\x00akkoord"),
+    ("soh", "vrede\x01"),
+    ("escape", "\x1b[31mvrede"),
+    ("delete", "vrede\x7f"),
+    ("c1", "vrede\x9b"),
+    ("unit-separator", "vrede\x1f"),
+    ("noncharacter", "vrede\uffff"),
+    ("surrogate-escape", "vrede\udcff"),
+]
+
+
+@pytest.mark.parametrize(
+    "value", [v for _, v in CONTROL_VALUES], ids=[i for i, _ in CONTROL_VALUES]
+)
+def test_control_characters_are_refused_in_every_value(value: str) -> None:
+    from glossary.errors import InvalidValue
+    from glossary.termbase import model as tbm
+
+    for field in ("nl", "en", "note", "nl_variants", "concept_id"):
+        kwargs: dict[str, object] = {}
+        nl, en = "vrede", "peace"
+        if field == "nl":
+            nl = value
+        elif field == "en":
+            en = value
+        elif field == "nl_variants":
+            kwargs[field] = [value]
+        else:
+            kwargs[field] = value
+        with pytest.raises(InvalidValue, match=r"control character|not UTF-8|non-character"):
+            tbm.make_concept(nl, en, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("vrede\u2028akkoord", "vrede akkoord"),
+        ("vrede\u0085akkoord", "vrede akkoord"),
+        ("vrede\u2029akkoord", "vrede akkoord"),
+        ("vrede\u3000akkoord", "vrede akkoord"),
+        ("vrede\x0cakkoord", "vrede akkoord"),
+        ("vrede\u00a0 akkoord", "vrede akkoord"),
+    ],
+    ids=["line-separator", "next-line", "paragraph-separator", "ideographic", "ff", "nbsp"],
+)
+def test_other_whitespace_becomes_a_space(value: str, stored: str) -> None:
+    from glossary.termbase import model as tbm
+
+    assert tbm.make_concept(value, value).nl == stored
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    return tmp_path / "glossary" / "termbase.tsv"
+
+
+def test_term_add_and_edit_refuse_controls_with_a_clear_message(project: Path) -> None:
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["term", "add", "vrede\x1b", "peace"])
+    assert result.exit_code == 1 and "U+001B" in result.stderr, result.stderr
+    assert project.read_bytes() == before
+    assert CliRunner().invoke(main, ["term", "add", "vrede", "peace"]).exit_code == 0
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["term", "edit", "vrede", "--note", "a\x00b"])
+    assert result.exit_code == 1 and "U+0000" in result.stderr, result.stderr
+    assert project.read_bytes() == before
+
+
+IMPORTS_WITH_CONTROLS = [
+    ("tsv", "x.tsv", b"vrede\x01\tpeace\n"),
+    ("csv", "x.csv", b"vrede,peace\x1b\n"),
+    (
+        "po",
+        "x.po",
+        b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        b'msgid "vrede\x1b"\nmsgstr "peace"\n',
+    ),
+    (
+        "tbx",
+        "x.tbx",
+        b'<?xml version="1.0"?><martif type="TBX"><text><body><termEntry id="_x0001_">'
+        b'<langSet xml:lang="nl"><tig><term>vrede</term></tig></langSet>'
+        b'<langSet xml:lang="en"><tig><term>peace</term></tig></langSet>'
+        b"</termEntry></body></text></martif>",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [(n, d) for _, n, d in IMPORTS_WITH_CONTROLS],
+    ids=[i for i, _, _ in IMPORTS_WITH_CONTROLS],
+)
+def test_imports_refuse_controls_and_leave_the_termbase(
+    project: Path, name: str, data: bytes
+) -> None:
+    (project.parent.parent / name).write_bytes(data)
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["import", name])
+    assert result.exit_code == 1, result.output
+    assert "control character" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert project.read_bytes() == before
+
+
+def test_termbase_file_with_a_control_character_is_located(project: Path) -> None:
+    from glossary.errors import TermbaseFormatError
+    from glossary.termbase.model import parse_tsv
+
+    row = "vrede\tvrede\t\tpeace\x1b\t\t\tapproved" + "\t" * 8
+    data = (project.read_text() + row + "\n").encode()
+    with pytest.raises(TermbaseFormatError) as info:
+        parse_tsv(data, "tb.tsv")
+    [problem] = info.value.problems
+    assert (problem.line, problem.column, problem.column_name) == (2, 4, "en")
+    assert "U+001B" in problem.message
+
+
+ROUND_TRIP_FORMATS = ["tbx", "tbx3", "po"]
+
+
+@pytest.mark.parametrize("fmt", ROUND_TRIP_FORMATS)
+def test_pasted_separators_survive_the_round_trip_byte_for_byte(
+    project: Path, tmp_path: Path, fmt: str
+) -> None:
+    """Values pasted from a word processor (U+2028, U+0085, no-break spaces)
+    are stored with plain spaces, so termbase -> export -> import into an
+    empty termbase gives the same bytes, as docs/exchange.md promises."""
+    for nl, en in [
+        ("staakt\u2028het vuren", "cease\u0085fire"),
+        ("Minsk\u00a0Groep", "Minsk\u2029Group"),
+    ]:
+        result = CliRunner().invoke(main, ["term", "add", nl, en, "--note", f"a\u2028b {nl}"])
+        assert result.exit_code == 0, result.stderr
+    original = project.read_bytes()
+    assert b"\xe2\x80\xa8" not in original and b"\xc2\x85" not in original
+    out = tmp_path / f"out.{fmt}"
+    args = ["export", "--format", fmt, "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    fresh = tmp_path / "fresh" / "termbase.tsv"
+    result = CliRunner().invoke(
+        main,
+        ["import", str(out), "--format", "po" if fmt == "po" else "tbx", "--termbase", str(fresh)],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert fresh.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("value", "back"),
+    [
+        ("_xFFFFFFFF_", "_xFFFFFFFF_"),
+        ("_xD800_", "_xD800_"),
+        ("_x0031_e", "1e"),
+        ("3539013", "3539013"),
+    ],
+    ids=["beyond-unicode", "surrogate", "escaped-digit", "iate"],
+)
+def test_tbx_ids_that_name_no_character_stay_as_they_are(value: str, back: str) -> None:
+    from glossary.exchange.tbx import from_xml_id
+
+    assert from_xml_id(value) == back
+
+
+def test_tbx_import_of_an_impossible_id_escape(project: Path) -> None:
+    data = (
+        b'<?xml version="1.0"?><martif type="TBX"><text><body>'
+        b'<termEntry id="_xFFFFFFFF_"><langSet xml:lang="nl"><tig><term>vrede</term></tig>'
+        b'</langSet><langSet xml:lang="en"><tig><term>peace</term></tig></langSet></termEntry>'
+        b"</body></text></martif>"
+    )
+    (project.parent.parent / "ids.tbx").write_bytes(data)
+    result = CliRunner().invoke(main, ["import", "ids.tbx"])
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_formulas_are_kept_warned_about_and_escaped_on_request(
+    project: Path, tmp_path: Path
+) -> None:
+    for nl, en in [('=HYPERLINK("x")', "formula"), ("-achtig", "-like"), ("@vrede", "peace")]:
+        assert CliRunner().invoke(main, ["term", "add", "--", nl, en]).exit_code == 0
+    plain = tmp_path / "plain.csv"
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(plain)])
+    assert result.exit_code == 0
+    assert "spreadsheet" in result.stderr and "--escape-formulas" in result.stderr
+    assert '"=HYPERLINK(""x"")",formula' in plain.read_text()
+    safe = tmp_path / "safe.csv"
+    args = ["export", "--format", "csv", "--escape-formulas", "-o", str(safe)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "Warning" not in result.stderr
+    rows = safe.read_text().splitlines()
+    assert "'-achtig,'-like" in rows and "'@vrede,peace" in rows
+    assert all(not row.startswith(("=", "+", "-", "@")) for row in rows)

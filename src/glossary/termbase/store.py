@@ -660,6 +660,10 @@ def _open_lock(path: Path, lock: Path) -> int:
         raise OutputError(describe(exc, "create the lock file", lock)) from None
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
 def _holder(fd: int) -> str:
     """Who holds the lock, as the holder wrote it into the lock file."""
     with contextlib.suppress(OSError):
@@ -696,7 +700,7 @@ def termbase_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
             waited = time.monotonic() - started
             if waited >= wait:
                 raise LockTimeout(
-                    f"Waited {waited:.0f} s for the termbase lock {display(lock)}"
+                    f"Waited {_seconds(waited)} s for the termbase lock {display(lock)}"
                     f"{_holder(fd)}; another command is still changing the termbase. "
                     f"Try again when it has finished, or wait longer: set {LOCK_TIMEOUT_VAR} "
                     "to a number of seconds (or inf)."
@@ -705,7 +709,7 @@ def termbase_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
                 noticed = True
                 _lock_notice(
                     f"Waiting for the termbase lock {display(lock)}{_holder(fd)}; "
-                    f"giving up after {wait:.0f} s ({LOCK_TIMEOUT_VAR})."
+                    f"giving up after {_seconds(wait)} s ({LOCK_TIMEOUT_VAR})."
                 )
             time.sleep(min(pause, max(0.0, wait - waited)))
             pause = min(pause * 1.5, 0.2)

@@ -129,7 +129,7 @@ BROKEN = [
     (
         "french",
         b'msgid ""\nmsgstr "Language: fr\\n"\n\nmsgid "vrede"\nmsgstr "paix"\n',
-        "Language is 'fr', not English",
+        "language is 'fr', not English",
         "English PO",
     ),
 ]

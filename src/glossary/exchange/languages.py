@@ -390,6 +390,6 @@ def _lean_share(sample: Sequence[str], lang: str) -> str:
     leanings = [(_leaning(v), v) for v in sample]
     decided = [(lean, v) for lean, v in leanings if lean]
     hits = [v for lean, v in decided if lean == lang]
-    if len(decided) >= 5 and len(hits) >= 0.6 * len(decided):
+    if len(decided) >= 3 and len(hits) >= 0.6 * len(decided):
         return hits[0]
     return ""

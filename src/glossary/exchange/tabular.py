@@ -653,8 +653,17 @@ def _row_concept(
     if not status:
         fuzzy = values.get("fuzzy", "").casefold() in _TRUTHY
         status = "approved" if (en or dnt) and not fuzzy else "proposed"
-    note = "; ".join(v for v in (values.get("note", ""), fields.get("Note", "")) if v)
     pos = _pos(values.get("pos", "")) or fields.get("pos", "")
+    unknown_pos = values.get("pos", "") if not pos else ""  # kept, not lost
+    note = "; ".join(
+        v
+        for v in (
+            values.get("note", ""),
+            fields.get("Note", ""),
+            f"Part of speech: {unknown_pos}" if unknown_pos else "",
+        )
+        if v
+    )
     try:
         return make_concept(
             nl,
@@ -684,12 +693,31 @@ def _row_concept(
         return None
 
 
+_POS_WORDS: Final = {
+    "n": "noun",
+    "v": "verb",
+    "adj": "adjective",
+    "adv": "adverb",
+    "zelfstandignaamwoord": "noun",
+    "znw": "noun",
+    "zn": "noun",
+    "werkwoord": "verb",
+    "ww": "verb",
+    "bijvoeglijknaamwoord": "adjective",
+    "bn": "adjective",
+    "bijwoord": "adverb",
+    "bw": "adverb",
+    "eigennaam": "properNoun",
+    "propernoun": "properNoun",
+}
+
+
 def _pos(value: str) -> str:
-    wanted = value.strip().casefold().replace(" ", "").replace("_", "")
+    wanted = re.sub(r"[\s_.\-]", "", value.casefold())
     for known in PARTS_OF_SPEECH:
         if wanted == known.casefold():
             return known
-    return {"n": "noun", "v": "verb", "adj": "adjective", "adv": "adverb"}.get(wanted, "")
+    return _POS_WORDS.get(wanted, "")
 
 
 def _with_more(concept: Concept, **more: tuple[str, ...]) -> Concept:

@@ -520,10 +520,13 @@ def _read_info(
     if name == "transacGrp":
         drops.add("history", "transactions")
         return
-    category = element.get("type", "") if name in ("descrip", "admin", "termNote") else name
+    typed = name in ("descrip", "admin", "termNote", "xref", "ref")
+    category = (element.get("type", "") or name) if typed else name
     folded = _fold(category)
     value = _text(element)
-    if folded in _NOTE_TYPES:
+    if name in ("xref", "ref") and folded not in _GRAPHIC_TYPES:
+        drops.add("cross-references", category)
+    elif folded in _NOTE_TYPES:
         if value and value not in entry.notes:
             entry.notes.append(value)
     elif folded == "definition":

@@ -183,7 +183,7 @@ def test_the_summary_names_what_was_dropped(termbase: Path) -> None:
 
 
 def test_dutch_excel_csv_imports_the_right_rows_only(termbase: Path) -> None:
-    code, out, err = run(
+    code, _, err = run(
         "import", str(DATA / "made-dutch-excel.csv"), "--termbase", str(termbase), "--dry-run"
     )
     assert code == 0, err
@@ -285,7 +285,8 @@ PO_PAIRS = [
     ("language-af", 'msgid ""\nmsgstr "Language: af\\n"\n\nmsgid "file"\nmsgstr "lêer"\n', "'af'"),
     (
         "team-afrikaans",
-        'msgid ""\nmsgstr "Language-Team: Afrikaans <af@li.org>\\n"\n\nmsgid "file"\nmsgstr "lêer"\n',
+        'msgid ""\nmsgstr "Language-Team: Afrikaans <af@li.org>\\n"\n\n'
+        'msgid "file"\nmsgstr "lêer"\n',
         "'af'",
     ),
     (

@@ -59,7 +59,14 @@ from glossary.exchange.registry import (
     segment_key,
 )
 from glossary.lang.text import fold_key
-from glossary.termbase.model import STATUSES, Concept, Termbase, conflicts, make_concept
+from glossary.termbase.model import (
+    STATUSES,
+    Concept,
+    Termbase,
+    conflicts,
+    make_concept,
+    no_gc,
+)
 from glossary.termbase.store import read_termbase, update_termbase
 
 OnConflict = Literal["skip", "replace", "fail"]
@@ -404,7 +411,8 @@ def import_file(
         )
 
     def change(termbase: Termbase) -> tuple[Termbase, list[ImportAction]]:
-        new, actions = plan_import(termbase, concepts, on_conflict)
+        with no_gc():  # many small acyclic objects; see termbase.model.no_gc
+            new, actions = plan_import(termbase, concepts, on_conflict)
         if on_conflict == "fail" and any(a.action == "conflict" for a in actions):
             problems = [
                 Problem(

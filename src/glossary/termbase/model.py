@@ -433,7 +433,7 @@ def serialize_tsv(termbase: Termbase) -> str:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many acyclic objects.
 
     A 100,000-concept termbase creates about a million tuples and strings;
@@ -451,7 +451,7 @@ def _no_gc() -> Iterator[None]:
 
 def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
     """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
-    with _no_gc():
+    with no_gc():
         return _parse_tsv(data, path)
 
 

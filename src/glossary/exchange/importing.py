@@ -325,6 +325,10 @@ def plan_import(
             continue
         old = by_id[owners[0]]
         merged, found, differences = _merge(old, dataclasses.replace(new, id=old.id), replace)
+        if merged == old and not found:  # nothing to add: no need to check or re-index
+            detail = "; ".join(f"kept {d}" for d in differences)
+            actions.append(ImportAction("unchanged", old.id, old.nl, old.en, detail))
+            continue
         index.remove(old)
         invalid = False
         try:

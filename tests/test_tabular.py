@@ -8,9 +8,9 @@ import io
 import pytest
 
 from exchange_samples import rich_termbase
-from glossary.errors import UnreadableFile
+from glossary.errors import InvalidValue, UnreadableFile
 from glossary.exchange import tabular
-from glossary.exchange.registry import ExportOptions
+from glossary.exchange.registry import ExportOptions, ImportOptions
 from glossary.termbase.model import HEADER, Termbase, make_concept, serialize_tsv
 
 
@@ -222,3 +222,118 @@ def test_units_from_plain_and_translate_tsv() -> None:
     assert (unit.source, unit.target, unit.ref) == ("De OVSE.", "The OSCE.", "a.txt:3")
     with pytest.raises(UnreadableFile, match="only one column"):
         tabular.read_units_tsv(b"just text\n", "x.tsv")
+
+
+# ------------------------------------------------- sniffing, headers, columns
+
+SNIFF = [
+    (
+        "semicolon",
+        "vrede;peace\noorlog;war\n",
+        ImportOptions(),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "semicolon-with-commas-in-values",
+        "vrede, veiligheid;peace, security\noorlog;war\n",
+        ImportOptions(),
+        [("vrede, veiligheid", "peace, security"), ("oorlog", "war")],
+    ),
+    (
+        "comma-with-a-semicolon-in-a-value",
+        "kde; question,comma\nvrede,peace\noorlog,war\n",
+        ImportOptions(),
+        [("kde; question", "comma"), ("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "tab-in-a-csv-file",
+        "vrede\tpeace\noorlog\twar\n",
+        ImportOptions(),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "delimiter-option",
+        "vrede;peace,rest\n",
+        ImportOptions(delimiter=","),
+        [("vrede;peace", "rest")],
+    ),
+    (
+        "header-engels-nederlands",
+        "Engels;Nederlands\npeace;vrede\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+    (
+        "header-with-fields",
+        "Term (nl),Term (en),Definitie,Woordsoort\n"
+        "vrede,peace,Geen oorlog.,zelfstandig naamwoord\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+    (
+        "no-header-option",
+        "nl,en\nvrede,peace\n",
+        ImportOptions(header=False),
+        [("nl", "en"), ("vrede", "peace")],
+    ),
+    (
+        "columns-option",
+        "1;peace;vrede;x\n2;war;oorlog;y\n",
+        ImportOptions(columns=("-", "en", "nl", "note"), languages_given=True),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "same-dutch-term-on-two-rows",
+        "vrede,peace\nvrede,quiet\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "options", "pairs"), SNIFF, ids=[s[0] for s in SNIFF])
+def test_delimiters_headers_and_columns(
+    name: str, text: str, options: ImportOptions, pairs: list[tuple[str, str]]
+) -> None:
+    result = tabular.read_csv(text.encode("utf-8"), "g.csv", options)
+    assert [(c.nl, c.en) for c in result.concepts] == pairs
+    assert result.skipped == ()
+
+
+def test_header_fields_are_mapped() -> None:
+    text = (
+        "Nederlands;Engels;Definitie;Woordsoort;Afkorting;Verboden\n"
+        "Organisatie voor Veiligheid en Samenwerking in Europa;"
+        "Organization for Security and Co-operation in Europe;"
+        "Een veiligheidsorganisatie.;eigennaam;OVSE;Organisation for Security\n"
+    )
+    (concept,) = tabular.read_csv(text.encode(), "g.csv").concepts
+    assert (concept.definition, concept.pos, concept.nl_variants, concept.en_forbidden) == (
+        "Een veiligheidsorganisatie.",
+        "properNoun",
+        ("OVSE",),
+        ("Organisation for Security",),
+    )
+
+
+def test_two_rows_of_one_dutch_term_give_alternatives() -> None:
+    (concept,) = tabular.read_csv(b"vrede,peace\nvrede,quiet\n", "g.csv").concepts
+    assert (concept.en, concept.en_alternatives) == ("peace", ("quiet",))
+
+
+def test_unknown_columns_option_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="Unknown column name 'dutch'"):
+        tabular.read_csv(b"a,b\n", "g.csv", ImportOptions(columns=("dutch", "en")))
+    with pytest.raises(InvalidValue, match="must name the Dutch column"):
+        tabular.read_csv(b"a,b\n", "g.csv", ImportOptions(columns=("en", "note")))
+
+
+def test_a_header_naming_another_pair_is_refused() -> None:
+    with pytest.raises(UnreadableFile, match=r"the header names en, ug, not Dutch \(nl\)"):
+        tabular.read_csv("English,Uyghur\nbook,كىتاب\n".encode(), "g.csv")
+    with pytest.raises(UnreadableFile, match="nl→de, not nl→en"):
+        tabular.read_csv(b"Nederlands;Duits\nvrede;Frieden\n", "g.csv")
+    # Dutch and English with a third language: the third is left out and counted.
+    result = tabular.read_csv(b"Nederlands;Engels;Duits\nvrede;peace;Frieden\n", "g.csv")
+    assert [(c.nl, c.en) for c in result.concepts] == [("vrede", "peace")]
+    assert result.dropped == (("other languages", "de", 1),)

@@ -10,14 +10,22 @@
 - `write_csv`: two columns `nl,en` per Dutch term, UTF-8, no comment column:
   a DeepL glossary; with `ExportOptions(header=True)` the first row is
   `nl,en`, the language-code header of Amazon Translate custom terminology.
-- `read_tsv` / `read_csv`: the other way; `read_tsv` also takes a whole
-  termbase file (`glossary/termbase.tsv` of another project).
+- `read_tsv` / `read_csv`: glossaries from other tools and people: OmegaT
+  TSV, DeepL and Amazon CSV, Weblate and translate-toolkit CSV
+  (`"source","target"`), Excel's CSV with Dutch settings (semicolons,
+  Windows-1252), a whole termbase file (`glossary/termbase.tsv` of another
+  project). The delimiter is sniffed (comma, semicolon, tab), the text
+  decoded by the one policy of `glossary.files.inputs.decode_bytes` (BOM,
+  UTF-8, UTF-16, Windows-1252 with a warning), a header row recognised by
+  its words (`glossary.exchange.languages.header_cell`) and mapped to
+  fields, and rows with one Dutch term made one concept. `rows_to_concepts`
+  does this for any table, so `glossary.exchange.xlsx` shares it.
 - `read_units_tsv`: bilingual segments (source, target) for `glossary check`,
   including `glossary translate --format tsv` output.
 
-Files must be UTF-8 (a BOM is fine) or UTF-16 with a BOM; bad bytes,
-unterminated quotes and line breaks inside a cell are reported with their
-line, never guessed at.
+Unterminated quotes and line breaks inside a cell are reported with their
+line, never guessed at; what the termbase has no place for (columns nobody
+named, other languages) is counted in the `ReadResult`.
 """
 
 from __future__ import annotations

@@ -34,13 +34,18 @@ How a concept maps (the same in both versions)::
 
 so termbase -> TBX -> import gives the same termbase, field for field.
 
-Import (`read_termbase`) reads both versions, namespaced or not, including
-TBX files from IATE (whose numeric ids are not XML IDs, and whose entries
-carry many languages: only Dutch and English are read; entries without a
-Dutch term are counted as ignored). Files from other tools map the other way
-round: the preferred (else first usable) English term becomes `en`, other
-admitted terms alternatives, deprecated and superseded terms forbidden
-renderings; other notes become the concept's note.
+Import (`read_termbase`) reads both versions, namespaced or not, DCA or DCT
+style, from any tool (IATE, MultiTerm, SDL, memoQ, Microsoft, Weblate, the
+LTAC samples). Only the file's Dutch and English are read (the languages
+are checked first: another pair is refused); each term's status, of any
+flavour, decides where it goes: preferred → the term, admitted →
+alternatives (Dutch: variants), deprecated, superseded, not recommended,
+obsolete → forbidden renderings (Dutch: variants, as source texts use
+them). Definitions, contexts, notes and sources go to the field of their
+language (others become labelled notes); what the termbase has no place for
+(other languages, history, cross-references, graphics, other fields,
+foreign ids) is counted in the `ReadResult`. Ids are kept only from our own
+exports.
 """
 
 from __future__ import annotations

@@ -449,6 +449,9 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+_no_gc = no_gc  # the old private name, for code that still uses it
+
+
 def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
     """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
     with no_gc():

@@ -194,16 +194,17 @@ def _read_delimited(data: bytes, path: str, options: ImportOptions, preferred: s
 
 
 def sniff_delimiter(text: str, preferred: str = ",") -> str:
-    """The delimiter that splits the first lines into the same number (two or
-    more) of columns most often; ties go to `preferred`, then tab, semicolon,
-    comma. Quotes are respected, so "a, b";c is two columns by semicolon."""
+    """The delimiter that splits most of the first lines into two or more
+    columns, then most often into the same number; ties go to `preferred`,
+    then tab, semicolon, comma. Quotes are respected, so "a, b";c is two
+    columns by semicolon."""
     lines: list[str] = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             lines.append(line)
             if len(lines) >= 50:
                 break
-    best, best_score = preferred, (-1.0, -1)
+    best, best_score = preferred, (-1.0, -1.0, -1)
     order = [preferred, *(d for d in ("\t", ";", ",") if d != preferred)]
     for rank, delimiter in enumerate(order):
         if not lines:
@@ -213,7 +214,9 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
         if not multi:
             continue
         mode = Counter(multi).most_common(1)[0][0]
-        score = (sum(1 for c in counts if c == mode) / len(counts), -rank)
+        # First: how many lines it splits at all; then how many alike.
+        split = len(multi) / len(counts)
+        score = (split, sum(1 for c in counts if c == mode) / len(counts), -rank)
         if score > best_score:
             best, best_score = delimiter, score
     return best

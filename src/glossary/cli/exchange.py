@@ -204,7 +204,8 @@ def export_command(
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="How to print the actions on stdout (unchanged concepts are left out).",
+    help="How to print the actions on stdout (unchanged concepts are left out unless "
+    "the file differs from them).",
 )
 @_max_size_option
 @termbase_option
@@ -272,7 +273,9 @@ def import_command(
         max_bytes=max_size * MB,
         options=options,
     )
-    shown = [a for a in report.actions if a.action != "unchanged"]
+    # Unchanged concepts are left out, unless the file said something else
+    # about them (the detail names what the termbase kept).
+    shown = [a for a in report.actions if a.action != "unchanged" or a.detail]
     if report_format == "json":
         click.echo(
             dump_json(

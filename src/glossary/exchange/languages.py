@@ -271,6 +271,8 @@ def header_cell(cell: str) -> tuple[str, str]:
     name from `FIELD_WORDS`. "Nederlands", "nl-NL", "Dutch term", "Source
     (nl)" and "Term [nl]" all give a language.
     """
+    if len(cell) > 80:  # no header word is this long (and the patterns stay linear)
+        return "", ""
     text = " ".join(cell.strip().strip('"').replace("_", " ").split()).casefold()
     raw = cell.strip().strip('"').casefold()
     if not text:

@@ -92,6 +92,10 @@ def _read_workbook(data: bytes, path: str, options: ImportOptions) -> ReadResult
         sheet_name = ""
         other_sheets: list[tuple[str, int]] = []
         for sheet in workbook.worksheets:
+            # The sheet's declared size ("A1:XFD1048576") is not trusted: rows are
+            # read as stored, not padded out to it.
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
             sheet_rows = [
                 (number, [_text(v) for v in values])
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)

@@ -5,6 +5,7 @@ rows, language pairs, round trips."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from lxml import etree
 from conftest import ROOT, SHARED
 from glossary.cli import main
 from glossary.errors import ImportFormatError
-from glossary.exchange import tbx
+from glossary.exchange import registry as formats
 from glossary.exchange.importing import import_file, read_concepts
 from glossary.exchange.registry import ExportOptions, ImportOptions
 from glossary.lang.text import clean_value
@@ -366,7 +367,7 @@ def test_weblate_status_and_translation_flags() -> None:
 # ------------------------------------------------------------- round trips
 
 
-@pytest.mark.parametrize("version", [2, 3], ids=["tbx", "tbx3"])
+@pytest.mark.parametrize("fmt", ["tbx", "tbx3", "po"])
 @pytest.mark.parametrize(
     ("path", "options"),
     [
@@ -377,11 +378,12 @@ def test_weblate_status_and_translation_flags() -> None:
     ids=["dnb-xlsx", "ltac-basic", "dutch-excel"],
 )
 def test_import_export_import_keeps_everything(
-    path: Path, options: ImportOptions, version: int
+    path: Path, options: ImportOptions, fmt: str
 ) -> None:
     _, result = read_concepts(path, options=options)
     imported = Termbase(result.concepts)
-    exported = tbx.to_tbx(imported.concepts, version, ExportOptions()).encode("utf-8")
-    again = tbx.read_termbase(exported, "again.tbx")
+    stream = io.StringIO()
+    formats.get(fmt).function("termbase")(imported.concepts, stream, ExportOptions())
+    again = formats.get(fmt).function("termbase-read")(stream.getvalue().encode(), f"again.{fmt}")
     assert again.dropped == () and again.skipped == ()
     assert serialize_tsv(Termbase(again.concepts)) == serialize_tsv(imported)

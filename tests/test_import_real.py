@@ -387,3 +387,28 @@ def test_import_export_import_keeps_everything(
     again = formats.get(fmt).function("termbase-read")(stream.getvalue().encode(), f"again.{fmt}")
     assert again.dropped == () and again.skipped == ()
     assert serialize_tsv(Termbase(again.concepts)) == serialize_tsv(imported)
+
+
+def test_table_options_reach_the_reader(tmp_path: Path, termbase: Path) -> None:
+    path = tmp_path / "lijst.txt"
+    path.write_text("nl;en;x\nvrede;peace;a, b\noorlog;war;c\n", encoding="utf-8")
+    code, out, err = run(
+        "import",
+        str(path),
+        "--termbase",
+        str(termbase),
+        "--format",
+        "csv",
+        "--delimiter",
+        "semicolon",
+        "--no-header",
+        "--columns",
+        "nl,en,note",
+        "--report",
+        "json",
+    )
+    assert code == 0, err
+    assert [a["nl"] for a in json.loads(out)["actions"]] == ["nl", "vrede", "oorlog"]
+    assert load(termbase).get("vrede").note == "a, b"
+    code, _, err = run("import", str(path), "--termbase", str(termbase), "--source-lang", "xx-1")
+    assert code == 2 and "not a language code" in err

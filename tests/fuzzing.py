@@ -140,13 +140,17 @@ def _translated(docs: list[tuple[str, str]]) -> list[Any]:
     return out
 
 
-def _real_files(suffix: str) -> list[bytes]:
+def _real_files(*suffixes: str) -> list[bytes]:
     """Files other tools made: ../shared samples and tests/data, when present."""
     found: list[bytes] = []
     for folder in (SHARED / "tbx", DATA):
         if folder.is_dir():
-            for path in sorted(folder.rglob(f"*{suffix}")):
-                if path.is_file() and path.stat().st_size <= 200_000:
+            for path in sorted(folder.rglob("*")):
+                if (
+                    path.is_file()
+                    and path.name.lower().endswith(suffixes)
+                    and path.stat().st_size <= 200_000
+                ):
                     found.append(path.read_bytes())
     return found[:20]
 
@@ -176,7 +180,7 @@ def seeds(target: Target) -> list[bytes]:
             fmt.function("termbase")(termbase.concepts, stream, ExportOptions(header=True))
             out = [stream.getvalue().encode()]
         if fmt is not None:
-            out.extend(_real_files(target.suffix))
+            out.extend(_real_files(*fmt.suffixes))
         return out
     if target.kind == "units":
         docs = _translated(_seed_documents())
@@ -188,7 +192,7 @@ def seeds(target: Target) -> list[bytes]:
             from glossary.translation.writers import write_tsv
 
             write_tsv(docs, stream)
-        return [stream.getvalue().encode(), *_real_files(target.suffix)]
+        return [stream.getvalue().encode(), *_real_files(*fmt.suffixes)]
     if target.kind == "document":
         texts = [text.encode() for _, text in _seed_documents()[:3]]
         if target.suffix in (".md", ".markdown"):
@@ -339,8 +343,32 @@ def mutate_structure(data: bytes, rng: random.Random) -> bytes:
     return data[:start] + new + data[end:]
 
 
+def mutate_zip_member(data: bytes, rng: random.Random) -> bytes:
+    """For a ZIP container (xlsx, docx...): mutate one member's content and zip
+    it again, so the case reaches the XML inside rather than the deflate stream."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            items = [(info, archive.read(info)) for info in archive.infolist()]
+    except Exception:  # not a readable zip (any more): mutate the bytes
+        return data
+    if not items:
+        return data
+    index = rng.randrange(len(items))
+    info, content = items[index]
+    items[index] = (info, mutate_structure(content, rng) if rng.random() < 0.7 else content[::-1])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, payload in items:
+            archive.writestr(item, payload)
+    return out.getvalue()
+
+
 def mutate(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
     """One mutation of `data`."""
+    if data.startswith(b"PK\x03\x04") and rng.random() < 0.6:
+        return mutate_zip_member(data, rng)
     if rng.random() < 0.5:
         return mutate_structure(data, rng)
     n = len(data)

@@ -293,3 +293,74 @@ def test_csv_formulas_are_kept_warned_about_and_escaped_on_request(
     rows = safe.read_text().splitlines()
     assert "'-achtig,'-like" in rows and "'@vrede,peace" in rows
     assert all(not row.startswith(("=", "+", "-", "@")) for row in rows)
+
+
+def _workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nederlands", "Engels"])
+    sheet.append(["vrede", "peace"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, member: str, content: bytes | None, damage: bool = False) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        items = [(i, archive.read(i)) for i in archive.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, payload in items:
+            replace = info.filename == member and content is not None
+            archive.writestr(info.filename, content if replace else payload)
+    raw = bytearray(out.getvalue())
+    if damage:  # break the deflate stream of `member`, keeping the headers
+        with zipfile.ZipFile(io.BytesIO(bytes(raw))) as archive:
+            info = archive.getinfo(member)
+        start = info.header_offset + 30 + len(member.encode())
+        for offset in range(start, start + min(info.compress_size, 12)):
+            raw[offset] ^= 0xFF
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["damaged-deflate", "not-xml", "bad-char-reference", "bad-number"],
+    ids=str,
+)
+def test_damaged_workbooks_are_refused_not_crashed(project: Path, case: str) -> None:
+    """Found by the fuzzer (issue 20): openpyxl lets zlib, XML and type errors
+    out of a damaged workbook; the import must refuse it with a message."""
+    good = _workbook()
+    if case == "damaged-deflate":
+        data = _rezip(good, "xl/workbook.xml", None, damage=True)
+    elif case == "not-xml":
+        data = _rezip(good, "xl/worksheets/sheet1.xml", b"not xml at all")
+    elif case == "bad-char-reference":
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(good)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml")
+        data = _rezip(good, "xl/worksheets/sheet1.xml", sheet.replace(b"<t>vrede", b"<t>&#1;", 1))
+    else:
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(good)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml")
+        data = _rezip(good, "xl/worksheets/sheet1.xml", sheet.replace(b'r="1"', b'r="x"', 1))
+    (project.parent.parent / "glossary.xlsx").write_bytes(data)
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["import", "glossary.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "cannot be read" in result.stderr or "not read" in result.stderr, result.stderr
+    assert project.read_bytes() == before

@@ -179,8 +179,8 @@ IMPORTS_WITH_CONTROLS = [
     (
         "tbx",
         "x.tbx",
-        b'<?xml version="1.0"?><martif type="TBX"><text><body><termEntry id="_x0001_">'
-        b'<langSet xml:lang="nl"><tig><term>vrede</term></tig></langSet>'
+        b'<?xml version="1.0"?><martif type="TBX"><text><body><termEntry id="c1">'
+        b'<langSet xml:lang="nl"><tig><term>vrede&#x9B;</term></tig></langSet>'
         b'<langSet xml:lang="en"><tig><term>peace</term></tig></langSet>'
         b"</termEntry></body></text></martif>",
     ),

@@ -187,7 +187,6 @@ def mine(
             Path(output),
             termbase=project_termbase(termbase_path),
             inputs=[*paths, *expand_inputs(paths)],
-            what="the candidates",
         )
     candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
     with output_stream(output) as stream:

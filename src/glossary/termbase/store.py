@@ -340,6 +340,7 @@ def check_output(
     """
     if str(path) == "-":
         return
+    check_writable(path, what)
     name = f"{what} {display(path)}" if what else display(path)
     protected: list[tuple[Path, str]] = []
     if termbase is not None:
@@ -352,7 +353,6 @@ def check_output(
                 f"Refusing to write {name}: it is {role} ({display(other)}), which the output "
                 "would overwrite. Give another output file name."
             )
-    check_writable(path, what)
 
 
 # Folders whose leftover temporary files this process has already looked at.

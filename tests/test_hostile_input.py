@@ -364,3 +364,17 @@ def test_damaged_workbooks_are_refused_not_crashed(project: Path, case: str) -> 
     assert result.exit_code == 1, result.output
     assert "cannot be read" in result.stderr or "not read" in result.stderr, result.stderr
     assert project.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["big.csv", "big.tsv"])
+def test_a_quoted_field_over_the_csv_limit_is_no_crash(project: Path, name: str) -> None:
+    """Found by the fuzzer (issue 20): the delimiter sniffing let csv.Error
+    ("field larger than field limit") out of a line with a huge quoted field."""
+    data = 'vrede,peace\n"' + "x" * 200_000 + ",oorlog\nwapen,weapon\n"
+    (project.parent.parent / name).write_text(data, encoding="utf-8")
+    before = project.read_bytes()
+    result = CliRunner().invoke(main, ["import", name])
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 1:
+        assert project.read_bytes() == before

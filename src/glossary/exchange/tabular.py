@@ -248,7 +248,7 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
     for rank, delimiter in enumerate(order):
         if not lines:
             break
-        counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
+        counts = [_field_count(line, delimiter) for line in lines]
         multi = [c for c in counts if c >= 2]
         if not multi:
             continue
@@ -259,6 +259,16 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    """Fields of one line split at `delimiter`; 1 for a line the csv module will
+    not split (a quoted field over its size limit: found by the fuzzer of
+    issue 20), whose real error the reader reports with its line."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 1
 
 
 def _split_rows(text: str, path: str, delimiter: str) -> list[tuple[int, list[str]]]:

@@ -569,6 +569,44 @@ def test_group_commit_holds_ctrl_c_until_every_rename_is_done(
     assert leftovers(tmp_path) == []
 
 
+KILLED_COMMIT = """
+import os, signal, sys
+from pathlib import Path
+from glossary.termbase import store
+
+original = Path.replace
+count = [0]
+
+def replace_then_die(self, other):
+    result = original(self, other)
+    count[0] += 1
+    if count[0] == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed between two renames
+    return result
+
+folder = Path(sys.argv[1])
+with store.atomic_group() as group:
+    for n in range(4):
+        with group.open(folder / f"f{n}.txt") as handle:
+            handle.write(b"new")
+    Path.replace = replace_then_die
+"""
+
+
+def test_a_group_killed_between_renames_is_completed_by_the_next_write(tmp_path: Path) -> None:
+    targets = [tmp_path / f"f{n}.txt" for n in range(4)]
+    for target in targets:
+        target.write_text("old")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", KILLED_COMMIT, str(tmp_path)], env=env)
+    assert done.returncode == -signal.SIGKILL
+    assert sorted(t.read_text() for t in targets) == ["new", "new", "old", "old"]
+    store._swept.discard(os.path.realpath(tmp_path))
+    store.atomic_write(tmp_path / "other.txt", "a later write in the folder")
+    assert [t.read_text() for t in targets] == ["new"] * 4
+    assert leftovers(tmp_path) == [] and not list(tmp_path.glob(".glossary-commit-*"))
+
+
 HOLDER = """
 import sys, time
 from pathlib import Path

@@ -357,6 +357,43 @@ def check_output(
 
 # Folders whose leftover temporary files this process has already looked at.
 _swept: set[str] = set()
+# The record of a group of renames in progress (see `AtomicGroup.commit`).
+COMMIT_PREFIX: Final = ".glossary-commit-"
+
+
+def _finish_commits(folder: str) -> None:
+    """Complete the renames of commit records whose process died mid-way."""
+    import fcntl
+    import json
+
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(COMMIT_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        record = Path(folder) / name
+        try:
+            fd = os.open(record, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # its process is still renaming
+            try:
+                renames = json.loads(os.read(fd, 1 << 20) or b"[]")
+            except ValueError:
+                renames = []  # killed while writing the record: nothing was renamed yet
+            for pair in renames if isinstance(renames, list) else []:
+                if isinstance(pair, list) and len(pair) == 2:
+                    with contextlib.suppress(OSError):
+                        Path(pair[0]).replace(pair[1])
+            _fsync_dir(Path(folder))
+            with contextlib.suppress(OSError):
+                record.unlink()
+        finally:
+            os.close(fd)
 
 
 def _is_temp_name(name: str) -> bool:
@@ -369,7 +406,9 @@ def sweep_leftovers(folder: Path) -> list[Path]:
 
     A writer holds an exclusive `flock` on its temporary file until the
     rename, so a temporary file that can be locked belongs to no live
-    process. Runs once per folder per process (the first write there).
+    process. A group of renames a killed process left half done (a commit
+    record) is completed first. Runs once per folder per process (the first
+    write there).
     """
     import fcntl
 
@@ -377,6 +416,7 @@ def sweep_leftovers(folder: Path) -> list[Path]:
     if key in _swept:
         return []
     _swept.add(key)
+    _finish_commits(key)
     removed: list[Path] = []
     try:
         entries = [e.name for e in os.scandir(key) if _is_temp_name(e.name)]
@@ -537,12 +577,38 @@ class AtomicGroup:
         _copy_mode(target, tmp)
 
     def commit(self) -> None:
+        """Rename every file into place. With more than one, a commit record
+        listing the renames is written first (and locked while they run), so
+        a process killed half-way (kill -9 cannot be held back) leaves a
+        record that the next write in that folder completes: the set is
+        never left half old, half new."""
+        import fcntl
+        import json
+
         with _interrupts_deferred():
-            for target, tmp, _ in self._pending:
+            record: Path | None = None
+            record_fd = -1
+            pending = self._pending
+            if len(pending) > 1:
+                folder = pending[0][0].parent
+                with mapped("write in", folder):
+                    fd, name = tempfile.mkstemp(prefix=COMMIT_PREFIX, suffix=".json", dir=folder)
+                record, record_fd = Path(name), fd
+                fcntl.flock(record_fd, fcntl.LOCK_EX)
+                renames = [[str(tmp), str(target)] for target, tmp, _ in pending]
+                with mapped("write in", folder):
+                    os.write(record_fd, json.dumps(renames).encode())
+                    os.fsync(record_fd)
+                    _fsync_dir(folder)
+            for target, tmp, _ in pending:
                 with mapped("write", target):
                     tmp.replace(target)
-            for folder in {target.parent for target, _, _ in self._pending}:
+            for folder in {target.parent for target, _, _ in pending}:
                 _fsync_dir(folder)
+            if record is not None:
+                with contextlib.suppress(OSError):
+                    record.unlink()
+                os.close(record_fd)
             self._release()
 
     def abort(self) -> None:

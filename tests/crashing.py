@@ -205,6 +205,9 @@ def _export_iteration(
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.communicate()
+    report.leftovers_after_kills.setdefault("exports", set()).update(_temporaries(exports))
+    commits = [p.name for p in exports.iterdir() if p.name.startswith(".glossary-commit-")]
+    report.leftovers_after_kills.setdefault("exports (commit records)", set()).update(commits)
     # A later command that writes in the folder (not the five files) completes
     # what the kill interrupted, as any later write there does.
     later = exports / "later.csv"

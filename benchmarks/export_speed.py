@@ -77,7 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--formats", nargs="+", default=["tbx", "tbx3", "po", "tsv", "csv"])
+    parser.add_argument("--generate", nargs=2, metavar=("PATH", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate:
+        generate(Path(args.generate[0]), int(args.generate[1]))
+        return
     with tempfile.TemporaryDirectory(prefix="glossary-export-") as tmp:
         work = Path(tmp)
         base: dict[str, float] = {}
@@ -85,7 +89,11 @@ def main() -> None:
         for size in args.sizes:
             termbase = work / f"tb{size}.tsv"
             started = time.perf_counter()
-            generate(termbase, size)
+            # In a child process: a fork of a parent that still holds a million
+            # concepts would count them in every later child's peak memory.
+            subprocess.run(
+                [sys.executable, __file__, "--generate", str(termbase), str(size)], check=True
+            )
             print(
                 f"# generated {size:,} concepts ({termbase.stat().st_size / 1e6:.0f} MB) in "
                 f"{time.perf_counter() - started:.0f} s",

@@ -47,7 +47,7 @@ COUNTING = [False]  # only the enforcer's runs are attributed
 
 def time_engine_calls(main_engine: Any) -> None:
     """Attribute the engine's decoding time to first pass, step 2 and step 3."""
-    from glossary.engines.base import ArgosEngine
+    from glossary.engines.argos.engine import ArgosEngine
 
     original = ArgosEngine.translate_batch
 
@@ -66,7 +66,7 @@ def time_engine_calls(main_engine: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from glossary.engines.base import available_cores
+    from glossary.engines.argos.engine import available_cores
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -87,10 +87,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(package: Any, args: argparse.Namespace) -> int:
     from glossary import qa
-    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.report import build_report
-    from glossary.engines.base import ArgosEngine
+    from glossary.engines.argos.engine import ArgosEngine
     from glossary.exchange.registry import BilingualUnit
+    from glossary.matching.verify import Glossary
     from glossary.reading import ingest
     from glossary.termbase.store import read_termbase
     from glossary.translation import pipeline as tr

@@ -11,7 +11,7 @@ import pytest
 from glossary.document import Document
 from glossary.engines.base import Hypothesis, Link, Request
 from glossary.errors import InvalidValue
-from glossary.lang import lexicon
+from glossary.lang import nl
 from glossary.matching.matcher import Matcher
 from glossary.mining.candidates import Candidate, Options, clauses, count, mine, suggest
 from glossary.reading import ingest
@@ -501,5 +501,5 @@ def test_seeds_top_100_domain_terms(seed_candidates: list[Candidate], term: str)
 
 
 def test_seeds_top_100_has_few_ordinary_words(seed_candidates: list[Candidate]) -> None:
-    ordinary = [c.term for c in seed_candidates if c.kind == "word" and lexicon.zipf(c.term) >= 5.0]
+    ordinary = [c.term for c in seed_candidates if c.kind == "word" and nl.zipf(c.term) >= 5.0]
     assert len(ordinary) <= 10, ordinary

@@ -1,4 +1,5 @@
-"""The Dutch lexicon (glossary.lang.lexicon): wordfreq's list plus curated extras."""
+"""Dutch language knowledge (glossary.lang.nl): inflection, and the lexicon
+(wordfreq's list plus curated extras)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import sys
 
 import pytest
 
-from glossary.lang import lexicon
+from glossary.lang import nl
+from glossary.lang.nl import noun_forms, term_forms
 
 
 @pytest.mark.parametrize(
@@ -22,7 +24,7 @@ from glossary.lang import lexicon
     ],
 )
 def test_zipf_of_known_words(word: str, low: float, high: float) -> None:
-    assert low <= lexicon.zipf(word) <= high
+    assert low <= nl.zipf(word) <= high
 
 
 @pytest.mark.parametrize(
@@ -30,12 +32,12 @@ def test_zipf_of_known_words(word: str, low: float, high: float) -> None:
     ["Armenié", "beéindigen", "repatriéren", "olieen", "nongouvernementele", "", "   "],
 )
 def test_zipf_of_unknown_words_is_zero(word: str) -> None:
-    assert lexicon.zipf(word) == 0.0
+    assert nl.zipf(word) == 0.0
 
 
 def test_zipf_folds_case_and_normalises() -> None:
     decomposed = "Armenie\u0308"  # e + combining diaeresis
-    assert lexicon.zipf("ARMENIË") == lexicon.zipf("armenië") == lexicon.zipf(decomposed) > 0
+    assert nl.zipf("ARMENIË") == nl.zipf("armenië") == nl.zipf(decomposed) > 0
 
 
 @pytest.mark.parametrize(
@@ -43,14 +45,14 @@ def test_zipf_folds_case_and_normalises() -> None:
     [("gaspijpleidingen", True), ("zaken", True), ("Armenié", False), ("", False)],
 )
 def test_is_word(word: str, expected: bool) -> None:
-    assert lexicon.is_word(word) is expected
+    assert nl.is_word(word) is expected
 
 
 def test_is_word_threshold() -> None:
     # "financiéle" is OCR noise in wordfreq's list, just above the floor.
-    assert lexicon.is_word("financiéle")
-    assert not lexicon.is_word("financiéle", min_zipf=1.5)
-    assert lexicon.is_word("financiële", min_zipf=4.0)
+    assert nl.is_word("financiéle")
+    assert not nl.is_word("financiéle", min_zipf=1.5)
+    assert nl.is_word("financiële", min_zipf=4.0)
 
 
 @pytest.mark.parametrize(
@@ -67,22 +69,51 @@ def test_is_word_threshold() -> None:
     ],
 )
 def test_is_hyphenated_word(word: str, expected: bool) -> None:
-    assert lexicon.is_hyphenated_word(word) is expected
+    assert nl.is_hyphenated_word(word) is expected
 
 
 def test_hyphenated_words_all_contain_a_hyphen() -> None:
-    words = lexicon.hyphenated_words()
+    words = nl.hyphenated_words()
     assert "secretaris-generaal" in words
     assert all("-" in w and w == w.lower() for w in words)
 
 
 def test_importing_does_not_load_wordfreq() -> None:
     # The lexicon loads lazily: `glossary --help` must stay fast.
-    code = (
-        "import sys, glossary.lang.lexicon, glossary.reading.ingest; "
-        "print('wordfreq' in sys.modules)"
-    )
+    code = "import sys, glossary.lang.nl, glossary.reading.ingest; print('wordfreq' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+# ------------------------------------------------------------ inflection
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("vredesakkoord", {"vredesakkoorden", "vredesakkoords"}),
+        ("staat", {"staten"}),
+        ("bom", {"bommen"}),
+        ("huis", {"huizen"}),
+        ("brief", {"brieven"}),
+        ("veiligheid", {"veiligheden"}),
+        ("resolutie", {"resoluties"}),
+        ("covoorzitters", {"covoorzitter"}),
+        ("leden", {"lid"}),
+        ("partij", {"partijen"}),
+        ("auto", {"auto's"}),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_noun_forms(word: str, expected: set[str]) -> None:
+    assert expected <= set(noun_forms(word))
+
+
+def test_term_forms_modifiers_and_acronyms() -> None:
+    assert "gewapende conflicten" in term_forms("gewapend conflict")
+    assert "Hoog Vertegenwoordiger" in term_forms("Hoge Vertegenwoordiger")
+    assert "territoriaal integriteit" not in term_forms("territoriale integriteit")
+    assert term_forms("OVSE", case_sensitive=True) == ["OVSE", "OVSE's", "OVSEs"]
+    assert "partijjen" not in term_forms("partij")

@@ -229,6 +229,16 @@ def test_alignment_covers_the_prefix(argos: ArgosEngine) -> None:
     assert first.target_start == 0 and text[first.target_start : first.target_end] in "The army"
 
 
+def test_alignment_does_not_depend_on_batch_mates(argos: ArgosEngine) -> None:
+    # Beam search gives every sentence of a batch the first step's attention
+    # of the first sentence (CTranslate2); that step gets no link.
+    requests = [Request(line, n_best=2, alignment=True) for line in seed_lines()[:60]]
+    together = argos.translate_batch(requests)
+    assert [argos.translate_batch([r])[0] for r in requests] == together
+    greedy = [Request(r.source, alignment=True, max_new_tokens=8) for r in requests]
+    assert argos.translate_batch(greedy) == [argos.translate_batch([r])[0] for r in greedy]
+
+
 def test_alignment_with_multibyte_text(argos: ArgosEngine) -> None:
     source = "Armenië en Azerbeidzjan: één ‘staakt-het-vuren’ €"
     (hyps,) = argos.translate_batch([Request(source, alignment=True)])

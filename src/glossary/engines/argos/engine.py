@@ -263,19 +263,25 @@ class ArgosEngine:
         # single-threaded workers. Batches hold one length each, so they are
         # often small, and small batches scale better across workers than
         # across the threads of one matrix product (measured: +20-25 %).
-        jobs: list[tuple[list[int], bool, list[Any]]] = []
+        jobs: list[tuple[list[int], bool, bool, list[Any]]] = []
         for (n_best, suppress, alignment, repair), members in groups.items():
             members.sort(key=lambda i: self._length_key(prepared[i]))
             sequences = self._suppress_tokens(suppress)
+            beam = n_best if repair else max(self.options.beam_size, n_best)
             for chunk in self._chunks(members, prepared):
                 batch = [prepared[i] for i in chunk]
                 caps = [requests[i].max_new_tokens for i in chunk] if repair else None
                 pending = self._submit(batch, n_best, sequences, alignment, caps)
-                jobs.append((chunk, alignment, pending))
-        for chunk, alignment, pending in jobs:
+                jobs.append((chunk, alignment, beam > 1, pending))
+        for chunk, alignment, beam_search, pending in jobs:
             for i, output in zip(chunk, pending, strict=True):
-                cap = requests[i].max_new_tokens
-                results[i] = self._hypotheses(prepared[i], output.result(), alignment, cap)
+                results[i] = self._hypotheses(
+                    prepared[i],
+                    output.result(),
+                    alignment,
+                    requests[i].max_new_tokens,
+                    first_step_attention=not beam_search,
+                )
         return results
 
     def _submit(
@@ -322,8 +328,23 @@ class ArgosEngine:
     # -- decoding
 
     def _hypotheses(
-        self, prepared: _Prepared, output: Any, alignment: bool, cap: int | None = None
+        self,
+        prepared: _Prepared,
+        output: Any,
+        alignment: bool,
+        cap: int | None = None,
+        *,
+        first_step_attention: bool = True,
     ) -> list[Hypothesis]:
+        """Hypotheses from CTranslate2's output for one request.
+
+        `cap`: cut the continuation at this many tokens (repair decodes).
+        `first_step_attention=False` (beam search): CTranslate2's beam search
+        returns, for the first decoding step, the attention of the batch's
+        first sentence for every sentence of the batch (measured with
+        ctranslate2 4.x; greedy decoding is right), so that step gets no
+        link: an alignment then never depends on the batch mates.
+        """
         hypotheses = []
         scores = list(output.scores or [])
         attention = list(output.attention or []) if alignment else []
@@ -338,7 +359,9 @@ class ArgosEngine:
                 # Cut at the request's own cap; its score was for another length.
                 continuation, score = continuation[: min(cap, self.options.max_length_cap)], None
             if alignment:
-                rows = list(attention[k]) if k < len(attention) else []
+                rows: list[Any] = list(attention[k]) if k < len(attention) else []
+                if rows and not first_step_attention:
+                    rows[0] = None
                 prefix_rows = rows[skip - user_prefix : skip]
                 rows = rows[skip : skip + len(continuation)]
                 text, links = self._decode_aligned(prepared, continuation, prefix_rows, rows)
@@ -373,7 +396,7 @@ class ArgosEngine:
         links: list[Link] = []
         width = len(prepared.source_spans)
         for (start, end), row_values in targets:
-            if start >= end or not width:
+            if start >= end or not width or row_values is None:
                 continue
             row = list(row_values)[:width]
             best = max(range(len(row)), key=row.__getitem__)

@@ -45,17 +45,19 @@ TIMES: collections.Counter[str] = collections.Counter()
 COUNTING = [False]  # only the enforcer's runs are attributed
 
 
-def time_engine_calls(main_engine: Any) -> None:
-    """Attribute the engine's decoding time to first pass, step 2 and step 3."""
+def time_engine_calls() -> None:
+    """Attribute the engine's decoding time to first pass, step 2 and step 3
+    (re-decodes are the requests in the repair mode, step 3's with a prefix;
+    step 2's include its probe)."""
     from glossary.engines.argos.engine import ArgosEngine
 
     original = ArgosEngine.translate_batch
 
     def timed(self: ArgosEngine, requests: Sequence[Any]) -> Any:
-        if self is main_engine:
+        if not requests or requests[0].max_new_tokens is None:
             kind = "first pass"
         else:
-            kind = "step 3 (prefix)" if requests and requests[0].prefix else "step 2 (mask)"
+            kind = "step 3 (prefix)" if requests[0].prefix else "step 2 (mask)"
         started = time.perf_counter()
         out = original(self, requests)
         if COUNTING[0]:
@@ -116,7 +118,7 @@ def run(package: Any, args: argparse.Namespace) -> int:
         f"{len(glossary)} approved concepts"
     )
     tr.translate_documents(documents[:1], tr.PlainTranslator(engine))  # warm up
-    time_engine_calls(engine)
+    time_engine_calls()
 
     for budget in budgets:
         options = EnforceOptions(redecode_budget=budget)

@@ -72,12 +72,6 @@ def test_is_hyphenated_word(word: str, expected: bool) -> None:
     assert nl.is_hyphenated_word(word) is expected
 
 
-def test_hyphenated_words_all_contain_a_hyphen() -> None:
-    words = nl.hyphenated_words()
-    assert "secretaris-generaal" in words
-    assert all("-" in w and w == w.lower() for w in words)
-
-
 def test_importing_does_not_load_wordfreq() -> None:
     # The lexicon loads lazily: `glossary --help` must stay fast.
     code = "import sys, glossary.lang.nl, glossary.reading.ingest; print('wordfreq' in sys.modules)"

@@ -382,8 +382,3 @@ def is_hyphenated_word(word: str) -> bool:
     """True when `word` is a curated word written with a hyphen ("minister-president")."""
     key = _key(word)
     return "-" in key and key in _extras()
-
-
-def hyphenated_words() -> frozenset[str]:
-    """All curated hyphenated words, lower case."""
-    return frozenset(w for w in _extras() if "-" in w)

@@ -1065,7 +1065,7 @@ def suggest(
 ) -> list[Candidate]:
     """Add machine-suggested English to candidates: the term translated alone,
     and the term's share of the translation of its first context (from the
-    engine's alignment; the whole sentence when there is no alignment).
+    engine's alignment; the whole sentence when the engine gives none).
 
     Suggestions are marked as machine output and never approve anything.
     """
@@ -1074,6 +1074,7 @@ def suggest(
     chosen = [n for n, c in enumerate(candidates) if c.status == "new" or not only_new]
     if not chosen:
         return list(candidates)
+    aligned = engine.capabilities.alignment
     requests: list[Request] = []
     plan: list[tuple[int, str, tuple[int, int] | None]] = []
     for n in chosen:
@@ -1084,7 +1085,7 @@ def suggest(
             sentence = candidate.contexts[0].text
             span = _span_of(candidate, sentence)
             if span is not None:
-                requests.append(Request(sentence, alignment=True))
+                requests.append(Request(sentence, alignment=aligned))
                 plan.append((n, "context", span))
     results = engine.translate_batch(requests)
     signature = engine.signature

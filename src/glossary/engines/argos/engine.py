@@ -398,8 +398,8 @@ class ArgosEngine:
         for (start, end), row_values in targets:
             if start >= end or not width or row_values is None:
                 continue
-            row = list(row_values)[:width]
-            best = max(range(len(row)), key=row.__getitem__)
+            row = list(row_values[:width])
+            best = row.index(max(row))
             source_start, source_end = prepared.source_spans[best]
             if source_start < source_end:
                 links.append(Link(source_start, source_end, start, end, float(row[best])))
@@ -470,8 +470,10 @@ def _join(prepared: _Prepared, continuation: list[str], body: str) -> tuple[str,
     return joined + body, len(joined)
 
 
-def _byte_to_char(text: str) -> list[int]:
+def _byte_to_char(text: str) -> Sequence[int]:
     """Map every UTF-8 byte offset of `text` (and its end) to a character offset."""
+    if text.isascii():
+        return range(len(text) + 1)  # one byte per character
     table: list[int] = []
     for index, char in enumerate(text):
         table.extend([index] * len(char.encode("utf-8")))

@@ -47,7 +47,7 @@ def test_unknown_or_unfit_suffix(name: str, purpose: str) -> None:
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownFormat, match="tbx, tbx3, po, tsv, csv, xliff, tmx"):
+    with pytest.raises(UnknownFormat, match="tbx, tbx3, po, tsv, csv, xlsx, xliff, tmx"):
         formats.get("docx")
 
 

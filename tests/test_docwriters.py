@@ -21,7 +21,7 @@ from glossary.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from glossary.engines.base import ENGINES
+from glossary.engines.registry import ENGINES
 from glossary.errors import UnknownFormat
 from glossary.translation import writers as docwriters
 
@@ -272,5 +272,5 @@ def test_every_format_has_an_extension_and_a_cli_choice() -> None:
     assert set(docwriters.EXTENSIONS) == set(docwriters.FORMATS)
     assert all(docwriters.format_for_path("x" + e) == f for f, e in docwriters.EXTENSIONS.items())
     assert cli_translate.FORMAT_CHOICES == docwriters.FORMATS
-    assert cli_translate.ENGINE_CHOICES[:-1] == ENGINES
+    assert cli_translate.ENGINE_CHOICES[:-1] == tuple(ENGINES)
     assert cli_translate.ENGINE_CHOICES[-1] == "auto"

@@ -13,10 +13,10 @@ from . import CONTEXT_SETTINGS, main
 from .common import dump_json, info, output_stream, quiet_option, termbase_option
 
 if TYPE_CHECKING:
-    from glossary.enforcement.cascade import Glossary
+    from glossary.matching.verify import Glossary
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
-# tests check they match glossary.translation.writers.FORMATS and glossary.engines.base.ENGINES.
+# tests check they match glossary.translation.writers.FORMATS and glossary.engines.registry.ENGINES.
 FORMAT_CHOICES = ("text", "tsv", "json", "po", "xliff", "tmx")
 ENGINE_CHOICES = ("argos", "none", "auto")
 REPORT_FORMATS = ("table", "json")
@@ -126,9 +126,10 @@ def translate(
         glossary translate seeds/ --engine auto --format po --out-dir out/
     """
     from glossary.document import SegmentTranslator
-    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Hinter
-    from glossary.engines import argos_packages as models
-    from glossary.engines.base import load_engine
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
+    from glossary.enforcement.hints import Hinter
+    from glossary.engines.argos import packages as models
+    from glossary.engines.registry import load_engine
     from glossary.errors import ModelNotInstalled, OutputError
     from glossary.reading import ingest
     from glossary.termbase.store import check_writable
@@ -274,8 +275,8 @@ def _load_glossary(
     """The approved concepts to enforce; None (with a warning) when no
     termbase was given and none is found, unless the report or --strict
     need one."""
-    from glossary.enforcement.cascade import Glossary
     from glossary.errors import TermbaseNotFound
+    from glossary.matching.verify import Glossary
     from glossary.termbase.store import find_termbase, read_termbase
 
     if termbase_path is None:

@@ -48,7 +48,7 @@ from pathlib import Path
 
 from glossary.document import Document, Kind, Paragraph, Repair, Segment
 from glossary.errors import InputError
-from glossary.lang import lexicon
+from glossary.lang import nl as lexicon
 from glossary.reading.segment import ends_sentence, split_sentences
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")

@@ -195,7 +195,9 @@ def _access(app: Flask) -> None:
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = (
+            "same-origin"  # "no-referrer" makes forms send Origin: null
+        )
         response.headers["Cache-Control"] = "no-store"
         return response
 

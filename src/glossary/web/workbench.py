@@ -299,8 +299,8 @@ class Workbench:
                 "was opened. Search the termbase again."
             )
         values = {**form_values(old), **{k: v for k, v in fields.items() if k in FORM_FIELDS}}
-        for name in FLAG_FIELDS:
-            values[name] = "yes" if _flag(values[name]) else ""
+        for name in FLAG_FIELDS:  # a ticked box says "on"; other values are judged as in the file
+            values[name] = "yes" if values[name].strip().lower() == "on" else values[name]
         problems: list[FieldProblem] = []
         for name in FORM_FIELDS:
             if any(ch in values[name] for ch in "\t\r\n") and name not in LIST_FIELDS:

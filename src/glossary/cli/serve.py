@@ -100,7 +100,10 @@ def serve(
             options=mining.Options(top=top, min_freq=min_freq),
         )
         new = sum(1 for c in candidates if c.status == "new")
-        info(f"{len(candidates)} candidates from {len(documents)} documents, {new} new", quiet)
+        plural = "s" if len(documents) != 1 else ""
+        info(
+            f"{len(candidates)} candidates from {len(documents)} document{plural}, {new} new", quiet
+        )
         if new and _suggestions_wanted(suggest):
             from glossary.engines.registry import load_engine
 
@@ -122,8 +125,9 @@ def serve(
 
         webbrowser.open(running.url)
     try:
-        running.serve_forever()
+        running.serve_forever()  # returns on Ctrl-C (Werkzeug catches it)
     except KeyboardInterrupt:
-        info("Stopped.")
+        pass
     finally:
         running.server.server_close()
+    info("Stopped.")

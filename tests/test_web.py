@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from web_project import SEEDS, TOKEN, make_bench, mined
 
 from glossary.cli import main
 from glossary.errors import TermbaseFormatError
@@ -27,6 +26,7 @@ from glossary.termbase import model as tbm
 from glossary.termbase.store import read_termbase, update_termbase
 from glossary.web.app import create_app
 from glossary.web.workbench import Workbench, concept_version, rebase
+from web_project import SEEDS, TOKEN, make_bench, mined
 
 HEADERS = {"X-Glossary-Token": TOKEN}
 
@@ -304,7 +304,6 @@ def test_review_page_lists_the_candidates_with_contexts_highlighted(
 
 
 def test_known_candidates_are_not_in_the_queue(bench: Workbench) -> None:
-    documents, candidates = mined()
     statuses = {rv.candidate_key(c): c.status for c in bench.statuses()}
     assert statuses["staakthetvuren"] == "approved"
     assert "staakthetvuren" not in waiting(bench)

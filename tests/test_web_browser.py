@@ -26,12 +26,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
-from web_project import make_bench
 
 from glossary.mining import review as rv
 from glossary.termbase.store import read_termbase
 from glossary.web.server import Running, bind
 from glossary.web.workbench import Workbench
+from web_project import make_bench
 
 pytestmark = [pytest.mark.slow, pytest.mark.allow_hosts(["127.0.0.1", "::1"])]
 

@@ -249,7 +249,7 @@ HOSTILE: list[tuple[str, str, bytes, str]] = [
         "save it as UTF-8",
     ),
     ("tbx3-not-tbx", "a.tbx3.tbx", b"<html><body/></html>", "not a TBX file"),
-    ("tbx-huge", "huge.tbx", b"<martif>" + b" " * (2 * 1024 * 1024) + b"</martif>", "MB limit"),
+    ("tbx-huge", "huge.tbx", b"<martif>" + b" " * (2 * 1024 * 1024) + b"</martif>", "is 1.0 MB"),
     ("po-syntax", "a.po", b'msgid "a"\nmsgstr "b"\nnonsense\n', "not a valid PO file"),
     ("po-wrong-encoding", "a.po", 'msgid "café"\nmsgstr "x"\n'.encode("cp1252"), "not valid UTF-8"),
     ("tsv-wrong-encoding", "a.utf8", "café\tcafe\n".encode("cp1252"), "not valid UTF-8"),

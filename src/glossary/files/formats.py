@@ -417,8 +417,8 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".srt",),
             sniff=_is_srt,
-            advice="Subtitles are not read yet (their numbers and timecodes are not Dutch "
-            "prose); give the text of the cues as a .txt file",
+            advice="Give the text of its cues as a .txt file (cue numbers and timecodes "
+            "are not Dutch prose)",
         ),
         Format(
             "vtt",
@@ -426,8 +426,7 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".vtt",),
             sniff=_is_vtt,
-            advice="Subtitles are not read yet (their timecodes are not Dutch prose); give "
-            "the text of the cues as a .txt file",
+            advice="Give the text of its cues as a .txt file (timecodes are not Dutch prose)",
         ),
         Format(
             "rtf",
@@ -556,13 +555,13 @@ FORMATS: Final[dict[str, Format]] = {
         # other data
         Format(
             "json",
-            "a glossary translation JSON file",
+            "a JSON file",
             "data",
             (".json",),
             sniff=_is_translation_json,
             bilingual_writer="glossary.translation.writers:write_json",
             extension=".json",
-            advice="It is the output of 'glossary translate --format json'",
+            advice="JSON is what 'glossary translate --format json' writes, not an input",
         ),
         Format(
             "xlsx",

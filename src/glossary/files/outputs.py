@@ -116,10 +116,12 @@ def _commit(staged: list[tuple[Path, Path]]) -> None:
     except BaseException:
         for target, backup in reversed(done):
             with contextlib.suppress(OSError):
-                if backup is not None:
+                if backup is None:
+                    target.unlink(missing_ok=True)
+                elif target.exists() and backup.samefile(target):
+                    backup.unlink()  # never replaced (renaming a link onto itself does nothing)
+                else:
                     backup.replace(target)
-                elif target.exists():
-                    target.unlink()
         raise
     for _, backup in done:
         if backup is not None:

@@ -80,12 +80,10 @@ def gather(paths: Iterable[str], *, source_side: bool = False) -> Inputs:
             found, passed = _scan(path, source_side)
             skipped.extend(passed)
             if not found:
-                what = "; ".join(str(s) for s in passed[:5]) if passed else "it is empty"
-                more = f" (and {len(passed) - 5} more)" if len(passed) > 5 else ""
                 raise InputError(
-                    f"{raw}: the folder has no documents to read ({what}{more}). Give a "
-                    f"folder with {', '.join(document_suffixes())} files, or the files "
-                    "themselves."
+                    f"{raw}: the folder has no documents to read ({_skipped_summary(passed)}). "
+                    f"Give a folder with {', '.join(document_suffixes())} files, or the "
+                    "files themselves."
                 )
             files.extend(found)
         elif path.exists() or path.is_symlink():
@@ -95,6 +93,18 @@ def gather(paths: Iterable[str], *, source_side: bool = False) -> Inputs:
     if not files:
         raise InputError("No input given. Name files or folders, or '-' for stdin.")
     return Inputs(tuple(files), tuple(skipped))
+
+
+def _skipped_summary(skipped: Sequence[Skipped]) -> str:
+    """ "it is empty", or "3 files skipped: a.po (a gettext PO file), ..." """
+    if not skipped:
+        return "it is empty"
+    shown = [
+        f"{PurePath(s.path).name} ({s.reason.split(',')[0].split(';')[0]})" for s in skipped[:6]
+    ]
+    more = f" and {len(skipped) - 6} more" if len(skipped) > 6 else ""
+    count = len(skipped)
+    return f"{count} file{'s' if count != 1 else ''} skipped: {', '.join(shown)}{more}"
 
 
 def _scan(folder: Path, source_side: bool) -> tuple[list[str], list[Skipped]]:

@@ -640,6 +640,7 @@ def by_suffix(path: str | PurePath, *roles: str) -> Format | None:
 
 def sniff(data: bytes) -> Format | None:
     """The format the content shows (`None` when no sniffer recognises it)."""
+    data = data[:HEAD]  # sniffers read the head only, and cache on it
     for fmt in FORMATS.values():
         if fmt.sniff is not None and fmt.sniff(data):
             return fmt

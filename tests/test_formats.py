@@ -83,6 +83,7 @@ MADE = [
     ("po-plural", b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\n', "po"),
     ("srt-no-number", b"00:00:01,000 --> 00:00:02,000\nHallo.\n", "srt"),
     ("unknown-xml", b"<?xml version='1.0'?><catalog/>", "xml"),
+    ("namespaced-xml", b"<w:document xmlns:w='urn:x'><w:body/></w:document>", "xml"),
     ("translation-json", b'{\n  "format": "glossary-translation",\n  "version": 1}', "json"),
     ("zip", b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 30, "zip"),
     ("old-office", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 30, "doc"),
@@ -104,6 +105,7 @@ NOT_SNIFFED = [
     ("br-first", "<br> Onze Referentie"),
     ("webvtt-word", "WEBVTTX is geen bestand."),
     ("unclosed-comment", "<!-- nooit gesloten"),
+    ("angle-bracket-title", "<Vertrouwelijk>\nDe OVSE meldt iets.\n"),
     ("empty", ""),
 ]
 

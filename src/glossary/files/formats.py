@@ -294,8 +294,17 @@ def _is_html(data: bytes) -> bool:
 
 
 def _is_xml(data: bytes) -> bool:
+    """XML of another kind: an XML declaration, or a namespaced first element. (Text
+    that merely starts with "<Vertrouwelijk>" is not taken for XML.)"""
     root = xml_root(data)
-    return bool(root) and root not in _HTML_ROOTS
+    if not root or root in _HTML_ROOTS:
+        return False
+    text = head_text(data)
+    if text.lstrip().startswith("<?xml"):
+        return True
+    pos, _ = _skip_prolog(text)
+    end = text.find(">", pos)
+    return "xmlns" in text[pos : end if end >= 0 else pos + 1000]
 
 
 def _starts(*magics: bytes) -> Sniffer:

@@ -112,15 +112,8 @@ class JobPlan:
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()  # how things were decided ("translating with --engine none")
     warnings: tuple[str, ...] = ()  # about the inputs and the termbase
-
-    @property
-    def segments(self) -> int:
-        """Segments to translate, duplicates included."""
-        return plan(self.documents).total
-
-    @property
-    def distinct(self) -> int:
-        return plan(self.documents).unique
+    segments: int = 0  # segments to translate, duplicates included
+    distinct: int = 0  # distinct segment texts to translate
 
 
 @dataclass(frozen=True)
@@ -165,6 +158,7 @@ def plan_job(request: JobRequest) -> JobPlan:
     notes.extend(n for d in documents for n in d.notes)
     termbase, concepts = _termbase(request, report, warnings)
     outputs = _plan_outputs(request, fmt, inputs.files, report, termbase)
+    work = plan(documents)
     return JobPlan(
         request=request,
         documents=documents,
@@ -176,6 +170,8 @@ def plan_job(request: JobRequest) -> JobPlan:
         skipped=inputs.skipped,
         notes=tuple(notes),
         warnings=tuple(warnings),
+        segments=work.total,
+        distinct=work.unique,
     )
 
 

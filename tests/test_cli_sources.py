@@ -208,3 +208,16 @@ def test_no_other_module_reads_files_itself() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "stdin":
                 offenders.append(f"{name}:{node.lineno} sys.stdin")
     assert offenders == []
+
+
+def test_check_recognises_a_bilingual_file_by_its_content(folder: Path) -> None:
+    """An XLIFF file named .xml and a TMX file named .txt are read as what they are."""
+    shutil.copy(DATA / "NSTest01.xlf", "job.xml")
+    result = run("check", "job.xml")
+    assert result.exit_code == 0, result.stderr
+    assert "No translated segment to check" in result.stderr
+    assert "2 untranslated segments not checked" in result.stderr
+    shutil.copy(DATA / "sampleTMX2.txt", "memory.txt")  # an en/fr memory: no Dutch units
+    result = run("check", "memory.txt")
+    assert result.exit_code == 0, result.stderr
+    assert "No translated segment to check" in result.stderr

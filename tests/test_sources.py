@@ -8,6 +8,7 @@ or read as its source side when asked; a folder names every file it skips.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -240,3 +241,27 @@ def test_readers_are_the_registered_functions() -> None:
         ("html", ingest.read_html),
     ):
         assert formats.get(name).function("document-reader") is reader
+
+
+def test_an_unreadable_subfolder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.walk reports a folder it cannot list through onerror (here as root, so the
+    error is made: root can list anything)."""
+    (tmp_path / "brief.txt").write_text("Een brief.\n", "utf-8")
+    locked = tmp_path / "geheim"
+    locked.mkdir()
+    real_walk = os.walk
+
+    def walk(top: Path, onerror: object = None, **kw: object):  # type: ignore[no-untyped-def]
+        for dirpath, dirnames, filenames in real_walk(top, **kw):  # type: ignore[call-overload]
+            if Path(dirpath) == locked:
+                onerror(PermissionError(13, "Permission denied", str(locked)))  # type: ignore[operator]
+                dirnames.clear()
+                continue
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(os, "walk", walk)
+    found = sources.gather([str(tmp_path)])
+    assert found.files == (str(tmp_path / "brief.txt"),)
+    assert [(s.path, s.reason) for s in found.skipped] == [
+        (str(locked), "a folder that cannot be read (Permission denied)")
+    ]

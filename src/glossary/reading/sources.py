@@ -110,7 +110,15 @@ def _skipped_summary(skipped: Sequence[Skipped]) -> str:
 def _scan(folder: Path, source_side: bool) -> tuple[list[str], list[Skipped]]:
     found: list[str] = []
     skipped: list[Skipped] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None and Path(error.filename) != folder:
+            reason = f"a folder that cannot be read ({error.strerror or error})"
+            skipped.append(Skipped(str(error.filename), reason))
+        else:
+            raise InputError(f"{folder}: cannot be read ({error.strerror or error}).")
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         here = Path(dirpath)
         for name in sorted(dirnames):
             if name.startswith("."):

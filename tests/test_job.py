@@ -264,3 +264,11 @@ def test_one_document_at_a_time_with_a_model(tiny_package: Package, project: Pat
         [s.target for s in d.segments] for d in together
     ]
     assert all(s.target for d in together for s in d.segments if s.segment.translate)
+
+
+def test_cli_choices_match_the_job() -> None:
+    """The CLI keeps literal choices (fast --help); they must not drift."""
+    from glossary.cli import translate as cli_translate
+
+    assert cli_translate.ENGINE_CHOICES == job.ENGINES
+    assert cli_translate.REPORT_FORMATS == job.REPORT_FORMATS

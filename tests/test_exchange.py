@@ -124,18 +124,28 @@ PLAN_CASES: list[tuple[str, Concept, str, str, Check]] = [
         ),
     ),
     (
-        "other-pos",
+        "other-pos-is-no-conflict",
         make_concept("staakt-het-vuren", "ceasefire", pos="verb"),
         "skip",
-        "conflict",
+        "unchanged",
         lambda tb: tb.get("staakt-het-vuren").pos == "noun",
+    ),
+    (
+        "other-pos-replace",
+        make_concept("staakt-het-vuren", "ceasefire", pos="verb"),
+        "replace",
+        "replaced",
+        lambda tb: tb.get("staakt-het-vuren").pos == "verb",
     ),
     (
         "approves-a-proposed-concept-skip",
         make_concept("vredesakkoord", "peace agreement"),
         "skip",
-        "conflict",
-        lambda tb: tb.get("vredesakkoord") == PEACE,
+        "merged",
+        lambda tb: (
+            tb.get("vredesakkoord").en == "peace agreement"
+            and tb.get("vredesakkoord").status == "proposed"
+        ),
     ),
     (
         "approves-a-proposed-concept-replace",
@@ -162,13 +172,13 @@ PLAN_CASES: list[tuple[str, Concept, str, str, Check]] = [
         lambda tb: tb.get("ovse") == OVSE and tb.get("staakt-het-vuren") == CEASEFIRE,
     ),
     (
-        "same-id-renamed-term",
-        Concept(id="staakt-het-vuren", nl="wapenbestand", en="ceasefire"),
+        "same-id-other-term-is-another-concept",
+        Concept(id="staakt-het-vuren", nl="wapenbestand", en="truce"),
         "skip",
-        "merged",
+        "added",
         lambda tb: (
-            tb.get("staakt-het-vuren").nl == "staakt-het-vuren"
-            and "wapenbestand" in tb.get("staakt-het-vuren").nl_variants
+            tb.get("staakt-het-vuren") == CEASEFIRE
+            and tb.get("staakt-het-vuren-2").nl == "wapenbestand"
         ),
     ),
     (
@@ -193,6 +203,26 @@ def test_plan_import(
     assert [a.action for a in actions] == [action], actions
     assert check(result)
     assert len(result) == len(BASE) + (action == "added")
+
+
+def test_ids_never_fuse_concepts() -> None:
+    """MultiTerm, SDL and the TBX samples all number entries c1…cN."""
+    first = [
+        Concept(id=f"c{n}", nl=nl, en=en)
+        for n, (nl, en) in enumerate(
+            [("verordening", "regulation"), ("richtlijn", "directive")], start=1
+        )
+    ]
+    second = [
+        Concept(id=f"c{n}", nl=nl, en=en)
+        for n, (nl, en) in enumerate(
+            [("sterrenhoop", "star cluster"), ("komeet", "comet")], start=1
+        )
+    ]
+    tb, actions = exchange.plan_import(Termbase(), first)
+    tb, more = exchange.plan_import(tb, second)
+    assert [a.action for a in (*actions, *more)] == ["added"] * 4
+    assert sorted(c.nl for c in tb) == ["komeet", "richtlijn", "sterrenhoop", "verordening"]
 
 
 def test_plan_import_fail_returns_the_termbase_unchanged() -> None:
@@ -249,10 +279,15 @@ HOSTILE: list[tuple[str, str, bytes, str]] = [
         "save it as UTF-8",
     ),
     ("tbx3-not-tbx", "a.tbx3.tbx", b"<html><body/></html>", "not a TBX file"),
-    ("tbx-huge", "huge.tbx", b"<martif>" + b" " * (2 * 1024 * 1024) + b"</martif>", "is 1.0 MB"),
+    (
+        "tbx-huge",
+        "huge.tbx",
+        b"<martif>" + b" " * (2 * 1024 * 1024) + b"</martif>",
+        "the limit for this input is 1.0 MB",
+    ),
     ("po-syntax", "a.po", b'msgid "a"\nmsgstr "b"\nnonsense\n', "not a valid PO file"),
     ("po-wrong-encoding", "a.po", 'msgid "café"\nmsgstr "x"\n'.encode("cp1252"), "not valid UTF-8"),
-    ("tsv-wrong-encoding", "a.utf8", "café\tcafe\n".encode("cp1252"), "not valid UTF-8"),
+    ("tsv-binary", "a.utf8", b"PK\x03\x04" + b"\x00" * 40, "ZIP archive"),
     ("csv-open-quote", "a.csv", b'vrede,peace\n"oorlog,war\n', "never closed"),
     ("csv-newline-in-cell", "a.csv", b'"vrede\nen rust",peace\n', "spans several lines"),
     ("csv-bar-in-term", "a.csv", b"a|b,c\n", "not valid"),

@@ -129,7 +129,7 @@ BROKEN = [
     (
         "french",
         b'msgid ""\nmsgstr "Language: fr\\n"\n\nmsgid "vrede"\nmsgstr "paix"\n',
-        "Language is 'fr', not English",
+        "language is 'fr', not English",
         "English PO",
     ),
 ]
@@ -220,3 +220,67 @@ def test_concept_comment_is_parsed_back() -> None:
         "English alternatives": "z | w",
         "Sources": "a | b",
     }
+
+
+# ------------------------------------------------------- hostile input (issue 20)
+
+
+def test_a_po_file_whose_content_is_a_path_is_not_followed(tmp_path: Path) -> None:
+    """Finding 5: polib opened the file a PO text named, past the size limit."""
+    other = write(tmp_path, termbase_po_text(), "other.po")
+    assert po.read_termbase(other.read_bytes(), "other.po").concepts  # a real glossary
+    for content in (str(other), str(other) + "\n", f"{other}\r\n"):
+        with pytest.raises(UnreadableFile, match="not a valid PO file"):
+            po.read_termbase(content.encode(), "a.po")
+
+
+def test_a_po_path_file_cannot_pass_the_size_limit(tmp_path: Path) -> None:
+    from glossary.errors import ImportFormatError
+    from glossary.exchange.importing import import_file
+
+    big = write(tmp_path, termbase_po_text() + "#. padding\n" * 200_000, "big.po")
+    assert big.stat().st_size > 1024 * 1024
+    small = write(tmp_path, str(big), "small.po")
+    with pytest.raises(ImportFormatError, match="not a valid PO file"):
+        import_file(tmp_path / "tb.tsv", small, create=True, max_bytes=1024 * 1024)
+    assert not (tmp_path / "tb.tsv").exists()
+
+
+TRUNCATED = [
+    ("msgstr-cut", HEAD_UTF8 + 'msgid "erwt"\nmsgstr "pea', 5, "truncated"),
+    ("msgid-cut", HEAD_UTF8 + 'msgid "vrede"\nmsgstr "peace"\n\nmsgid "oorl', 7, "truncated"),
+    (
+        "msgstr-missing",
+        HEAD_UTF8 + 'msgid "vrede"\nmsgstr "peace"\n\nmsgid "oorlog"\n',
+        7,
+        "no msgstr",
+    ),
+    ("continuation-cut", HEAD_UTF8 + 'msgid "vrede"\nmsgstr ""\n"pea', 6, "truncated"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "message"), TRUNCATED, ids=[t[0] for t in TRUNCATED]
+)
+def test_truncated_po_files_are_refused(name: str, text: str, line: int, message: str) -> None:
+    """Finding 9: `msgstr "pea` at the end of a file was imported as "pe", approved."""
+    with pytest.raises(UnreadableFile) as info:
+        po.read_termbase(text.encode(), "cut.po")
+    assert f"cut.po:{line}:" in str(info.value) and message in str(info.value)
+
+
+def test_plural_entries_are_imported() -> None:
+    """Finding 9: PO plural entries were dropped (imported without English)."""
+    text = (
+        HEAD_UTF8
+        + 'msgid "lidstaat"\nmsgid_plural "lidstaten"\n'
+        + 'msgstr[0] "Member State"\nmsgstr[1] "Member States"\n'
+    )
+    (concept,) = po.read_termbase(text.encode(), "plural.po").concepts
+    assert (concept.nl, concept.nl_variants, concept.en, concept.en_alternatives) == (
+        "lidstaat",
+        ("lidstaten",),
+        "Member State",
+        ("Member States",),
+    )
+    assert concept.status == "approved"

@@ -59,7 +59,7 @@ REFUSED = [
     ("srt-as-txt", "Test01_srt_en.srt", "ondertitels.txt", ["SubRip subtitles", "timecodes"]),
     ("vtt", "spec-example.vtt", "film.vtt", ["WebVTT subtitles", "cannot read yet"]),
     ("rtf", "Test02.rtf", "brief.rtf", ["an RTF document"]),
-    ("xlsx", "sample.xlsx", "terms.xlsx", ["an Excel workbook", "CSV or TSV"]),
+    ("xlsx", "sample.xlsx", "terms.xlsx", ["an Excel workbook", "'glossary import terms.xlsx'"]),
 ]
 
 

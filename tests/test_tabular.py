@@ -8,9 +8,9 @@ import io
 import pytest
 
 from exchange_samples import rich_termbase
-from glossary.errors import UnreadableFile
+from glossary.errors import InvalidValue, UnreadableFile
 from glossary.exchange import tabular
-from glossary.exchange.registry import ExportOptions
+from glossary.exchange.registry import ExportOptions, ImportOptions
 from glossary.termbase.model import HEADER, Termbase, make_concept, serialize_tsv
 
 
@@ -96,7 +96,7 @@ def test_tsv_import_reports_rows_with_one_column() -> None:
     result = tabular.read_tsv(b"# comment\nvrede\tpeace\noorlog\n\n", "g.txt")
     assert [c.nl for c in result.concepts] == ["vrede"]
     (problem,) = result.skipped
-    assert problem.line == 3 and "one column" in problem.message
+    assert problem.line == 3 and "1 column" in problem.message
 
 
 def test_tsv_import_accepts_utf16_from_spreadsheets() -> None:
@@ -162,7 +162,9 @@ def test_csv_import(text: str, pairs: list[tuple[str, str]]) -> None:
 def test_csv_round_trip() -> None:
     result = tabular.read_csv(csv_text(header=True).encode(), "g.csv")
     exported = {(row[0], row[1]) for row in csv.reader(io.StringIO(csv_text()))}
-    assert {(c.nl, c.en) for c in result.concepts} == exported
+    # Rows whose Dutch terms fold to one key ("staakt het vuren", "staakthetvuren")
+    # come back as one concept with variants.
+    assert {(t, c.en) for c in result.concepts for t in c.nl_terms} == exported
 
 
 HOSTILE_CSV = [
@@ -172,7 +174,6 @@ HOSTILE_CSV = [
         "g.csv:2:",
         "never closed",
     ),
-    ("cp1252", "vrede,peace\ncaf\u00e9,coffee\n".encode("cp1252"), "g.csv:2:4:", "UTF-8"),
     ("text-after-quote", b'vrede,peace\n"oorlog"x,war\n', "g.csv:2:", "double a quote"),
 ]
 
@@ -184,6 +185,13 @@ def test_broken_csv_is_refused(name: str, data: bytes, where: str, hint: str) ->
     with pytest.raises(UnreadableFile) as info:
         tabular.read_csv(data, "g.csv")
     assert where in str(info.value) and hint in str(info.value)
+
+
+def test_cp1252_csv_is_read_with_a_warning() -> None:
+    result = tabular.read_csv("vrede,peace\ncaf\u00e9,coffee\n".encode("cp1252"), "g.csv")
+    assert [c.nl for c in result.concepts] == ["vrede", "café"]
+    (warning,) = result.warnings
+    assert "g.csv:2" in warning and "Windows-1252" in warning
 
 
 def test_csv_problems_inside_rows_are_located() -> None:
@@ -214,3 +222,118 @@ def test_units_from_plain_and_translate_tsv() -> None:
     assert (unit.source, unit.target, unit.ref) == ("De OVSE.", "The OSCE.", "a.txt:3")
     with pytest.raises(UnreadableFile, match="only one column"):
         tabular.read_units_tsv(b"just text\n", "x.tsv")
+
+
+# ------------------------------------------------- sniffing, headers, columns
+
+SNIFF = [
+    (
+        "semicolon",
+        "vrede;peace\noorlog;war\n",
+        ImportOptions(),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "semicolon-with-commas-in-values",
+        "vrede, veiligheid;peace, security\noorlog;war\n",
+        ImportOptions(),
+        [("vrede, veiligheid", "peace, security"), ("oorlog", "war")],
+    ),
+    (
+        "comma-with-a-semicolon-in-a-value",
+        "kde; question,comma\nvrede,peace\noorlog,war\n",
+        ImportOptions(),
+        [("kde; question", "comma"), ("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "tab-in-a-csv-file",
+        "vrede\tpeace\noorlog\twar\n",
+        ImportOptions(),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "delimiter-option",
+        "vrede;peace,rest\n",
+        ImportOptions(delimiter=","),
+        [("vrede;peace", "rest")],
+    ),
+    (
+        "header-engels-nederlands",
+        "Engels;Nederlands\npeace;vrede\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+    (
+        "header-with-fields",
+        "Term (nl),Term (en),Definitie,Woordsoort\n"
+        "vrede,peace,Geen oorlog.,zelfstandig naamwoord\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+    (
+        "no-header-option",
+        "nl,en\nvrede,peace\n",
+        ImportOptions(header=False),
+        [("nl", "en"), ("vrede", "peace")],
+    ),
+    (
+        "columns-option",
+        "1;peace;vrede;x\n2;war;oorlog;y\n",
+        ImportOptions(columns=("-", "en", "nl", "note"), languages_given=True),
+        [("vrede", "peace"), ("oorlog", "war")],
+    ),
+    (
+        "same-dutch-term-on-two-rows",
+        "vrede,peace\nvrede,quiet\n",
+        ImportOptions(),
+        [("vrede", "peace")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "options", "pairs"), SNIFF, ids=[s[0] for s in SNIFF])
+def test_delimiters_headers_and_columns(
+    name: str, text: str, options: ImportOptions, pairs: list[tuple[str, str]]
+) -> None:
+    result = tabular.read_csv(text.encode("utf-8"), "g.csv", options)
+    assert [(c.nl, c.en) for c in result.concepts] == pairs
+    assert result.skipped == ()
+
+
+def test_header_fields_are_mapped() -> None:
+    text = (
+        "Nederlands;Engels;Definitie;Woordsoort;Afkorting;Verboden\n"
+        "Organisatie voor Veiligheid en Samenwerking in Europa;"
+        "Organization for Security and Co-operation in Europe;"
+        "Een veiligheidsorganisatie.;eigennaam;OVSE;Organisation for Security\n"
+    )
+    (concept,) = tabular.read_csv(text.encode(), "g.csv").concepts
+    assert (concept.definition, concept.pos, concept.nl_variants, concept.en_forbidden) == (
+        "Een veiligheidsorganisatie.",
+        "properNoun",
+        ("OVSE",),
+        ("Organisation for Security",),
+    )
+
+
+def test_two_rows_of_one_dutch_term_give_alternatives() -> None:
+    (concept,) = tabular.read_csv(b"vrede,peace\nvrede,quiet\n", "g.csv").concepts
+    assert (concept.en, concept.en_alternatives) == ("peace", ("quiet",))
+
+
+def test_unknown_columns_option_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="Unknown column name 'dutch'"):
+        tabular.read_csv(b"a,b\n", "g.csv", ImportOptions(columns=("dutch", "en")))
+    with pytest.raises(InvalidValue, match="must name the Dutch column"):
+        tabular.read_csv(b"a,b\n", "g.csv", ImportOptions(columns=("en", "note")))
+
+
+def test_a_header_naming_another_pair_is_refused() -> None:
+    with pytest.raises(UnreadableFile, match=r"the header names en, ug, not Dutch \(nl\)"):
+        tabular.read_csv("English,Uyghur\nbook,كىتاب\n".encode(), "g.csv")
+    with pytest.raises(UnreadableFile, match="nl→de, not nl→en"):
+        tabular.read_csv(b"Nederlands;Duits\nvrede;Frieden\n", "g.csv")
+    # Dutch and English with a third language: the third is left out and counted.
+    result = tabular.read_csv(b"Nederlands;Engels;Duits\nvrede;peace;Frieden\n", "g.csv")
+    assert [(c.nl, c.en) for c in result.concepts] == [("vrede", "peace")]
+    assert result.dropped == (("other languages", "de", 1),)

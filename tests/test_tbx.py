@@ -234,7 +234,17 @@ def test_iate_v2_download_with_numeric_ids() -> None:
     result = tbx.read_termbase(IATE_V2, "IATE_export.tbx")
     assert result.ignored == 1  # the entry without Dutch
     by_id = {c.id: c for c in result.concepts}
-    truce = by_id["3539013"]
+    # The file's ids ("3539013") never become concept ids: they are made from
+    # the Dutch term, and what is left out is counted.
+    assert set(by_id) == {"wapenstilstand", "eurogroep"}
+    assert dict(((k, n), c) for k, n, c in result.dropped) == {
+        ("ids", "entry ids (made from the Dutch term instead)"): 2,
+        ("other languages", "de"): 1,
+        ("other languages", "fr"): 1,
+        ("other fields", "reliabilityCode"): 1,
+        ("other fields", "termType"): 1,
+    }
+    truce = by_id["wapenstilstand"]
     assert (truce.nl, truce.nl_variants) == ("wapenstilstand", ("wapenbestand",))
     assert (truce.en, truce.en_alternatives, truce.en_forbidden) == (
         "armistice",
@@ -242,19 +252,21 @@ def test_iate_v2_download_with_numeric_ids() -> None:
         ("cessation of arms",),
     )
     assert (truce.subject, truce.status) == ("international affairs", "approved")
-    euro = by_id["1002"]
+    euro = by_id["eurogroep"]
     assert (euro.nl, euro.en, euro.status) == ("Eurogroep", "", "proposed")
 
 
 def test_iate_v3_with_namespace() -> None:
     (concept,) = tbx.read_termbase(IATE_V3, "iate3.tbx").concepts
     assert (concept.id, concept.nl, concept.en, concept.pos) == (
-        "882541",
+        "europese-raad",
         "Europese Raad",
         "European Council",
         "noun",
     )
-    assert concept.definition == "orgaan van de EU"
+    # The definition field is English (exports put it on the English language
+    # section); a Dutch one of a concept with English terms is kept, labelled, in the note.
+    assert (concept.definition, concept.note) == ("", "Definition (nl): orgaan van de EU")
     assert concept.context == "De Europese Raad kwam bijeen."
 
 

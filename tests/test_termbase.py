@@ -131,6 +131,13 @@ def test_flags_accept_spreadsheet_spellings() -> None:
             "invalid UTF-8",
         ),
         (tsv(row(id="a", nl="x", en="y\rz")), 2, 4, "carriage return"),
+        (tsv(row(id="a", nl="x", en="ceasefire", en_forbidden="Ceasefire")), 2, 6, "both allowed"),
+        (
+            tsv(row(id="a", nl="x", en="y", en_alternatives="truce", en_forbidden="z | truce")),
+            2,
+            6,
+            "'truce' is both allowed",
+        ),
         (b"id\tnl\n", 1, None, "unexpected header"),
         (b"", 1, None, "missing header"),
     ],
@@ -149,6 +156,8 @@ def test_flags_accept_spreadsheet_spellings() -> None:
         "duplicate-variant-case",
         "invalid-utf8",
         "carriage-return",
+        "preferred-and-forbidden",
+        "admitted-and-forbidden",
         "bad-header",
         "empty-file",
     ],
@@ -197,6 +206,8 @@ def test_make_concept_rejects_what_the_file_cannot_hold() -> None:
         tbm.make_concept("a", "")
     with pytest.raises(InvalidValue, match="empty"):
         tbm.make_concept("  ", "x")
+    with pytest.raises(InvalidValue, match="both an allowed English term and a forbidden"):
+        tbm.make_concept("a", "x", en_alternatives=["y"], en_forbidden=["Y"])
 
 
 def test_make_concept_cleans_values() -> None:

@@ -13,7 +13,7 @@ from .common import dump_json, info, output_stream, quiet_option, render_table, 
 # Literal here so `glossary --help` imports nothing; tests check them against
 # glossary.exchange.registry.
 EXPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
-IMPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv")
+IMPORT_FORMATS = ("tbx", "tbx3", "po", "tsv", "csv", "xlsx")
 UNIT_FORMATS = ("po", "xliff", "tmx", "tsv")
 STATUS_CHOICES = ("approved", "proposed", "rejected")
 MB = 1024 * 1024
@@ -150,20 +150,51 @@ def export_command(
     "--format",
     "fmt",
     type=click.Choice(IMPORT_FORMATS),
-    help="Format of FILE (tbx reads TBX v2 and v3). Default: from its suffix.",
+    help="Format of FILE (tbx reads TBX v2 and v3; csv also reads semicolon- and "
+    "tab-separated files). Default: from its suffix.",
 )
 @click.option(
     "--on-conflict",
     type=click.Choice(("skip", "replace", "fail")),
     default="skip",
     show_default=True,
-    help="When an entry contradicts a concept: keep the termbase's values (skip), take "
-    "the file's (replace), or import nothing (fail).",
+    help="When an entry gives a Dutch term other English: keep the termbase's values "
+    "(skip), take the file's (replace), or import nothing (fail).",
 )
 @click.option(
     "--status",
     type=click.Choice(STATUS_CHOICES),
     help="Give every imported concept this status (e.g. proposed, to review them).",
+)
+@click.option(
+    "--source-lang",
+    metavar="CODE",
+    help="The file's language to read as Dutch (e.g. nl-BE, or es to import another "
+    "pair anyway). Given with --target-lang, the file's languages are not checked.",
+)
+@click.option(
+    "--target-lang",
+    metavar="CODE",
+    help="The file's language to read as English (default: en).",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice(("comma", "semicolon", "tab")),
+    help="csv/tsv: the column separator. Default: sniffed from the first lines.",
+)
+@click.option(
+    "--header/--no-header",
+    "header",
+    default=None,
+    help="csv/tsv/xlsx: the first row is (not) a header. Default: recognised by its "
+    "words (Nederlands, Engels, nl, en, source, target, definition...).",
+)
+@click.option(
+    "--columns",
+    metavar="NAMES",
+    help="csv/tsv/xlsx: what each column holds, comma-separated: nl, en, nl_variants, "
+    "en_alternatives, en_forbidden, status, pos, subject, definition, note, context, "
+    "sources, dnt, case_sensitive, comment; - leaves a column out. E.g. nl,-,en,note",
 )
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid entries instead of failing.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
@@ -173,7 +204,8 @@ def export_command(
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="How to print the actions on stdout (unchanged concepts are left out).",
+    help="How to print the actions on stdout (unchanged concepts are left out unless "
+    "the file differs from them).",
 )
 @_max_size_option
 @termbase_option
@@ -183,6 +215,11 @@ def import_command(
     fmt: str | None,
     on_conflict: str,
     status: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+    delimiter: str | None,
+    header: bool | None,
+    columns: str | None,
     skip_invalid: bool,
     dry_run: bool,
     report_format: str,
@@ -190,26 +227,40 @@ def import_command(
     termbase_path: Path | None,
     quiet: bool,
 ) -> None:
-    """Import terms from a TBX, PO, TSV or CSV file into the termbase.
+    """Import terms from a TBX, PO, CSV, TSV or Excel file into the termbase.
 
-    Entries are matched to concepts by their Dutch terms (else by id): new
-    ones are added, ones that only add information are merged, and ones
-    that contradict the termbase are conflicts, handled by --on-conflict.
-    XML is read safely (no entities, no DTD or network access, size
-    limit). A broken, hostile or conflicting file (with --on-conflict fail)
-    leaves the termbase untouched.
+    Entries are matched to concepts by their Dutch terms only (never by the
+    file's ids): new ones are added, ones that add information are merged,
+    and the same Dutch term with other English is a conflict, handled by
+    --on-conflict. Term status is honoured (deprecated terms become
+    forbidden renderings). The file's languages are checked: another pair
+    is refused unless you name the languages to read. The summary names
+    what the termbase has no place for (other languages, history...).
+    A broken, hostile or conflicting file (with --on-conflict fail) leaves
+    the termbase untouched.
 
     \b
     Examples:
-        glossary import client.tbx
+        glossary import client.tbx --dry-run
         glossary import IATE_export.tbx --status proposed --skip-invalid
-        glossary import deepl.csv --on-conflict replace
-        glossary import other/glossary/termbase.tsv --dry-run
+        glossary import termen.csv              # Excel: Nederlands;Engels
+        glossary import glossary.xlsx --columns nl,en,definition
+        glossary import weblate.po --on-conflict replace --report json
+        glossary import flemish.tbx --source-lang nl-BE --target-lang en
     """
     from glossary.exchange.importing import import_file
+    from glossary.exchange.registry import ImportOptions
     from glossary.termbase.store import resolve_termbase
 
     path = resolve_termbase(termbase_path)
+    options = ImportOptions(
+        source_lang=_lang_option(source_lang, "nl"),
+        target_lang=_lang_option(target_lang, "en"),
+        languages_given=source_lang is not None or target_lang is not None,
+        delimiter={"comma": ",", "semicolon": ";", "tab": "\t"}.get(delimiter or "", ""),
+        header=header,
+        columns=tuple(c.strip() for c in columns.split(",")) if columns else (),
+    )
     report = import_file(
         path,
         file,
@@ -220,8 +271,11 @@ def import_command(
         dry_run=dry_run,
         create=termbase_path is not None,
         max_bytes=max_size * MB,
+        options=options,
     )
-    shown = [a for a in report.actions if a.action != "unchanged"]
+    # Unchanged concepts are left out, unless the file said something else
+    # about them (the detail names what the termbase kept).
+    shown = [a for a in report.actions if a.action != "unchanged" or a.detail]
     if report_format == "json":
         click.echo(
             dump_json(
@@ -235,6 +289,10 @@ def import_command(
                     },
                     "ignored": report.ignored,
                     "skipped": [str(p) for p in report.skipped],
+                    "dropped": [
+                        {"kind": kind, "name": name, "count": n} for kind, name, n in report.dropped
+                    ],
+                    "warnings": list(report.warnings),
                     "actions": [a.__dict__ for a in shown],
                 }
             )
@@ -242,9 +300,24 @@ def import_command(
     elif shown:
         rows = [[a.action, a.concept_id, a.nl, a.en, a.detail] for a in shown]
         click.echo(render_table(["ACTION", "ID", "NL", "EN", "DETAIL"], rows, max_width=60))
+    for warning in report.warnings:
+        info(f"warning: {warning}", quiet)
     for problem in report.skipped:
         info(f"skipped: {problem}", quiet)
     info(("Dry run: " if dry_run else "Imported ") + report.summary(), quiet)
+
+
+def _lang_option(value: str | None, default: str) -> str:
+    if value is None:
+        return default
+    from glossary.exchange.languages import code
+
+    found = code(value)
+    if not found:
+        raise click.BadParameter(
+            f"{value!r} is not a language code (e.g. nl, nl-BE, en, en-GB, es)."
+        )
+    return found
 
 
 # ------------------------------------------------------------------- check

@@ -42,19 +42,29 @@ def init(termbase_path: Path | None) -> None:
 def validate(termbase_path: Path | None) -> None:
     """Check the termbase file and report every problem with line and column.
 
-    Exit status 0 when the termbase is valid, 1 when it has problems (the
-    file is never changed by this command).
+    Problems (exit status 1): anything that stops the file from loading, such
+    as a term that is both allowed and forbidden. Warnings (exit status 0,
+    on stderr): a Dutch term that contains another approved concept's name
+    while its English lacks that name's English ("covoorzitters van de
+    OVSE Minsk Groep" -> "Minsk Group Co-Chairs" loses OSCE). The file is
+    never changed by this command.
 
     \b
     Example:
         glossary validate
         glossary validate --termbase other/termbase.tsv
     """
+    from glossary.termbase.lint import lint
+
     path = resolve_termbase(termbase_path)
     tb = _load(path)
     counts = {s: len(tb.with_status(s)) for s in STATUSES}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    click.echo(f"{path}: valid, {len(tb)} concepts ({summary})")
+    warnings = lint(tb)
+    for warning in warnings:
+        info(f"warning: {path}:{warning}")
+    tail = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    click.echo(f"{path}: valid, {len(tb)} concepts ({summary}){tail}")
 
 
 @main.group(context_settings=CONTEXT_SETTINGS)

@@ -1,19 +1,28 @@
 """Importing into the termbase, and merging post-edited translations back.
 
 Import (`import_file`, pure core `plan_import`): concepts read by a format
-module are matched to the termbase by their Dutch terms (`fold_key`
-identity, the same rule that forbids two concepts one term), or else by
-id, and each gets one action:
+module are matched to the termbase by their Dutch terms only: an incoming
+concept is the same concept as an existing one when they share a Dutch term
+or variant (`fold_key`, the rule that forbids two concepts one term). Ids in
+the file never match anything: TBX files from MultiTerm, SDL and the TBX
+samples all number their entries c1…cN, so ids would fuse unrelated
+concepts. Each incoming concept gets one action:
 
-- added: no concept has any of its Dutch terms;
+- added: no concept has any of its Dutch terms (its id is made from its
+  Dutch term, as `glossary term add` makes it, unless the file is one of
+  this tool's own exports);
 - unchanged: it says nothing the termbase does not already say;
-- merged: it only adds (variants, alternatives, forbidden renderings,
-  sources, empty fields filled, a dnt/case-sensitive flag turned on);
-- conflict: it contradicts the termbase (another English term, status,
-  part of speech, definition..., or its terms belong to two concepts).
-  `on_conflict` decides: "skip" keeps the concept as it was, "replace"
-  takes the file's values (an old English term stays as an alternative),
-  "fail" stops the import. Dutch terms are only ever added, as variants.
+- merged: it adds to the concept (Dutch spellings as variants, English
+  alternatives, forbidden renderings, sources, empty fields filled, a
+  dnt/case-sensitive flag turned on); where it says something else about a
+  field (status, part of speech, definition...), the termbase's value stays
+  and the detail says so;
+- conflict: a real contradiction: the same Dutch term with another English
+  term, a term the file allows and the termbase forbids (or the other way
+  round), or Dutch terms that belong to two concepts. `on_conflict`
+  decides: "skip" keeps the concept as it was, "replace" takes the file's
+  values (an old English term stays as an alternative), "fail" stops the
+  import. Dutch terms are only ever added, as variants.
 
 The change runs through `storage.update_termbase`, so a broken file, a
 failed import or an invalid result leaves the termbase file as it was.
@@ -42,15 +51,29 @@ from glossary.errors import (
     Problem,
 )
 from glossary.exchange import registry as formats
-from glossary.exchange.registry import DEFAULT_MAX_BYTES, BilingualUnit, ReadResult, segment_key
+from glossary.exchange.registry import (
+    DEFAULT_MAX_BYTES,
+    BilingualUnit,
+    ImportOptions,
+    ReadResult,
+    segment_key,
+)
 from glossary.files.inputs import display_name, read_bytes
 from glossary.lang.text import fold_key
-from glossary.termbase.model import STATUSES, Concept, Termbase, conflicts, make_concept
+from glossary.termbase.model import (
+    STATUSES,
+    Concept,
+    Termbase,
+    conflicts,
+    make_concept,
+    no_gc,
+)
 from glossary.termbase.store import read_termbase, update_termbase
 
 OnConflict = Literal["skip", "replace", "fail"]
 ON_CONFLICT: Final = ("skip", "replace", "fail")
 Action = Literal["added", "merged", "unchanged", "conflict", "replaced"]
+ACTIONS: Final = ("added", "merged", "replaced", "unchanged", "conflict")
 
 
 @dataclass(frozen=True)
@@ -72,15 +95,28 @@ class ImportReport:
     ignored: int = 0  # entries without a Dutch term (other languages only)
     skipped: tuple[Problem, ...] = ()  # invalid entries left out (skip_invalid)
     written: bool = False
+    # What the file holds that the termbase has no place for: (kind, name, count).
+    dropped: tuple[tuple[str, str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def count(self, action: str) -> int:
         return sum(1 for a in self.actions if a.action == action)
+
+    def dropped_by_kind(self) -> list[tuple[str, int, list[str]]]:
+        """(kind, total count, names) of what was left out, biggest first."""
+        kinds: dict[str, tuple[int, list[str]]] = {}
+        for kind, name, n in self.dropped:
+            total, names = kinds.get(kind, (0, []))
+            kinds[kind] = (total + n, [*names, name])
+        return sorted(
+            ((k, total, names) for k, (total, names) in kinds.items()), key=lambda x: (-x[1], x[0])
+        )
 
     def summary(self) -> str:
         parts = [
             f"{self.count(name)} {name}"
             + ("s" if name == "conflict" and self.count(name) != 1 else "")
-            for name in ("added", "merged", "replaced", "unchanged", "conflict")
+            for name in ACTIONS
             if self.count(name) or name in ("added", "conflict")
         ]
         text = f"{self.path} ({self.format}): " + ", ".join(parts)
@@ -90,21 +126,33 @@ class ImportReport:
             text += f", {self.ignored} entries without Dutch ignored"
         if not self.written:
             text += "; the termbase was not changed"
+        kinds = self.dropped_by_kind()
+        if kinds:
+            text += "\nNot imported (the termbase has no place for them): " + "; ".join(
+                f"{kind}: {total} ({', '.join(_shorten(names))})" for kind, total, names in kinds
+            )
         return text
+
+
+def _shorten(names: Sequence[str], most: int = 6) -> list[str]:
+    return [*names[:most], f"{len(names) - most} more"] if len(names) > most else list(names)
 
 
 # --------------------------------------------------------------- reading
 
 
 def read_concepts(
-    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    options: ImportOptions | None = None,
 ) -> tuple[str, ReadResult]:
     """(format name, concepts) from a file ("-" for stdin); the format is `fmt`, else
     what the content shows (TBX, PO), else what the suffix says."""
     data = read_bytes(path, limit=max_bytes)
     chosen = _choose(path, data, "termbase-reader", fmt, "holds translations, not terms")
     reader = chosen.function("termbase-reader")
-    result: ReadResult = reader(data, display_name(path))
+    result: ReadResult = reader(data, display_name(path), options or ImportOptions())
     return chosen.name, result
 
 
@@ -158,13 +206,15 @@ class _Index:
 def _union(
     first: Sequence[str], second: Sequence[str], drop: Iterable[str] = ()
 ) -> tuple[str, ...]:
-    dropped = set(drop)
-    return tuple(v for v in dict.fromkeys((*first, *second)) if v and v not in dropped)
+    dropped = {t.casefold() for t in drop}
+    return tuple(v for v in dict.fromkeys((*first, *second)) if v and v.casefold() not in dropped)
 
 
-def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str]]:
-    """The merged concept and the conflicts found (`replace`: the file's values win)."""
+def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str], list[str]]:
+    """The merged concept, the conflicts found and the other differences
+    (`replace`: the file's values win both)."""
     found: list[str] = []
+    differences: list[str] = []
     fields: dict[str, object] = {}
 
     # Dutch terms are only ever added (a spelling the termbase already has,
@@ -186,29 +236,35 @@ def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str
             alternatives.insert(0, old.en)
     elif new.en and not old.en:
         en = new.en
-    forbidden_new = set(new.en_forbidden)
-    clash = [t for t in (*new.en_terms, *new.en_alternatives) if t in old.en_forbidden]
-    clash += [t for t in new.en_forbidden if t in (old.en, *old.en_alternatives)]
+    old_forbidden = {t.casefold() for t in old.en_forbidden}
+    old_allowed = {t.casefold() for t in (old.en, *old.en_alternatives) if t}
+    clash = [t for t in (new.en, *new.en_alternatives) if t and t.casefold() in old_forbidden]
+    clash += [t for t in new.en_forbidden if t.casefold() in old_allowed]
     if clash:
         found.append("allowed and forbidden at once: " + ", ".join(dict.fromkeys(clash)))
     if replace:
+        allowed_new = (new.en, *new.en_alternatives)
         forbidden = _union(
-            [t for t in old.en_forbidden if t not in (*new.en_terms, *new.en_alternatives)],
+            [
+                t
+                for t in old.en_forbidden
+                if t.casefold() not in {a.casefold() for a in allowed_new}
+            ],
             new.en_forbidden,
         )
-        alternatives_t = _union(alternatives, new.en_alternatives, (en, *forbidden_new))
+        alternatives_t = _union(alternatives, new.en_alternatives, (en, *forbidden))
     else:
         forbidden = _union(old.en_forbidden, new.en_forbidden, (en, *alternatives))
         alternatives_t = _union(alternatives, new.en_alternatives, (en, *forbidden))
     fields["en"], fields["en_alternatives"], fields["en_forbidden"] = en, alternatives_t, forbidden
 
     if new.status != old.status:
-        found.append(f"status {old.status} vs {new.status}")
+        differences.append(f"status {old.status} (file: {new.status})")
     fields["status"] = new.status if replace else old.status
     for name in ("pos", "subject", "definition", "note", "context"):
         mine, theirs = getattr(old, name), getattr(new, name)
         if mine and theirs and mine != theirs:
-            found.append(f"{name} {mine!r} vs {theirs!r}")
+            differences.append(f"{name} {_cut(mine)!r} (file: {_cut(theirs)!r})")
             fields[name] = theirs if replace else mine
         else:
             fields[name] = mine or theirs
@@ -216,7 +272,11 @@ def _merge(old: Concept, new: Concept, replace: bool) -> tuple[Concept, list[str
     fields["case_sensitive"] = old.case_sensitive or new.case_sensitive
     fields["sources"] = _union(old.sources, new.sources)
     merged = dataclasses.replace(old, **fields)  # type: ignore[arg-type]
-    return merged, found
+    return merged, found, differences
+
+
+def _cut(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _valid(concept: Concept) -> Concept:
@@ -245,8 +305,9 @@ def plan_import(
 ) -> tuple[Termbase, list[ImportAction]]:
     """The termbase after importing `concepts`, and one action per concept.
 
-    Pure: nothing is read or written. With "fail", the actions list the
-    conflicts and the termbase is returned unchanged.
+    Pure: nothing is read or written. Concepts match by Dutch terms only,
+    never by id. With "fail", the actions list the conflicts and the
+    termbase is returned unchanged.
     """
     replace = on_conflict == "replace"
     by_id: dict[str, Concept] = {c.id: c for c in termbase.concepts}
@@ -257,8 +318,6 @@ def plan_import(
 
     for new in concepts:
         owners = index.owners(new)
-        if not owners and new.id in by_id:
-            owners = [new.id]  # same id, renamed terms: the same concept
         if not owners:
             new_concept = dataclasses.replace(new, id=_free_id(by_id, new.id))
             by_id[new_concept.id] = new_concept
@@ -271,7 +330,11 @@ def plan_import(
             actions.append(ImportAction("conflict", owners[0], new.nl, new.en, detail))
             continue
         old = by_id[owners[0]]
-        merged, found = _merge(old, dataclasses.replace(new, id=old.id), replace)
+        merged, found, differences = _merge(old, dataclasses.replace(new, id=old.id), replace)
+        if merged == old and not found:  # nothing to add: no need to check or re-index
+            detail = "; ".join(f"kept {d}" for d in differences)
+            actions.append(ImportAction("unchanged", old.id, old.nl, old.en, detail))
+            continue
         index.remove(old)
         invalid = False
         try:
@@ -285,8 +348,13 @@ def plan_import(
             continue
         index.add(merged)
         by_id[old.id] = merged
-        action: Action = "replaced" if found else "unchanged" if merged == old else "merged"
-        actions.append(ImportAction(action, old.id, merged.nl, merged.en, "; ".join(found)))
+        if found or (replace and differences):
+            action: Action = "replaced"
+            detail = "; ".join([*found, *differences])
+        else:
+            action = "unchanged" if merged == old else "merged"
+            detail = "; ".join(f"kept {d}" for d in differences)
+        actions.append(ImportAction(action, old.id, merged.nl, merged.en, detail))
 
     if on_conflict == "fail" and any(a.action == "conflict" for a in actions):
         return termbase, actions
@@ -318,6 +386,7 @@ def import_file(
     dry_run: bool = False,
     create: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     """Import a file into the termbase at `termbase_path` (see the module doc).
 
@@ -329,7 +398,7 @@ def import_file(
     if status is not None and status not in STATUSES:
         raise InvalidValue(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
     try:
-        name, result = read_concepts(path, fmt, max_bytes)
+        name, result = read_concepts(path, fmt, max_bytes, options)
     except FileProblems as exc:
         raise ImportFormatError(
             f"{exc.summary} Nothing was imported; the termbase is unchanged.", exc.problems
@@ -352,7 +421,8 @@ def import_file(
         )
 
     def change(termbase: Termbase) -> tuple[Termbase, list[ImportAction]]:
-        new, actions = plan_import(termbase, concepts, on_conflict)
+        with no_gc():  # many small acyclic objects; see termbase.model.no_gc
+            new, actions = plan_import(termbase, concepts, on_conflict)
         if on_conflict == "fail" and any(a.action == "conflict" for a in actions):
             problems = [
                 Problem(
@@ -380,7 +450,16 @@ def import_file(
             termbase_path.parent.mkdir(parents=True, exist_ok=True)
         actions = update_termbase(termbase_path, change, create=create)
         written = any(a.action in ("added", "merged", "replaced") for a in actions)
-    return ImportReport(str(path), name, tuple(actions), result.ignored, tuple(skipped), written)
+    return ImportReport(
+        str(path),
+        name,
+        tuple(actions),
+        result.ignored,
+        tuple(skipped),
+        written,
+        result.dropped,
+        result.warnings,
+    )
 
 
 def _with_status(

@@ -41,10 +41,12 @@ from typing import IO, TYPE_CHECKING, Final
 
 from glossary.document import TranslatedDocument
 from glossary.errors import InvalidValue, Problem, UnreadableFile
+from glossary.exchange.languages import code, content_problem, label
 from glossary.exchange.registry import (
     TARGET_LANG,
     BilingualUnit,
     ExportOptions,
+    ImportOptions,
     ReadResult,
     decode_text,
     segment_key,
@@ -174,6 +176,74 @@ def write_termbase(concepts: Sequence[Concept], stream: IO[str], options: Export
     _write(termbase_po(concepts, options), stream)
 
 
+class _Text:
+    """Decoded PO text for polib. polib takes any *string* that names an
+    existing file for a file name and opens that file instead (a 27-byte
+    `.po` file holding a path made it read 297 MB, past every size limit),
+    so it never gets a string: only this object, whose lines it reads. Lines
+    are split at "\n" only, as gettext does (not at U+2028 or form feeds)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def splitlines(self) -> list[str]:
+        return self._text.split("\n")
+
+
+# A keyword line (msgid, msgstr[n]...) or a continuation line: its string must
+# be closed; `#~ ` (obsolete) and `#| ` (previous) lines are checked the same way.
+_STRING_LINE = re.compile(
+    r'^(?:#[~|]\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*)?"'
+)
+_CLOSED = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+
+
+def _check_strings(text: str, path: str) -> None:
+    """Refuse a string that is never closed, and a msgid without its msgstr:
+    polib would cut `msgstr "pea` at the end of a truncated file to "pe" and
+    import it as approved, or import a msgid whose msgstr was cut off as a
+    term without English."""
+    lines = text.split("\n")
+    last = len(text.rstrip("\n").split("\n"))
+    pending = 0  # line of a msgid still waiting for its msgstr
+
+    def refuse(lineno: int, message: str, truncated: bool) -> None:
+        raise UnreadableFile(
+            f"{path} is not a valid PO file; nothing was read.",
+            [
+                Problem(
+                    path,
+                    lineno,
+                    message,
+                    hint="the file looks truncated; export or download it again"
+                    if truncated
+                    else "check the file with: msgfmt --check FILE",
+                )
+            ],
+        )
+
+    for lineno, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        match = _STRING_LINE.match(stripped)
+        if match is None:
+            continue
+        rest = stripped[match.end() - 1 :]
+        if _CLOSED.fullmatch(rest) is None:
+            refuse(lineno, f"a string is not closed: {stripped[:60]!r}", lineno >= last)
+        keyword = stripped.removeprefix("#~").strip().split('"', 1)[0].strip()
+        if stripped.startswith("#|"):
+            continue
+        if keyword.startswith("msgstr"):
+            pending = 0
+        elif keyword in ("msgid", "msgctxt"):
+            if pending:
+                refuse(pending, "a msgid without its msgstr", False)
+            if keyword == "msgid":
+                pending = lineno
+    if pending:
+        refuse(pending, "the last msgid has no msgstr", True)
+
+
 def _load(data: bytes, path: str) -> polib.POFile:
     import polib
 
@@ -195,7 +265,12 @@ def _load(data: bytes, path: str) -> polib.POFile:
             ],
         ) from None
     try:
-        return polib.pofile(text, wrapwidth=0)
+        # `encoding` given, so polib does not look for a charset (or a file) itself.
+        parsed: polib.POFile = polib.pofile(
+            _Text(text),  # type: ignore[call-overload]
+            wrapwidth=0,
+            encoding="utf-8",
+        )
     except (OSError, ValueError) as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise UnreadableFile(
@@ -209,21 +284,53 @@ def _load(data: bytes, path: str) -> polib.POFile:
                 )
             ],
         ) from None
+    _check_strings(text, path)  # what polib lets through
+    return parsed
 
 
-def _check_language(po: polib.POFile, path: str) -> None:
+def _declared_language(po: polib.POFile) -> str:
+    """The target language a PO header declares: `Language`, else the
+    language `Language-Team` names ("Afrikaans <af@li.org>"), else ""."""
     language = po.metadata.get("Language", "").strip()
-    if language and re.split("[-_]", language)[0].lower() != TARGET_LANG:
+    if language:
+        return code(language) or language
+    team = po.metadata.get("Language-Team", "").split("<")[0].strip()
+    return code(team) if team and team.upper() != "LANGUAGE" else ""
+
+
+def _check_language(po: polib.POFile, path: str, options: ImportOptions) -> None:
+    declared = _declared_language(po)
+    hint = (
+        "import a Dutch→English PO file (Language: en); to read this one anyway, name "
+        f"its languages: --source-lang nl --target-lang {declared or 'en'}"
+    )
+    if declared:
+        if declared != options.target_lang:
+            raise UnreadableFile(
+                f"{path} was not read: it holds another language pair than the termbase.",
+                [
+                    Problem(
+                        path,
+                        None,
+                        f"the file's language is {declared!r}, not {label(options.target_lang)}",
+                        hint=hint,
+                    )
+                ],
+            )
+        return
+    if options.languages_given:
+        return
+    entries = [e for e in po if e.msgid and not e.obsolete]
+    problem = content_problem(
+        [e.msgid for e in entries],
+        [e.msgstr or (e.msgstr_plural.get(0, "") if e.msgstr_plural else "") for e in entries],
+        "msgid and msgstr",
+    )
+    if problem:
         raise UnreadableFile(
-            f"{path} was not read.",
-            [
-                Problem(
-                    path,
-                    None,
-                    f"the file's Language is {language!r}, not English",
-                    hint="import the English PO file",
-                )
-            ],
+            f"{path} was not read: it declares no Language and does not look like "
+            "Dutch terms with English renderings.",
+            [Problem(path, None, problem, hint=hint)],
         )
 
 
@@ -249,33 +356,47 @@ def _list(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()] if value else []
 
 
-def read_termbase(data: bytes, path: str) -> ReadResult:
-    """Concepts from a PO glossary: msgid Dutch, msgstr English, fields from comments."""
+def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) -> ReadResult:
+    """Concepts from a PO glossary: msgid Dutch, msgstr English, fields from comments.
+
+    A plural entry gives its singular as the term, the Dutch plural as a
+    variant and the English plural forms as alternatives.
+    """
+    options = options or ImportOptions()
     po = _load(data, path)
-    _check_language(po, path)
+    _check_language(po, path, options)
     concepts: list[Concept] = []
     skipped: list[Problem] = []
+    dropped: Counter[tuple[str, str]] = Counter()
     for entry in po:
         if not entry.msgid:
             continue
         fields = parse_comment("\n".join(c for c in (entry.comment, entry.tcomment) if c))
+        plurals = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        en = entry.msgstr or (plurals[0] if plurals else "")
         if entry.obsolete:
             status = "rejected"
-        elif entry.fuzzy or not entry.msgstr:
+        elif entry.fuzzy or not en:
             status = "proposed"
         else:
             status = "approved"
-        en = entry.msgstr
         if FLAG_DNT_FROM_DUTCH in fields and en == entry.msgid:
             en = ""  # written as the Dutch name; the termbase stores no English
+        if entry.msgctxt and KEY_ID not in fields:
+            dropped[("ids", "msgctxt")] += 1
+        if entry.occurrences:
+            dropped[("references", "#: locations")] += 1
         try:
             concepts.append(
                 make_concept(
                     entry.msgid,
                     en,
                     concept_id=fields.get(KEY_ID, ""),
-                    nl_variants=_list(fields.get(KEY_VARIANTS, "")),
-                    en_alternatives=_list(fields.get(KEY_ALTERNATIVES, "")),
+                    nl_variants=[
+                        *_list(fields.get(KEY_VARIANTS, "")),
+                        *([entry.msgid_plural] if entry.msgid_plural else []),
+                    ],
+                    en_alternatives=[*_list(fields.get(KEY_ALTERNATIVES, "")), *plurals[1:]],
                     en_forbidden=_list(fields.get(KEY_FORBIDDEN, "")),
                     status=status,
                     pos=fields.get(KEY_POS, ""),
@@ -290,7 +411,11 @@ def read_termbase(data: bytes, path: str) -> ReadResult:
             )
         except InvalidValue as exc:
             skipped.append(Problem(path, entry.linenum, str(exc)))
-    return ReadResult(tuple(concepts), tuple(skipped))
+    return ReadResult(
+        tuple(concepts),
+        tuple(skipped),
+        dropped=tuple((kind, name, n) for (kind, name), n in sorted(dropped.items())),
+    )
 
 
 # ---------------------------------------------------------------- documents

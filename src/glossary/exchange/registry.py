@@ -128,6 +128,25 @@ class ExportOptions:
 
 
 @dataclass(frozen=True)
+class ImportOptions:
+    """How a termbase reader reads a file (`glossary import` options).
+
+    `source_lang` / `target_lang`: which of the file's languages to read as
+    the termbase's Dutch and English; given explicitly (`languages_given`),
+    the file's declared or apparent languages are not checked. `delimiter`
+    ("" = sniff), `header` (None = recognise), `columns` (field names by
+    position, "" or "-" to leave a column out) are for tabular files.
+    """
+
+    source_lang: str = SOURCE_LANG
+    target_lang: str = TARGET_LANG
+    languages_given: bool = False
+    delimiter: str = ""
+    header: bool | None = None
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReadResult:
     """Concepts read from a file, and entries that were left out (with why)."""
 
@@ -135,6 +154,10 @@ class ReadResult:
     skipped: tuple[Problem, ...] = ()
     # Entries not about Dutch and English (e.g. IATE entries in other languages).
     ignored: int = 0
+    # What the termbase has no place for: (kind, name, count), e.g.
+    # ("other languages", "es", 39) or ("history", "transactions", 316).
+    dropped: tuple[tuple[str, str, int], ...] = ()
+    warnings: tuple[str, ...] = ()  # e.g. "read as Windows-1252"
 
 
 def term_hint(use: TermUse) -> str:

@@ -34,32 +34,41 @@ How a concept maps (the same in both versions)::
 
 so termbase -> TBX -> import gives the same termbase, field for field.
 
-Import (`read_termbase`) reads both versions, namespaced or not, including
-TBX files from IATE (whose numeric ids are not XML IDs, and whose entries
-carry many languages: only Dutch and English are read; entries without a
-Dutch term are counted as ignored). Files from other tools map the other way
-round: the preferred (else first usable) English term becomes `en`, other
-admitted terms alternatives, deprecated and superseded terms forbidden
-renderings; other notes become the concept's note.
+Import (`read_termbase`) reads both versions, namespaced or not, DCA or DCT
+style, from any tool (IATE, MultiTerm, SDL, memoQ, Microsoft, Weblate, the
+LTAC samples). Only the file's Dutch and English are read (the languages
+are checked first: another pair is refused); each term's status, of any
+flavour, decides where it goes: preferred → the term, admitted →
+alternatives (Dutch: variants), deprecated, superseded, not recommended,
+obsolete → forbidden renderings (Dutch: variants, as source texts use
+them). Definitions, contexts, notes and sources go to the field of their
+language (others become labelled notes); what the termbase has no place for
+(other languages, history, cross-references, graphics, other fields,
+foreign ids) is counted in the `ReadResult`. Ids are kept only from our own
+exports.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from glossary.errors import InvalidValue, Problem, UnreadableFile
+from glossary.exchange.languages import check_pair, code
 from glossary.exchange.registry import (
     SOURCE_LANG,
     TARGET_LANG,
     ExportOptions,
+    ImportOptions,
     ReadResult,
     norm_space,
 )
 from glossary.files import safexml
-from glossary.termbase.model import PARTS_OF_SPEECH, Concept, make_concept
+from glossary.termbase.model import PARTS_OF_SPEECH, Concept, make_concept, no_gc
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -302,13 +311,57 @@ def _english_terms(concept: Concept) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------- import
 
+# Term statuses of every flavour (administrativeStatus, TBX v3 usageStatus,
+# normativeAuthorization, Weblate's "forbidden"/"obsolete"), folded by `_status_key`.
+_PREFERRED_KEYS: Final = frozenset({"preferred", "standardized", "legal", "regulated"})
+_DEPRECATED_KEYS: Final = frozenset(
+    {"deprecated", "superseded", "notrecommended", "obsolete", "forbidden", "rejected"}
+)
+_STATUS_TYPES: Final = frozenset(
+    {"administrativestatus", "usagestatus", "normativeauthorization", "termstatus", "status"}
+)
+_DNT_TYPES: Final = {  # field -> value that means "do not translate"
+    "translationnote": "no",
+    "translationneeded": "no",
+    "translatable": "no",
+    "donottranslate": "yes",
+    "dnt": "yes",
+}
+_CASE_TYPES: Final = frozenset({"casesensitivity", "casesensitive", "matchcase"})
+_NOTE_TYPES: Final = frozenset({"note", "usagenote", "comment", "explanation", "remark"})
+_XREF_TYPES: Final = frozenset(
+    {"xref", "ref", "crossreference", "externalcrossreference", "relatedconcept", "seealso"}
+)
+_GRAPHIC_TYPES: Final = frozenset({"xgraphic", "graphic", "image"})
+_HISTORY_TYPES: Final = frozenset(
+    {"transacgrp", "transac", "transacnote", "date", "transactiontype", "responsibility"}
+)
+# Group elements whose children are read as if they stood in their place.
+_GROUPS: Final = frozenset({"descripGrp", "adminGrp", "termNoteGrp", "noteGrp"})
+_TRUE_WORDS: Final = frozenset({"yes", "true", "1", "y", "sensitive", "strict", "on"})
+
+
+@functools.cache
+def _fold(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.casefold())
+
+
+def _status_key(value: str) -> str:
+    """ "preferred", "admitted" or "deprecated" for any flavour of term status."""
+    folded = _fold(value.removesuffix("-admn-sts")).removesuffix("term")
+    if folded in _PREFERRED_KEYS:
+        return "preferred"
+    if folded in _DEPRECATED_KEYS:
+        return "deprecated"
+    return "admitted"
+
 
 @dataclass
 class _Tig:
     term: str
-    status: str = ""
+    status: str = ""  # "preferred", "admitted", "deprecated", "" when the file says nothing
     pos: str = ""
-    context: str = ""
+    contexts: list[str] = field(default_factory=list)
     line: int | None = None
 
 
@@ -316,15 +369,39 @@ class _Tig:
 class _Entry:
     id: str = ""
     line: int | None = None
-    subject: str = ""
-    definitions: dict[str, str] = field(default_factory=dict)  # lang ("" = entry) -> text
+    subjects: list[str] = field(default_factory=list)
+    definitions: list[tuple[str, str]] = field(default_factory=list)  # (lang or "", text)
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     terms: dict[str, list[_Tig]] = field(default_factory=dict)  # "nl" / "en" -> tigs
+    dnt: bool = False
+    case_sensitive: bool = False
 
 
-def read_termbase(data: bytes, path: str) -> ReadResult:
-    """Concepts from a TBX v2 or v3 file (TBX-Basic, IATE and other dialects)."""
+class _Drops:
+    """Counts of what the termbase has no place for, by (kind, name)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def add(self, kind: str, name: str, n: int = 1) -> None:
+        self.counts[(kind, name)] += n
+
+    def result(self) -> tuple[tuple[str, str, int], ...]:
+        return tuple((kind, name, n) for (kind, name), n in sorted(self.counts.items()))
+
+
+def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) -> ReadResult:
+    """Concepts from a TBX v2 or v3 file (TBX-Basic, -Min, -Core, DCA or DCT style,
+    IATE, MultiTerm, SDL, memoQ, Microsoft, Weblate and other flavours)."""
+    # Millions of small acyclic objects: the cyclic collector would scan them
+    # again and again (a third of the time on 100,000 entries).
+    with no_gc():
+        return _read_termbase(data, path, options or ImportOptions())
+
+
+def _read_termbase(data: bytes, path: str, options: ImportOptions) -> ReadResult:
+    source, target = options.source_lang, options.target_lang
     tree = safexml.parse(data, path)
     root = tree.getroot()
     kind = _local(root.tag)
@@ -340,26 +417,47 @@ def read_termbase(data: bytes, path: str) -> ReadResult:
                 )
             ],
         )
+    ours = any(
+        _text(p).startswith("Exported by glossary")
+        for p in root.iterfind("{*}martifHeader/{*}fileDesc/{*}sourceDesc/{*}p")
+    ) or any(
+        _text(p).startswith("Exported by glossary")
+        for p in root.iterfind("{*}tbxHeader/{*}fileDesc/{*}sourceDesc/{*}p")
+    )
+    drops = _Drops()
+    languages: Counter[str] = Counter()
+    entries: list[_Entry] = []
+    for element in root.iter("{*}termEntry", "{*}conceptEntry"):
+        entry = _read_entry(element, source, target, drops, languages)
+        entries.append(entry)
+    check_pair(languages, path, source, target)
     concepts: list[Concept] = []
     skipped: list[Problem] = []
     ignored = 0
-    for element in root.iter("{*}termEntry", "{*}conceptEntry"):
-        entry = _read_entry(element)
+    for entry in entries:
         if not entry.terms.get(SOURCE_LANG):
             ignored += 1
             continue
         try:
-            concepts.append(_to_concept(entry))
+            concepts.append(_to_concept(entry, ours, drops))
         except InvalidValue as exc:
             skipped.append(Problem(path, entry.line, str(exc), column_name=entry.id))
-    return ReadResult(tuple(concepts), tuple(skipped), ignored)
+    return ReadResult(tuple(concepts), tuple(skipped), ignored, drops.result())
 
 
+@functools.cache
 def _local(tag: object) -> str:
     return str(tag).rpartition("}")[2]
 
 
 def _text(element: etree._Element) -> str:
+    if len(element) == 0:  # no child elements: the common case, without itertext
+        text = element.text or ""
+        return (
+            text
+            if text.isprintable() and text.strip() == text and "  " not in text
+            else (norm_space(text))
+        )
     return norm_space("".join(str(t) for t in element.itertext()))
 
 
@@ -375,118 +473,136 @@ def _children(element: etree._Element) -> Iterable[tuple[str, etree._Element]]:
 
 def _lang(element: etree._Element) -> str:
     value = element.get(XML_LANG) or element.get("lang") or ""
-    return value.split("-")[0].split("_")[0].lower()
+    return code(value) or value.split("-")[0].split("_")[0].lower()
 
 
-def _read_entry(element: etree._Element) -> _Entry:
+def _read_entry(
+    element: etree._Element,
+    source: str,
+    target: str,
+    drops: _Drops,
+    languages: Counter[str],
+) -> _Entry:
     entry = _Entry(id=from_xml_id(element.get("id") or ""), line=_line(element))
-    _read_aux(element, entry, "")
     for name, child in _children(element):
-        if name in ("langSet", "langSec"):
-            lang = _lang(child)
-            _read_aux(child, entry, lang)
-            if lang not in (SOURCE_LANG, TARGET_LANG):
-                continue
-            tigs = entry.terms.setdefault(lang, [])
-            for tig_name, tig in _children(child):
-                if tig_name in ("tig", "termSec", "ntig"):
-                    found = _read_tig(tig, entry)
-                    if found is not None:
-                        tigs.append(found)
+        if name not in ("langSet", "langSec"):
+            _read_info(name, child, entry, "", None, drops)
+            continue
+        found = _lang(child)
+        tigs = [tig for tig_name, tig in _children(child) if tig_name in ("tig", "termSec", "ntig")]
+        languages[found] += 1
+        lang = SOURCE_LANG if found == source else TARGET_LANG if found == target else ""
+        if not lang:
+            drops.add("other languages", found or "?", len(tigs))
+            continue
+        for info_name, info in _children(child):
+            if info_name in ("tig", "termSec", "ntig"):
+                tig = _read_tig(info, entry, lang, drops)
+                if tig is not None:
+                    entry.terms.setdefault(lang, []).append(tig)
+            else:
+                _read_info(info_name, info, entry, lang, None, drops)
     return entry
 
 
-def _read_aux(element: etree._Element, entry: _Entry, lang: str) -> None:
-    """Entry- or langSet-level descrip, descripGrp, note and admin children."""
-    for name, child in _children(element):
-        if name == "descripGrp":
-            for inner_name, inner in _children(child):
-                if inner_name == "descrip":
-                    _read_descrip(inner, entry, lang)
-        elif name == "descrip":
-            _read_descrip(child, entry, lang)
-        elif name == "note":
-            note = _text(child)
-            if note and note not in entry.notes:
-                entry.notes.append(note)
-        elif name == "admin" and child.get("type") == "source" and not lang:
-            source = _text(child)
-            if source and source not in entry.sources:
-                entry.sources.append(source)
-
-
-def _read_descrip(element: etree._Element, entry: _Entry, lang: str) -> None:
-    kind = element.get("type", "")
-    value = _text(element)
-    if not value:
-        return
-    if kind == "subjectField" and not entry.subject:
-        entry.subject = value
-    elif kind == "definition":
-        entry.definitions.setdefault(lang, value)
-
-
-def _read_tig(element: etree._Element, entry: _Entry) -> _Tig | None:
-    holder = element
-    if _local(element.tag) == "ntig":  # full TBX: ntig/termGrp/term
-        for name, child in _children(element):
-            if name == "termGrp":
-                holder = child
+def _read_tig(element: etree._Element, entry: _Entry, lang: str, drops: _Drops) -> _Tig | None:
+    holders = [element]
+    if _local(element.tag) == "ntig":  # full TBX and Microsoft: ntig/termGrp/term
+        holders += [child for name, child in _children(element) if name == "termGrp"]
     tig: _Tig | None = None
-    for name, child in _children(holder):
-        if name == "term":
-            tig = _Tig(_text(child), line=_line(child))
+    for holder in holders:
+        for name, child in _children(holder):
+            if name == "term":
+                tig = _Tig(_text(child), line=_line(child))
     if tig is None or not tig.term:
         return None
-    notes = [c for n, c in _children(holder) if n == "termNote"]
-    for name, child in _children(holder):
-        if name == "termNoteGrp":
-            notes.extend(c for n, c in _children(child) if n == "termNote")
-    for note in notes:
-        kind, value = note.get("type", ""), _text(note)
-        if kind == "administrativeStatus":
-            tig.status = value
-        elif kind == "partOfSpeech":
-            tig.pos = value
-    for name, child in _children(element):
-        if name in ("descrip", "descripGrp"):
-            descrips = (
-                [child] if name == "descrip" else [c for n, c in _children(child) if n == "descrip"]
-            )
-            for descrip in descrips:
-                if descrip.get("type") == "context" and not tig.context:
-                    tig.context = _text(descrip)
-        elif name == "note":
-            note_text = _text(child)
-            if note_text and note_text not in entry.notes:
-                entry.notes.append(note_text)
+    for holder in holders:
+        for name, child in _children(holder):
+            if name not in ("term", "termGrp"):
+                _read_info(name, child, entry, lang, tig, drops)
     return tig
 
 
-def _is_deprecated(status: str) -> bool:
-    return status.startswith(("deprecated", "superseded")) or status in (
-        "notRecommended",
-        "obsolete",
-        "forbidden",
-    )
+def _read_info(
+    name: str,
+    element: etree._Element,
+    entry: _Entry,
+    lang: str,
+    tig: _Tig | None,
+    drops: _Drops,
+) -> None:
+    """One piece of information at entry, language or term level, by its data
+    category: `<descrip type="definition">` (DCA) and `<basic:definition>`
+    (DCT) alike. What has no place in the termbase is counted in `drops`."""
+    if name in _GROUPS:
+        for inner_name, inner in _children(element):
+            _read_info(inner_name, inner, entry, lang, tig, drops)
+        return
+    if name == "transacGrp":
+        drops.add("history", "transactions")
+        return
+    typed = name in ("descrip", "admin", "termNote", "xref", "ref")
+    category = (element.get("type", "") or name) if typed else name
+    folded = _fold(category)
+    value = _text(element)
+    if name in ("xref", "ref") and folded not in _GRAPHIC_TYPES:
+        drops.add("cross-references", category)
+    elif folded in _NOTE_TYPES:
+        if value and value not in entry.notes:
+            entry.notes.append(value)
+    elif folded == "definition":
+        if value:
+            entry.definitions.append((lang, value))
+    elif folded == "subjectfield":
+        if value and value not in entry.subjects:
+            entry.subjects.append(value)
+    elif folded == "context":
+        if value and tig is not None:
+            tig.contexts.append(value)
+        elif value:
+            entry.notes.append(f"Context ({lang or '?'}): {value}")
+    elif folded == "source":
+        if value and value not in entry.sources:
+            entry.sources.append(value)
+    elif folded in _STATUS_TYPES and tig is not None:
+        tig.status = _status_key(value)
+    elif folded == "partofspeech" and tig is not None:
+        tig.pos = value
+    elif folded in _DNT_TYPES:
+        entry.dnt = entry.dnt or value.casefold() == _DNT_TYPES[folded]
+    elif folded in _CASE_TYPES:
+        entry.case_sensitive = entry.case_sensitive or value.casefold() in _TRUE_WORDS
+    elif folded in _XREF_TYPES:
+        drops.add("cross-references", category)
+    elif folded in _GRAPHIC_TYPES:
+        drops.add("graphics", category)
+    elif folded in _HISTORY_TYPES:
+        drops.add("history", category)
+    else:
+        drops.add("other fields", category or name)
 
 
 def _pos(value: str) -> str:
-    if not value:
-        return ""
+    folded = _fold(value)
     for known in PARTS_OF_SPEECH:
-        if value.lower() == known.lower():
+        if folded == known.casefold():
             return known
-    return ""
+    return {"adj": "adjective", "adv": "adverb", "n": "noun", "v": "verb"}.get(folded, "")
 
 
-def _to_concept(entry: _Entry) -> Concept:
+def _first(tigs: Sequence[_Tig], *statuses: str) -> _Tig | None:
+    return next((t for t in tigs if t.status in statuses), None)
+
+
+def _to_concept(entry: _Entry, ours: bool, drops: _Drops) -> Concept:
     flags = {n for n in entry.notes if n in FLAG_NOTES}
     notes = [n for n in entry.notes if n not in FLAG_NOTES]
     nl_tigs = entry.terms.get(SOURCE_LANG, [])
     en_tigs = list(entry.terms.get(TARGET_LANG, []))
 
-    preferred_nl = next((t for t in nl_tigs if t.status == PREFERRED), nl_tigs[0])
+    # Dutch: the preferred term, else the first that is not deprecated. Other
+    # Dutch terms, deprecated ones too, are variants: source texts use them.
+    preferred_nl = _first(nl_tigs, "preferred") or _first(nl_tigs, "admitted", "") or nl_tigs[0]
     nl_variants = [t.term for t in nl_tigs if t is not preferred_nl]
 
     status = "approved"
@@ -494,7 +610,7 @@ def _to_concept(entry: _Entry) -> Concept:
         status = "proposed"
     elif NOTE_REJECTED in flags:
         status = "rejected"
-    dnt = NOTE_DNT in flags or NOTE_DNT_FROM_DUTCH in flags
+    dnt = NOTE_DNT in flags or NOTE_DNT_FROM_DUTCH in flags or entry.dnt
 
     en = ""
     if NOTE_DNT_FROM_DUTCH in flags and en_tigs:
@@ -504,45 +620,67 @@ def _to_concept(entry: _Entry) -> Concept:
     elif en_tigs and (flags & {NOTE_PROPOSED, NOTE_REJECTED, NOTE_DNT}):
         en = en_tigs.pop(0).term  # our own export: the first English tig is `en`
     else:
-        chosen = next((t for t in en_tigs if t.status == PREFERRED), None) or next(
-            (t for t in en_tigs if not _is_deprecated(t.status)), None
-        )
+        forbidden_terms = {t.term for t in en_tigs if t.status == "deprecated"}
+        usable = [t for t in en_tigs if t.term not in forbidden_terms]
+        chosen = _first(usable, "preferred") or _first(usable, "admitted", "")
         if chosen is not None:
             en = chosen.term
             en_tigs.remove(chosen)
-    alternatives = [t.term for t in en_tigs if not _is_deprecated(t.status)]
-    forbidden = [t.term for t in en_tigs if _is_deprecated(t.status)]
+    forbidden = [t.term for t in en_tigs if t.status == "deprecated"]
+    alternatives = [t.term for t in en_tigs if t.status != "deprecated" and t.term not in forbidden]
     if not (flags & {NOTE_PROPOSED, NOTE_REJECTED}) and not en and not dnt:
         status = "proposed"  # nothing approved to enforce
 
     pos = _pos(preferred_nl.pos) or next(
         (_pos(t.pos) for t in entry.terms.get(TARGET_LANG, []) if _pos(t.pos)), ""
     )
+    unknown_pos = {
+        t.pos for tigs in entry.terms.values() for t in tigs if t.pos and not _pos(t.pos)
+    }
+    for value in sorted(unknown_pos):
+        drops.add("parts of speech", value)
     if NOTE_PROPER_NOUN in flags:
         pos = "properNoun"
-    context = preferred_nl.context or next(
-        (t.context for tigs in entry.terms.values() for t in tigs if t.context), ""
+
+    # Context: the Dutch one (of the preferred term first); English contexts
+    # and further Dutch ones become labelled notes, never the Dutch context.
+    dutch_contexts = [*preferred_nl.contexts, *(c for t in nl_tigs for c in t.contexts)]
+    dutch_contexts = list(dict.fromkeys(dutch_contexts))
+    context = dutch_contexts[0] if dutch_contexts else ""
+    notes += [f"Context (nl): {c}" for c in dutch_contexts[1:]]
+    english_contexts = dict.fromkeys(
+        c for t in entry.terms.get(TARGET_LANG, []) for c in t.contexts
     )
-    definition = (
-        entry.definitions.get(TARGET_LANG)
-        or entry.definitions.get(SOURCE_LANG)
-        or entry.definitions.get("")
-        or next(iter(entry.definitions.values()), "")
+    notes += [f"Context (en): {c}" for c in english_contexts]
+
+    # Definition: the English one, else one without a language, else (for a
+    # concept without English) the Dutch one; the others become labelled notes.
+    has_english = bool(en or alternatives or forbidden)
+    ranked = sorted(
+        entry.definitions,
+        key=lambda d: {TARGET_LANG: 0, "": 1}.get(d[0], 2 if not has_english else 1),
     )
+    definition = ""
+    if ranked and (ranked[0][0] != SOURCE_LANG or not has_english):
+        definition = ranked.pop(0)[1]
+    notes += [f"Definition ({lang or '?'}): {text}" for lang, text in ranked if text != definition]
+
+    if entry.id and not ours:
+        drops.add("ids", "entry ids (made from the Dutch term instead)")
     return make_concept(
         preferred_nl.term,
         en,
-        concept_id=entry.id,
+        concept_id=entry.id if ours else "",
         nl_variants=nl_variants,
         en_alternatives=alternatives,
         en_forbidden=forbidden,
         status=status,
         pos=pos,
         dnt=dnt,
-        case_sensitive=NOTE_CASE in flags,
-        subject=entry.subject,
+        case_sensitive=NOTE_CASE in flags or entry.case_sensitive,
+        subject="; ".join(entry.subjects),
         definition=definition,
-        note="; ".join(notes),
+        note="; ".join(dict.fromkeys(notes)),
         context=context,
         sources=entry.sources,
     )

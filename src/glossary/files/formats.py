@@ -575,10 +575,10 @@ FORMATS: Final[dict[str, Format]] = {
         Format(
             "xlsx",
             "an Excel workbook (XLSX)",
-            "other",
+            "termbase",
             (".xlsx", ".xlsm"),
             sniff=_zip_with(b"xl/"),
-            advice="Save the sheet as CSV or TSV to import terms from it",
+            termbase_reader="glossary.exchange.xlsx:read_termbase",
             binary=True,
         ),
         Format(

@@ -218,15 +218,23 @@ def make_concept(
             "(or --dnt for a name that stays as it is)."
         )
     variants = tuple(v for v in _check_list(nl_variants, "Dutch variant") if v != nl_clean)
+    alternatives = tuple(
+        v for v in _check_list(en_alternatives, "English alternative") if v != en_clean
+    )
+    forbidden = _check_list(en_forbidden, "forbidden rendering")
+    both = allowed_and_forbidden((en_clean, *alternatives), forbidden)
+    if both:
+        raise InvalidValue(
+            f"{both[0]!r} is both an allowed English term and a forbidden rendering of "
+            f"{nl_clean!r}; keep it in one of the two."
+        )
     return Concept(
         id=_check_text(concept_id, "id") or slug(nl_clean),
         nl=nl_clean,
         en=en_clean,
         nl_variants=variants,
-        en_alternatives=tuple(
-            v for v in _check_list(en_alternatives, "English alternative") if v != en_clean
-        ),
-        en_forbidden=_check_list(en_forbidden, "forbidden rendering"),
+        en_alternatives=alternatives,
+        en_forbidden=forbidden,
         status=cast(Status, status),
         pos=pos,
         dnt=dnt,
@@ -237,6 +245,13 @@ def make_concept(
         context=_check_text(context, "context"),
         sources=_check_list(sources, "source"),
     )
+
+
+def allowed_and_forbidden(allowed: Iterable[str], forbidden: Iterable[str]) -> list[str]:
+    """English terms both allowed (preferred or admitted) and forbidden,
+    compared as the checker compares them (case-insensitively)."""
+    banned = {t.casefold() for t in forbidden if t}
+    return [t for t in dict.fromkeys(allowed) if t and t.casefold() in banned]
 
 
 def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]:
@@ -418,7 +433,7 @@ def serialize_tsv(termbase: Termbase) -> str:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many acyclic objects.
 
     A 100,000-concept termbase creates about a million tuples and strings;
@@ -434,9 +449,12 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+_no_gc = no_gc  # the old private name, for code that still uses it
+
+
 def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
     """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
-    with _no_gc():
+    with no_gc():
         return _parse_tsv(data, path)
 
 
@@ -661,6 +679,22 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
                 f"use one of: {', '.join(PARTS_OF_SPEECH)}",
             )
         )
+    if en_forbidden:
+        both = allowed_and_forbidden(
+            (en, *_split_list(en_alternatives, clean)), _split_list(en_forbidden, clean)
+        )
+        if both:
+            problems.append(
+                Problem(
+                    path,
+                    lineno,
+                    f"{both[0]!r} is both allowed (en or en_alternatives) and forbidden",
+                    6,
+                    "en_forbidden",
+                    "a term is either a correct rendering or a forbidden one: remove it "
+                    "from one of the two columns",
+                )
+            )
     if len(problems) > before:
         return None
     return Concept(

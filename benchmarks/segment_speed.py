@@ -55,14 +55,14 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
-    from glossary.lang import lexicon
+    from glossary.lang import nl
     from glossary.reading import ingest
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     seed_words = sum(len(s.split()) for s in seeds)
     copies = -(-args.words // seed_words)
     start = time.perf_counter()
-    lexicon.load()
+    nl.load_lexicon()
     print(f"lexicon load (once per process)              {time.perf_counter() - start:7.2f} s")
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -182,7 +182,6 @@ ALLOWED = {
     "glossary/files/inputs.py",
     "glossary/termbase/store.py",
     "glossary/engines/base.py",
-    "glossary/engines/argos_packages.py",
     "glossary/engines/argos/engine.py",
     "glossary/engines/argos/packages.py",
     "glossary/mining/review.py",

@@ -22,7 +22,7 @@ from glossary.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from glossary.engines.base import ENGINES
+from glossary.engines.registry import ENGINES
 from glossary.errors import UnknownFormat
 from glossary.files import formats
 from glossary.translation import writers as docwriters
@@ -286,5 +286,5 @@ def test_every_format_has_an_extension_and_a_cli_choice() -> None:
     for name in docwriters.FORMATS:
         assert docwriters.format_for_path("x" + docwriters.extension(name)) == name
     assert cli_translate.FORMAT_CHOICES == docwriters.FORMATS
-    assert cli_translate.ENGINE_CHOICES[:-1] == ENGINES
+    assert cli_translate.ENGINE_CHOICES[:-1] == tuple(ENGINES)
     assert cli_translate.ENGINE_CHOICES[-1] == "auto"

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from glossary.document import TranslatedDocument
-from glossary.engines.argos_packages import Package
+from glossary.engines.argos.packages import Package
 from glossary.errors import InputError, OptionConflict, OutputError, TermbaseNotFound
 from glossary.files import formats
 from glossary.translation import job
@@ -232,7 +232,7 @@ def test_an_error_while_putting_files_in_place_restores_the_old_ones(
 def test_ctrl_c_while_translating_writes_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glossary.enforcement.cascade import Hinter
+    from glossary.enforcement.hints import Hinter
 
     def interrupted(self: object, texts: Sequence[str]) -> list[object]:
         raise KeyboardInterrupt
@@ -255,15 +255,23 @@ def test_one_document_at_a_time_gives_the_same_results(project: Path) -> None:
     assert alone == together
 
 
-def test_one_document_at_a_time_with_a_model(tiny_package: Package, project: Path) -> None:
-    plan = job.plan_job(request(engine="argos", glossary=False, beam=1, threads=1))
+@pytest.mark.parametrize("glossary", [False, True], ids=["plain", "enforced"])
+def test_one_document_at_a_time_with_a_model(
+    tiny_package: Package, project: Path, glossary: bool
+) -> None:
+    """What a distributed runner relies on: each document translated on its own (as
+    a remote worker would) gives what the whole run gives, enforcement included."""
+    plan = job.plan_job(request(engine="argos", glossary=glossary, beam=1, threads=1))
     strategy = job.make_strategy(plan)
     together = job.run_job(plan, strategy=strategy).documents
-    alone = tuple(job.translate_one(strategy, d) for d in plan.documents)
-    assert [[s.target for s in d.segments] for d in alone] == [
-        [s.target for s in d.segments] for d in together
+    alone = tuple(job.translate_one(job.make_strategy(plan), d) for d in plan.documents)
+    assert [[(s.target, s.terms) for s in d.segments] for d in alone] == [
+        [(s.target, s.terms) for s in d.segments] for d in together
     ]
     assert all(s.target for d in together for s in d.segments if s.segment.translate)
+    if glossary:
+        uses = [t for d in together for s in d.segments for t in s.terms]
+        assert any(t.status == "enforced" for t in uses)
 
 
 def test_cli_choices_match_the_job() -> None:

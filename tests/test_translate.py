@@ -17,8 +17,10 @@ from click.testing import CliRunner
 
 from glossary.cli import main
 from glossary.document import TermUse, TranslatedDocument
-from glossary.engines.argos_packages import Package
-from glossary.engines.base import ArgosEngine, Hypothesis, NoneEngine, Request, parse_signature
+from glossary.engines.argos.engine import ArgosEngine
+from glossary.engines.argos.packages import Package
+from glossary.engines.base import Hypothesis, Request, parse_signature
+from glossary.engines.none import NoneEngine
 from glossary.files import formats
 from glossary.reading import ingest
 from glossary.translation import pipeline as tr

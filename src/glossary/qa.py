@@ -9,9 +9,13 @@ For every segment of a bilingual file (or a pair of aligned files):
   alternative, and for a do-not-translate name the name itself;
 - a forbidden rendering of a concept found in the source is a violation;
 - term accuracy is counted the WMT way: of all required term occurrences,
-  the share whose English appears in the target, matched case-insensitively
-  at token boundaries with English plural and possessive forms accepted
-  (`matcher.find_english`), each target span used for one occurrence only.
+  the share whose English appears in the target, matched at token
+  boundaries with English plural and possessive forms accepted
+  (`matcher.find_english`), case-insensitively except for case-sensitive
+  concepts ("OSCE", not "osce"), each target span used for one occurrence
+  only (the "OSCE" inside "OSCE Minsk Group" does not count for the OSCE).
+
+The rule is the one enforcement verifies with: `glossary.matching.verify`.
 
 `check_units` is pure; `align_files` turns a document and its translation into units.
 """
@@ -27,7 +31,7 @@ from glossary.document import BilingualUnit
 from glossary.errors import InputError
 from glossary.files.formats import detect
 from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
-from glossary.matching.verify import accepted_terms
+from glossary.matching.verify import Glossary, Occurrence, verify
 from glossary.termbase.model import Concept
 
 Kind = Literal["missing", "dnt", "forbidden"]
@@ -96,17 +100,14 @@ class QAReport:
         return text
 
 
-def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
-
-
 def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> QAReport:
-    """Check each unit's target against the approved concepts of the termbase."""
-    from glossary.matching.matcher import Matcher, find_english
+    """Check each unit's target against the approved concepts of the termbase.
 
-    approved = [c for c in concepts if c.status == "approved" and c.en_terms]
-    matcher = Matcher.build(approved)
-    by_id = {c.id: c for c in approved}
+    The rule is `glossary.matching.verify`, the one enforcement uses: a
+    missing occurrence is a "missing" violation ("dnt" for a do-not-translate
+    name), each forbidden rendering found a "forbidden" one.
+    """
+    glossary = Glossary(concepts)
     violations: list[Violation] = []
     segments = untranslated = occurrences = correct = 0
     for unit in units:
@@ -114,61 +115,41 @@ def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> 
             untranslated += 1
             continue
         segments += 1
-        found = matcher.find(unit.source)
-        # Occurrences with the longest English first, so "peace agreement" is
-        # not used up by an "agreement" elsewhere.
-        wanted = sorted(
-            ((m, by_id[m.concept_id]) for m in found),
-            key=lambda pair: -max(len(t) for t in accepted_terms(pair[1], pair[0].surface)),
-        )
-        taken: list[tuple[int, int]] = []
-        allowed_spans: list[tuple[int, int]] = []
-        for match, concept in wanted:
-            occurrences += 1
-            terms = accepted_terms(concept, match.surface)
-            spans = sorted(
-                (span for term in terms for span in find_english(unit.target, term)),
-                key=lambda s: (s[0] - s[1], s[0]),
-            )
-            allowed_spans.extend(spans)
-            span = next((s for s in spans if not _overlaps(s, taken)), None)
-            if span is not None:
-                taken.append(span)
-                correct += 1
+        found = glossary.occurrences(unit.source)
+        result = verify(unit.target, found)
+        occurrences += len(found)
+        correct += result.satisfied
+        first: dict[str, Occurrence] = {}
+        for occ, term in zip(found, result.terms, strict=True):
+            first.setdefault(occ.concept.id, occ)
+            if term.found:
                 continue
             violations.append(
                 Violation(
                     unit.ref,
-                    "dnt" if concept.dnt else "missing",
-                    concept.id,
-                    match.surface,
-                    terms,
+                    "dnt" if occ.concept.dnt else "missing",
+                    occ.concept.id,
+                    occ.match.surface,
+                    occ.accepted,
                     "",
                     unit.source,
                     unit.target,
                 )
             )
-        seen: set[str] = set()
-        for match, concept in wanted:
-            if concept.id in seen:
-                continue
-            seen.add(concept.id)
-            for bad in concept.en_forbidden:
-                for start, end in find_english(unit.target, bad):
-                    if _overlaps((start, end), allowed_spans):
-                        continue  # inside a correct term ("agreement" in "peace agreement")
-                    violations.append(
-                        Violation(
-                            unit.ref,
-                            "forbidden",
-                            concept.id,
-                            match.surface,
-                            accepted_terms(concept, match.surface),
-                            unit.target[start:end],
-                            unit.source,
-                            unit.target,
-                        )
-                    )
+        for start, end, concept_id in result.forbidden:
+            occ = first[concept_id]
+            violations.append(
+                Violation(
+                    unit.ref,
+                    "forbidden",
+                    concept_id,
+                    occ.match.surface,
+                    occ.accepted,
+                    unit.target[start:end],
+                    unit.source,
+                    unit.target,
+                )
+            )
     return QAReport(segments, untranslated, occurrences, correct, tuple(violations))
 
 

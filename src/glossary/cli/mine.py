@@ -134,7 +134,7 @@ def _run_mining(
         quiet,
     )
     if _suggestions_wanted(suggest):
-        from glossary.engines.base import load_engine
+        from glossary.engines.registry import load_engine
 
         info("Suggesting English with the installed model...", quiet)
         candidates = mining.suggest(candidates, load_engine("argos"))
@@ -145,11 +145,11 @@ def _suggestions_wanted(flag: bool | None) -> bool:
     """--suggest: yes (an error if no model); default: when a model is installed."""
     if flag is not None:
         if flag:
-            from glossary.engines.argos_packages import find_package
+            from glossary.engines.argos.packages import find_package
 
             find_package("nl", "en")  # raises ModelNotInstalled with the fix
         return flag
-    from glossary.engines.argos_packages import find_package
+    from glossary.engines.argos.packages import find_package
     from glossary.errors import ModelError
 
     try:

@@ -34,8 +34,8 @@ from glossary.errors import (
     UnreadableFile,
 )
 from glossary.files.inputs import decode_bytes
+from glossary.lang.nl import term_forms
 from glossary.lang.text import clean_value, fold_key
-from glossary.matching.matcher import dutch_forms
 from glossary.mining.candidates import Candidate
 from glossary.termbase import model as tbm
 from glossary.termbase.model import Concept, Termbase
@@ -72,7 +72,7 @@ def variant_forms(candidate: Candidate, nl: str | None = None) -> list[str]:
     case, hyphenation or inflection)."""
     nl = nl or candidate.term
     acronym = candidate.kind == "acronym"
-    covered = {fold_key(f, acronym) for f in dutch_forms(nl, acronym)}
+    covered = {fold_key(f, acronym) for f in term_forms(nl, acronym)}
     out: list[str] = []
     for form in (*candidate.forms, candidate.expansion):
         key = fold_key(form, acronym) if form else ""
@@ -316,7 +316,7 @@ def parse_candidates_tsv(data: bytes, path: str = "candidates.tsv") -> list[Impo
         if expansion:
             variants.append(expansion)
         acronym = kind == "acronym"
-        covered = {fold_key(f, acronym) for f in dutch_forms(term, acronym)}
+        covered = {fold_key(f, acronym) for f in term_forms(term, acronym)}
         kept: list[str] = []
         for variant in variants:
             key = fold_key(variant, acronym)

@@ -45,7 +45,7 @@ from functools import lru_cache
 
 from glossary.document import Document, Kind, Paragraph, Repair, Segment
 from glossary.files.inputs import decode_bytes
-from glossary.lang import lexicon
+from glossary.lang import nl as lexicon
 from glossary.reading import sources
 from glossary.reading.segment import ends_sentence, split_sentences
 

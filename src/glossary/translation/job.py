@@ -52,7 +52,7 @@ from glossary.translation.pipeline import Progress, plan, translate_documents
 
 if TYPE_CHECKING:
     from glossary.enforcement.report import EnforcementReport
-    from glossary.engines.argos_packages import Package
+    from glossary.engines.argos.packages import Package
     from glossary.termbase.model import Concept
 
 ENGINES: Final = ("argos", "none", "auto")
@@ -214,7 +214,7 @@ def _choose_engine(name: str, notes: list[str]) -> tuple[str, Package | None]:
     """("argos", its package) or ("none", None); "auto" falls back to none with a note."""
     if name == "none":
         return "none", None
-    from glossary.engines.argos_packages import find_package
+    from glossary.engines.argos.packages import find_package
 
     if name == "auto":
         try:
@@ -321,7 +321,7 @@ def _plan_outputs(
 def make_strategy(plan: JobPlan) -> SegmentTranslator:
     """The translation strategy of a plan: the engine (loaded now: the slow part),
     and enforcement of the approved terms (or term hints with --engine none)."""
-    from glossary.engines.base import load_engine
+    from glossary.engines.registry import load_engine
     from glossary.translation.pipeline import PlainTranslator
 
     request = plan.request
@@ -330,7 +330,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
     )
     if plan.concepts is None:
         return PlainTranslator(engine)
-    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary, Hinter
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
+    from glossary.enforcement.hints import Hinter
+    from glossary.matching.verify import Glossary
 
     glossary = Glossary(plan.concepts)
     if plan.engine == "none":
@@ -363,8 +365,9 @@ def run_job(
     seconds = time.perf_counter() - started
     report = None
     if plan.concepts is not None:
-        from glossary.enforcement.cascade import Enforcer, Glossary
+        from glossary.enforcement.cascade import Enforcer
         from glossary.enforcement.report import build_report
+        from glossary.matching.verify import Glossary
 
         notes = strategy.notes() if isinstance(strategy, Enforcer) else ()
         report = build_report(translated, Glossary(plan.concepts), notes)

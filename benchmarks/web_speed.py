@@ -227,6 +227,62 @@ def search_part(count: int, folder: Path, repeat: int) -> None:
         running.shutdown()
 
 
+def startup_part(repeat: int) -> None:
+    print("\n3. Start-up: `glossary serve --no-browser` until it prints the address")
+    import signal
+
+    def until_address(*args: str) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "glossary",
+                    "serve",
+                    *args,
+                    "--no-browser",
+                    "--port",
+                    "0",
+                    "--no-suggest",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            assert process.stdout is not None
+            process.stdout.readline()
+            times.append(time.perf_counter() - start)
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+        return statistics.median(times)
+
+    def command(*args: str) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "glossary", *args],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    bare = until_address()
+    seeds = until_address("seeds")
+    term_list = command("term", "list")
+    mine = command("mine", "seeds", "--top", "300", "--no-suggest")
+    line("serve, no documents (shipped termbase)", bare, f"baseline term list: {term_list:.2f} s")
+    line("serve seeds/ (mining 300 candidates)", seeds, f"baseline mine seeds/: {mine:.2f} s")
+    print(f"  serve / term list: {bare / term_list:.2f}; ", end="")
+    print(f"serve seeds/ / mine seeds/: {seeds / mine:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=5000)
@@ -238,6 +294,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         review_part(args.candidates, Path(args.acter), Path(folder))
         search_part(args.concepts, Path(folder), args.repeat)
+    startup_part(args.repeat)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import info, quiet_option, termbase_option
+from .common import info, quiet_option, source_side_option, termbase_option
 from .mine import _documents, _suggestions_wanted
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -48,6 +48,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
     help="Machine-suggested English from the installed nl→en model. "
     "Default: on when one is installed.",
 )
+@source_side_option
 @termbase_option
 @quiet_option
 def serve(
@@ -58,6 +59,7 @@ def serve(
     top: int,
     min_freq: int,
     suggest: bool | None,
+    source_side: bool,
     termbase_path: Path | None,
     quiet: bool,
 ) -> None:
@@ -88,7 +90,7 @@ def serve(
     path = resolve_termbase(termbase_path)
     termbase = read_termbase(path)
     documents = []
-    for document in _documents(paths, quiet) if paths else ():
+    for document in _documents(paths, quiet, source_side) if paths else ():
         documents.append(document)
         for warning in document.warnings:
             info(f"warning: {warning}", quiet)

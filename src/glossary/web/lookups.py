@@ -77,5 +77,8 @@ def check(source: Path, target: Path | None, termbase: Termbase, *, max_bytes: i
     from glossary.exchange.importing import read_units
     from glossary.qa import align_files, check_units
 
-    units = align_files(source, target) if target else read_units(source, None, max_bytes)
+    if target is None:
+        units = read_units(source, None, max_bytes)
+    else:
+        units = list(align_files(source, target, limit=max_bytes).units)
     return check_units(units, termbase.concepts)

@@ -793,3 +793,11 @@ def test_qa_of_a_source_and_its_translation(client: FlaskClient, bench: Workbenc
     assert [(v["kind"], v["concept_id"]) for v in data["violations"]] == [
         ("missing", "staakt-het-vuren")
     ]
+
+
+def test_qa_offers_files_of_the_project_but_not_hidden_or_deep_ones(bench: Workbench) -> None:
+    for name in (".git/x.po", "a/b/c/d/e/deep.po", "venv/lib.po", "keep/me.xlf"):
+        path = bench.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    assert bench.files((".po", ".xlf")) == ["keep/me.xlf", "out/report.po"]

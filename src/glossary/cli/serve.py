@@ -125,7 +125,8 @@ def serve(
     if not no_browser:
         import webbrowser
 
-        webbrowser.open(running.url)
+        if not webbrowser.open(running.url):
+            info("No browser found here: open the address above in one.")
     try:
         running.serve_forever()  # returns on Ctrl-C (Werkzeug catches it)
     except KeyboardInterrupt:

@@ -518,16 +518,26 @@ class Workbench:
             raise InputError(f"{text}: no such file in {self.root}. Check the path.")
         return path
 
-    def files(self, suffixes: Iterable[str], limit: int = 500) -> list[str]:
-        """Files under the project folder with these suffixes (hidden folders and
-        virtual environments skipped), relative paths, sorted."""
+    def files(
+        self, suffixes: Iterable[str], limit: int = 500, depth: int = 4, folders: int = 2000
+    ) -> list[str]:
+        """Files under the project folder with these suffixes, relative paths, sorted:
+        offered on the QA page. Hidden folders and virtual environments are
+        skipped, and the walk stops `depth` folders down and after `folders`
+        folders, so a workbench started in a home folder answers at once."""
         wanted = tuple(s.lower() for s in suffixes)
         found: list[str] = []
         for folder, dirs, names in os.walk(self.root):
+            folders -= 1
+            if folders < 0:
+                break
+            level = len(Path(folder).relative_to(self.root).parts)
             dirs[:] = sorted(
                 d
                 for d in dirs
-                if not d.startswith(".") and d not in ("node_modules", "__pycache__", "venv")
+                if not d.startswith(".")
+                and d not in ("node_modules", "__pycache__", "venv")
+                and level < depth
             )
             for name in sorted(names):
                 if name.lower().endswith(wanted) and not name.startswith("."):

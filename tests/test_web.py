@@ -801,3 +801,20 @@ def test_qa_offers_files_of_the_project_but_not_hidden_or_deep_ones(bench: Workb
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("", encoding="utf-8")
     assert bench.files((".po", ".xlf")) == ["keep/me.xlf", "out/report.po"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/static/../workbench.py",
+        "/static/%2e%2e/workbench.py",
+        "/static/..%2fapp.py",
+        "/static//etc/passwd",
+        "/static/templates/../../web/app.py",
+    ],
+)
+def test_static_files_stay_inside_the_package(client: FlaskClient, url: str) -> None:
+    response = get(client, url, follow_redirects=True)
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "import" not in text and "root:" not in text

@@ -45,17 +45,19 @@ TIMES: collections.Counter[str] = collections.Counter()
 COUNTING = [False]  # only the enforcer's runs are attributed
 
 
-def time_engine_calls(main_engine: Any) -> None:
-    """Attribute the engine's decoding time to first pass, step 2 and step 3."""
-    from glossary.engines.base import ArgosEngine
+def time_engine_calls() -> None:
+    """Attribute the engine's decoding time to first pass, step 2 and step 3
+    (re-decodes are the requests in the repair mode, step 3's with a prefix;
+    step 2's include its probe)."""
+    from glossary.engines.argos.engine import ArgosEngine
 
     original = ArgosEngine.translate_batch
 
     def timed(self: ArgosEngine, requests: Sequence[Any]) -> Any:
-        if self is main_engine:
+        if not requests or requests[0].max_new_tokens is None:
             kind = "first pass"
         else:
-            kind = "step 3 (prefix)" if requests and requests[0].prefix else "step 2 (mask)"
+            kind = "step 3 (prefix)" if requests[0].prefix else "step 2 (mask)"
         started = time.perf_counter()
         out = original(self, requests)
         if COUNTING[0]:
@@ -66,7 +68,7 @@ def time_engine_calls(main_engine: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from glossary.engines.base import available_cores
+    from glossary.engines.argos.engine import available_cores
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -87,10 +89,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(package: Any, args: argparse.Namespace) -> int:
     from glossary import qa
-    from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.report import build_report
-    from glossary.engines.base import ArgosEngine
+    from glossary.engines.argos.engine import ArgosEngine
     from glossary.exchange.registry import BilingualUnit
+    from glossary.matching.verify import Glossary
     from glossary.reading import ingest
     from glossary.termbase.store import read_termbase
     from glossary.translation import pipeline as tr
@@ -115,7 +118,7 @@ def run(package: Any, args: argparse.Namespace) -> int:
         f"{len(glossary)} approved concepts"
     )
     tr.translate_documents(documents[:1], tr.PlainTranslator(engine))  # warm up
-    time_engine_calls(engine)
+    time_engine_calls()
 
     for budget in budgets:
         options = EnforceOptions(redecode_budget=budget)

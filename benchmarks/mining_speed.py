@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from glossary.lang import lexicon
+from glossary.lang import nl
 from glossary.mining import candidates as mining
 from glossary.reading import ingest
 
@@ -71,7 +71,7 @@ def main() -> None:
     print(f"{len(texts)} documents, {total:,} words")
     print("(figures from a shared machine: other jobs may be running)\n")
 
-    lexicon.load()  # word lists are loaded once per process; not part of mining
+    nl.load_lexicon()  # word lists are loaded once per process; not part of mining
     start = time.perf_counter()
     documents = [ingest.read_document(f"doc{n:04d}.txt", text=t) for n, t in enumerate(texts)]
     read_s = time.perf_counter() - start

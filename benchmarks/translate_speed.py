@@ -5,7 +5,7 @@ heads, FFN 2048, 32k vocabulary, int8), packaged as an .argosmodel and
 installed in a scratch packages folder, so all three contenders load the
 very same files:
 
-  (a) ours: `glossary.engines.base.ArgosEngine.translate_batch` over a block of
+  (a) ours: `glossary.engines.argos.engine.ArgosEngine.translate_batch` over a block of
       sentences (SentencePiece encode, length-sorted token batches of 2,048,
       decode);
   (b) argostranslate's own `translate()` on the installed package, with its
@@ -65,7 +65,7 @@ WARM_UP = "De wapenstilstand uit 1994 is al verschillende malen zeer broos geble
 
 def decode_options() -> Any:
     """The decoding settings all three contenders share (see the module doc)."""
-    from glossary.engines.base import DecodeOptions
+    from glossary.engines.argos.engine import DecodeOptions
 
     return DecodeOptions(max_length_ratio=1.1, max_length_extra=1)
 
@@ -110,7 +110,8 @@ Runner = Callable[[Sequence[str]], list[str]]
 
 
 def ours(package: Any, threads: int, beam: int) -> Runner:
-    from glossary.engines.base import ArgosEngine, Request
+    from glossary.engines.argos.engine import ArgosEngine
+    from glossary.engines.base import Request
 
     engine = ArgosEngine(package, beam_size=beam, threads=threads, decode=decode_options())
     engine.translate_batch([Request(WARM_UP)])
@@ -242,13 +243,13 @@ def install_bench_package(scratch: Path, workdir: Path | None) -> Any:
     os.environ["ARGOS_PACKAGES_DIR"] = str(scratch / "packages")
     for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         os.environ[name] = str(scratch / name.lower())
-    from glossary.engines.argos_packages import install_from_file
+    from glossary.engines.argos.packages import install_from_file
 
     return install_from_file(build(workdir))
 
 
 def main(argv: list[str] | None = None) -> int:
-    from glossary.engines.base import available_cores
+    from glossary.engines.argos.engine import available_cores
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=2000)

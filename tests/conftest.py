@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from glossary.engines.argos_packages import Package
+    from glossary.engines.argos.packages import Package
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -51,6 +51,6 @@ def tiny_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def tiny_package(tiny_argosmodel: Path, isolated_env: Path) -> Package:
     """The tiny package installed in this test's isolated ARGOS_PACKAGES_DIR."""
-    from glossary.engines.argos_packages import install_from_file
+    from glossary.engines.argos.packages import install_from_file
 
     return install_from_file(tiny_argosmodel)

@@ -1,15 +1,16 @@
 """A seeded mutation fuzzer over every reader of user files.
 
-Targets come from the registries, so a new format is fuzzed as soon as it is
-registered:
+Targets come from the format registry (`glossary.files.formats`), so a new
+format is fuzzed as soon as it is registered with a reader:
 
-- `import:<format>`: every termbase reader of `glossary.exchange.registry`
-  (TBX, PO, TSV, CSV...), through the whole `import_file` path into a real
-  termbase;
+- `import:<format>`: every termbase reader (TBX, PO, TSV, CSV, XLSX...),
+  through the whole `import_file` path into a real termbase;
 - `units:<format>`: every bilingual reader (PO, XLIFF, TMX, TSV...), through
   `read_units` and then `qa.check_units` against the termbase;
-- `document:<suffix>`: every suffix the document reader takes
-  (`glossary.reading.ingest.SUFFIXES`), through `read_document`;
+- `document:<format>`: every document reader (text, Markdown, HTML...),
+  through `read_document`;
+- `source-side:<format>`: every bilingual reader read as a document (the
+  `--source-side` path of `segment`, `mine` and `translate`);
 - `termbase`: the termbase file itself, through `update_termbase`.
 
 Extra targets can be added to `EXTRA_TARGETS` (a name and a function taking
@@ -68,23 +69,27 @@ EXTRA_TARGETS: dict[str, tuple[str, Callable[[Path, Path], object]]] = {}
 
 
 def targets() -> list[Target]:
-    """Every reader there is, from the registries (and `EXTRA_TARGETS`)."""
-    from glossary.exchange import registry
-    from glossary.reading import ingest
+    """Every reader there is, from the format registry (and `EXTRA_TARGETS`)."""
+    from glossary.files.formats import FORMATS
 
     found: list[Target] = []
-    for fmt in registry.FORMATS.values():
-        if fmt.termbase_reader:
-            found.append(Target(f"import:{fmt.name}", "import", fmt.suffixes[0], fmt.name))
-    for fmt in registry.FORMATS.values():
-        if fmt.units_reader:
-            found.append(Target(f"units:{fmt.name}", "units", fmt.suffixes[0], fmt.name))
-    for suffix in ingest.SUFFIXES:
-        found.append(Target(f"document:{suffix}", "document", suffix))
+    for role, kind in (
+        ("termbase-reader", "import"),
+        ("bilingual-reader", "units"),
+        ("document-reader", "document"),
+    ):
+        for fmt in FORMATS.values():
+            if fmt.offers(role):
+                found.append(Target(f"{kind}:{fmt.name}", kind, fmt.suffixes[0], fmt.name))
+    # A bilingual file read as a document: its source side (`--source-side`).
+    for fmt in FORMATS.values():
+        if fmt.offers("bilingual-reader"):
+            found.append(
+                Target(f"source-side:{fmt.name}", "source-side", fmt.suffixes[0], fmt.name)
+            )
     found.append(Target("termbase", "termbase", ".tsv"))
-    found.extend(
-        Target(f"extra:{name}", "extra", suffix) for name, (suffix, _) in EXTRA_TARGETS.items()
-    )
+    for name, (suffix, _) in EXTRA_TARGETS.items():
+        found.append(Target(f"extra:{name}", "extra", suffix))
     return found
 
 
@@ -175,19 +180,19 @@ def seeds(target: Target) -> list[bytes]:
     if target.kind in ("import", "termbase"):
         out = [serialize_tsv(termbase).encode()]
         fmt = registry.get(target.fmt) if target.kind == "import" else None
-        if fmt is not None and fmt.termbase_writer:
+        if fmt is not None and fmt.offers("termbase-writer"):
             stream = io.StringIO()
-            fmt.function("termbase")(termbase.concepts, stream, ExportOptions(header=True))
+            fmt.function("termbase-writer")(termbase.concepts, stream, ExportOptions(header=True))
             out = [stream.getvalue().encode()]
         if fmt is not None:
             out.extend(_real_files(*fmt.suffixes))
         return out
-    if target.kind == "units":
+    if target.kind in ("units", "source-side"):
         docs = _translated(_seed_documents())
         fmt = registry.get(target.fmt)
         stream = io.StringIO()
-        if fmt.documents_writer:
-            fmt.function("documents")(docs, stream)
+        if fmt.offers("bilingual-writer"):
+            fmt.function("bilingual-writer")(docs, stream)
         else:
             from glossary.translation.writers import write_tsv
 
@@ -195,12 +200,12 @@ def seeds(target: Target) -> list[bytes]:
         return [stream.getvalue().encode(), *_real_files(*fmt.suffixes)]
     if target.kind == "document":
         texts = [text.encode() for _, text in _seed_documents()[:3]]
-        if target.suffix in (".md", ".markdown"):
+        if target.fmt == "markdown":
             texts.append(
                 b"# Titel ##\n\n* punt [link](http://x.nl) en **vet**\n\n> citaat[^1]\n\n"
                 b"[^1]: Noot.\n\n```\ncode\n```\n| a | b |\n"
             )
-        if target.suffix in (".html", ".htm"):
+        if target.fmt == "html":
             texts.append(
                 b"<html><head><script>x</script></head><body><h1>Titel</h1><p>Een <b>zin</b>."
                 b"<br/>Nog een.</p><ul><li>punt</li></ul><!-- c --></body></html>"
@@ -438,7 +443,7 @@ def _export_all(termbase_path: Path) -> None:
 
     termbase = read_termbase(termbase_path)
     for name in registry.TERMBASE_EXPORTS:
-        writer = registry.get(name).function("termbase")
+        writer = registry.get(name).function("termbase-writer")
         concepts = [c for c in termbase_concepts(termbase_path)]
         if name == "tbx" and not concepts:
             continue  # TBX 2008 needs one entry; refused with a message
@@ -469,10 +474,10 @@ def run_case(target: Target, data: bytes, work: Path, base: bytes) -> tuple[str,
             units = read_units(path, target.fmt)
             check_units(units, read_termbase(termbase).concepts)
             changed = False
-        elif target.kind == "document":
+        elif target.kind in ("document", "source-side"):
             from glossary.reading.ingest import read_document
 
-            document = read_document(str(path))
+            document = read_document(str(path), source_side=target.kind == "source-side")
             for segment in document.segments:
                 assert isinstance(segment.text, str)
             changed = False

@@ -18,26 +18,31 @@ import pytest
 from glossary import qa
 from glossary.document import SegmentResult, TermUse, TranslatedDocument, TranslatedSegment
 from glossary.enforcement.cascade import (
-    BLIND,
-    INSERTED,
-    Check,
     EnforceOptions,
     Enforcer,
-    Glossary,
-    Hinter,
-    apply_edits,
-    check,
-    english_plural,
-    english_plural_word,
-    is_dutch_plural,
-    occurrence,
-    plan_edits,
+    StepNote,
+    probe_sentences,
+    redecode_allowance,
 )
+from glossary.enforcement.edits import BLIND, INSERTED, apply_edits, plan_edits
+from glossary.enforcement.hints import Hinter
 from glossary.enforcement.report import build_report
-from glossary.engines.base import Hypothesis, Link, Request
+from glossary.engines import registry
+from glossary.engines.base import Capabilities, Hypothesis, Link, Request
+from glossary.engines.none import NoneEngine
 from glossary.errors import InvalidValue
 from glossary.exchange.registry import BilingualUnit
+from glossary.lang.en import plural as english_plural_word
 from glossary.matching.matcher import Match
+from glossary.matching.verify import (
+    Glossary,
+    TermCheck,
+    Verification,
+    english_plural,
+    is_dutch_plural,
+    occurrence,
+    verify,
+)
 from glossary.termbase.model import Concept, make_concept
 from glossary.translation import pipeline as tr
 from test_docwriters import make_doc
@@ -126,7 +131,9 @@ class WordEngine:
       (`leaky=True`: ignored).
     - With a prefix, the hypothesis is the prefix followed by its own words
       after as many words as the prefix has.
-    - `links=False`: never returns an alignment.
+    - `links=False`: never returns an alignment (and does not declare one).
+
+    It declares every capability but the repair mode and free n-best lists.
     """
 
     signature = "engine:words"
@@ -142,6 +149,9 @@ class WordEngine:
         self.links = links
         self.leaky = leaky
         self.requests: list[Request] = []
+        self.capabilities = Capabilities(
+            n_best=4, prefix=True, suppress=True, alignment=links, scoring=False
+        )
 
     def _units(self, source: str) -> list[tuple[int, int, list[str]]]:
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(source)]
@@ -192,6 +202,38 @@ class WordEngine:
     def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         self.requests.extend(requests)
         return [[self.hypothesis(r, k) for k in range(r.n_best)] for r in requests]
+
+
+SCRIPTED_LEXICON = {
+    "staakt-het-vuren": ["truce"],
+    "ceasefire": ["truce"],
+    "raad van europa": ["European Council"],
+}
+
+
+class ScriptedEngine(WordEngine):
+    """The word engine declaring no capability at all: one hypothesis per
+    request, no prefix, suppression, alignment or repair mode. It refuses
+    requests for what it did not declare, so a test fails if the enforcer
+    asks."""
+
+    signature = "engine:scripted"
+
+    def __init__(self) -> None:
+        super().__init__(SCRIPTED_LEXICON, links=False)
+        self.capabilities = Capabilities()
+
+    def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
+        for r in requests:
+            if r.prefix or r.suppress or r.alignment or r.n_best > 1 or r.max_new_tokens:
+                raise AssertionError(f"asked the scripted engine for what it cannot do: {r}")
+        self.requests.extend(requests)
+        return [[self.hypothesis(r, 0)] for r in requests]
+
+
+def scripted_engine(**settings: object) -> ScriptedEngine:
+    """The factory `glossary.engines.registry` loads the scripted engine with."""
+    return ScriptedEngine()
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -482,6 +524,7 @@ def test_repairs_suppress_the_segment_s_forbidden_renderings() -> None:
     )
     first, *repairs = engine.requests
     assert first.suppress == ()  # the first pass is the plain translation
+    repairs = [r for r in repairs if r.source.endswith("vergaderde.")]  # not the probe
     assert repairs and all(
         {"European Council", "european council"} <= set(r.suppress) for r in repairs
     )
@@ -509,51 +552,113 @@ def test_suppression_keeps_what_a_concept_of_the_segment_accepts() -> None:
     assert GLOSSARY.suppress(GLOSSARY.occurrences("Het vredesakkoord.")) == ()
 
 
-def test_the_re_decode_budget_limits_repairs() -> None:
-    texts = [f"Er is een staakt-het-vuren nummer {n}." for n in range(10)]
-    engine = WordEngine({"staakt-het-vuren": ["truce"], "nummer": ["number"]})
-    budget = 0.25  # of 10 equal texts: 2 re-decodes
+def test_each_segment_gets_its_own_re_decode_allowance() -> None:
+    texts = [f"Er is een staakt-het-vuren nummer {n}." for n in range(40)]
+    lexicon = {"staakt-het-vuren": ["truce"], "nummer": ["number"]}
+    budget = 0.25
+    allowed = [redecode_allowance(t, budget) for t in texts]
+    assert set(allowed) == {0, 1} and 4 <= sum(allowed) <= 16  # a quarter, give or take
+    engine = WordEngine(lexicon)
     enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(redecode_budget=budget, mask="off"))
     results = enforcer.translate_texts(texts)
     steps = [r.terms[0].step for r in results]
-    assert steps.count("prefix") == 2 and steps.count("replace") == 8
-    assert len(engine.requests) == 10 + 2
+    assert steps == ["prefix" if a else "replace" for a in allowed]
+    assert len(engine.requests) == len(texts) + sum(allowed)
     note = {n.step: n for n in enforcer.notes()}["prefix"]
-    assert (note.attempted, note.skipped) == (2, {"budget": 8})
-    replaced = next(r for r in results if r.terms[0].step == "replace")
+    assert (note.attempted, note.skipped) == (sum(allowed), {"budget": len(texts) - sum(allowed)})
+    replaced = results[allowed.index(0)]
     assert "re-decode budget used up" in replaced.terms[0].detail
-    nothing = Enforcer(
-        WordEngine({"staakt-het-vuren": ["truce"]}), GLOSSARY, EnforceOptions(redecode_budget=0)
-    )
+    # What a segment becomes depends on its own text only.
+    for text, result in zip(texts[:6], results[:6], strict=True):
+        options = EnforceOptions(redecode_budget=budget, mask="off")
+        assert Enforcer(WordEngine(lexicon), GLOSSARY, options).translate_texts([text]) == [result]
+    nothing = Enforcer(WordEngine(lexicon), GLOSSARY, EnforceOptions(redecode_budget=0))
     assert [r.terms[0].step for r in nothing.translate_texts(texts[:2])] == ["replace"] * 2
 
 
-def test_a_step_that_fails_its_probe_is_dropped_for_the_run() -> None:
-    # Copying is off for this lexicon: the masked source's English term is
+@pytest.mark.parametrize(
+    ("budget", "low", "high"),
+    [(0.0, 0, 0), (0.05, 1, 1), (1.0, 1, 1), (1.5, 1, 2), (2.0, 2, 2)],
+    ids=["zero", "five-percent", "one", "one-and-a-half", "two"],
+)
+def test_allowance_is_the_budget_rounded_by_a_hash_of_the_text(
+    budget: float, low: int, high: int
+) -> None:
+    texts = [f"Zin {n}." for n in range(2000)]
+    allowed = [redecode_allowance(t, budget) for t in texts]
+    assert min(allowed) >= (0 if budget < 1 else low) and max(allowed) <= high
+    assert abs(sum(allowed) / len(texts) - budget) < 0.02
+    assert allowed == [redecode_allowance(t, budget) for t in texts]
+
+
+PROBE_TERMS = [CONCEPTS[0], CONCEPTS[1], CONCEPTS[4]]  # ceasefire, peace agreement, Armenia
+
+
+def test_step_2_is_dropped_when_its_probe_fails() -> None:
+    # Copying is off for this lexicon: the masked source's English terms are
     # mistranslated too, so step 2 never works.
-    engine = WordEngine({"staakt-het-vuren": ["truce"], "ceasefire": ["truce"], "nr": ["no"]})
+    lexicon = {
+        "staakt-het-vuren": ["truce"],
+        "ceasefire": ["truce"],
+        "peace agreement": ["accord"],
+        "armenia": ["Armenie"],
+        "nr": ["no"],
+    }
+    glossary = Glossary(PROBE_TERMS)
+    engine = WordEngine(lexicon)
     options = EnforceOptions(redecode_budget=1.0, probe=3, prefix=False)
-    enforcer = Enforcer(engine, GLOSSARY, options)
+    enforcer = Enforcer(engine, glossary, options)
     texts = [f"Er is een staakt-het-vuren nr {n}." for n in range(8)]
     first = enforcer.translate_texts(texts[:5])
     second = enforcer.translate_texts(texts[5:])
     note = {n.step: n for n in enforcer.notes()}["mask"]
-    assert (note.attempted, note.succeeded) == (3, 0)
-    assert note.dropped == "0 of 3 re-decodes succeeded (needs 25%)"
-    assert note.skipped == {"dropped": 5}
-    masked = [r for r in engine.requests if "ceasefire" in r.source]
-    assert len(masked) == 3
+    assert (note.attempted, note.succeeded) == (0, 0)
+    assert note.dropped == "0 of 3 probe re-decodes succeeded (needs 25%)"
+    assert note.skipped == {"dropped": 8}
+    sentences = probe_sentences(glossary, 3)
+    assert len(sentences) == 3
+    probes = [r for r in engine.requests if not r.source.startswith("Er is een")]
+    assert len(probes) == 3  # decoded once, for the whole run
+    for sentence, probe in zip(sentences, probes, strict=True):
+        (occ,) = glossary.occurrences(sentence)
+        assert probe.source == sentence.replace(occ.match.surface, occ.english)
     assert all(r.terms[0].step == "replace" for r in first + second)
-    assert "mask dropped: 0 of 3 re-decodes" in second[0].terms[0].detail
+    assert "mask dropped: 0 of 3 probe re-decodes" in second[0].terms[0].detail
 
 
-def test_a_step_that_works_is_kept() -> None:
+def test_step_2_that_works_is_kept() -> None:
     engine = WordEngine({"staakt-het-vuren": ["truce"], "nr": ["no"]})
     enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(redecode_budget=1.0, probe=2))
     results = enforcer.translate_texts([f"Er is een staakt-het-vuren nr {n}." for n in range(6)])
     assert [r.terms[0].step for r in results] == ["mask"] * 6
     note = {n.step: n for n in enforcer.notes()}["mask"]
     assert (note.attempted, note.succeeded, note.dropped) == (6, 6, "")
+
+
+def test_the_probe_runs_only_when_a_segment_may_re_decode() -> None:
+    engine = WordEngine({"staakt-het-vuren": ["truce"]})
+    enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(redecode_budget=0))
+    enforcer.translate_texts(["Er is een staakt-het-vuren."])
+    assert len(engine.requests) == 1
+    assert {n.step: n for n in enforcer.notes()}["mask"].skipped == {"budget": 1}
+
+
+def test_notes_add_up_whatever_the_order_of_the_calls() -> None:
+    texts = [f"Er is een staakt-het-vuren nummer {n}." for n in range(30)]
+    options = EnforceOptions(redecode_budget=0.5)
+
+    def run(chunks: list[list[str]]) -> tuple[list[SegmentResult], tuple[object, ...]]:
+        enforcer = Enforcer(WordEngine({"staakt-het-vuren": ["truce"]}), GLOSSARY, options)
+        out = {
+            t: r
+            for chunk in chunks
+            for t, r in zip(chunk, enforcer.translate_texts(chunk), strict=True)
+        }
+        return [out[t] for t in texts], enforcer.notes()
+
+    whole = run([texts])
+    assert run([texts[i : i + 7] for i in range(0, 30, 7)][::-1]) == whole
+    assert run([[t] for t in reversed(texts)]) == whole
 
 
 def test_scores_are_the_model_s_only_for_its_own_output() -> None:
@@ -601,20 +706,57 @@ def test_signature_names_the_engine_and_the_termbase() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"n_best": 0}, {"mask": "xml"}, {"redecode_budget": -1}, {"probe": 0}, {"repair_beam": 0}],
-    ids=["n-best", "mask", "budget", "probe", "beam"],
+    [{"n_best": 0}, {"mask": "xml"}, {"redecode_budget": -1}, {"probe": 0}, {"min_success": 2}],
+    ids=["n-best", "mask", "budget", "probe", "min-success"],
 )
 def test_bad_options(options: dict[str, Any]) -> None:
     with pytest.raises(InvalidValue):
         EnforceOptions(**options)
 
 
+# ------------------------------------------------------------ engine capabilities
+
+
+def test_an_engine_with_fewer_capabilities_gets_the_steps_it_can_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(registry.ENGINES, "scripted", "test_enforce:scripted_engine")
+    engine = registry.load_engine("scripted", beam_size=4, threads=1)
+    assert isinstance(engine, ScriptedEngine)
+    texts = [
+        "Het staakt-het-vuren werd gisteren afgesproken.",
+        "De Raad van Europa vergaderde.",
+        "Het leger is groot.",
+    ]
+    enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(redecode_budget=2.0))
+    results = enforcer.translate_texts(texts)  # the engine raises if asked too much
+    assert [[(u.concept_id, u.status, u.step) for u in r.terms] for r in results] == [
+        [("staakt-het-vuren", "enforced", "replace")],  # mask tried, prefix not possible
+        [("raad-van-europa", "enforced", "mask")],
+        [],
+    ]
+    # No alignment: the term goes in at the proportional position.
+    assert results[0].target == "The ceasefire truce was yesterday agreed."
+    assert results[0].terms[0].detail.startswith(BLIND)
+    assert "prefix not supported by the engine" in results[0].terms[0].detail
+    notes = {n.step: n for n in enforcer.notes()}
+    assert (notes["mask"].attempted, notes["mask"].succeeded) == (2, 1)
+    assert notes["prefix"] == StepNote(
+        "prefix",
+        skipped={"not supported": 1},
+        dropped="not supported by the engine (no forced prefix)",
+    )
+    table = build_report([translated(results, texts)], GLOSSARY, enforcer.notes()).to_table()
+    assert (
+        "  prefix: 0 attempted, 0 succeeded; segments not tried: 1 not supported; "
+        "dropped for the run: not supported by the engine (no forced prefix)"
+    ) in table
+
+
 # ------------------------------------------------------------ hints
 
 
 def test_hinter_gives_every_occurrence_as_a_hint() -> None:
-    from glossary.engines.base import NoneEngine
-
     results = Hinter(NoneEngine(), GLOSSARY).translate_texts(
         ["De vredesakkoorden en de OVSE.", "Het leger."]
     )
@@ -746,22 +888,24 @@ QA_TARGETS = [
     ("President Alijev sprak.", "President Aliyev spoke to Alijev."),
     ("De EU en de Europese Unie.", "The EU and the EU."),
     ("De Europese Raad en de Raad van Europa.", "The European Council met."),
+    ("De OVSE riep op.", "The osce called."),
+    ("De Minsk Groep en de OVSE.", "The OSCE Minsk Group."),
 ]
 
 
 @pytest.mark.parametrize(("source", "target"), QA_TARGETS)
-def test_check_counts_what_the_qa_counts(source: str, target: str) -> None:
+def test_verification_counts_what_the_qa_counts(source: str, target: str) -> None:
     occurrences = GLOSSARY.occurrences(source)
-    mine = check(target, occurrences)
+    mine = verify(target, occurrences)
     theirs = qa.check_units([BilingualUnit(source, target)], CONCEPTS)
     assert (mine.satisfied, len(occurrences)) == (theirs.correct, theirs.occurrences)
     assert len(mine.forbidden) == theirs.count("forbidden")
 
 
-def test_check_wants_the_exact_case_of_case_sensitive_terms() -> None:
+def test_verification_wants_the_exact_case_of_case_sensitive_terms() -> None:
     occurrences = GLOSSARY.occurrences("De OVSE.")
-    assert check("The Osce.", occurrences) == Check((None,), (), ((4, 8, 0),))
-    assert check("The OSCE's role.", occurrences).ok
+    assert verify("The Osce.", occurrences) == Verification((TermCheck(None, ((4, 8),)),))
+    assert verify("The OSCE's role.", occurrences).ok
 
 
 # ------------------------------------------------------------ edits
@@ -769,7 +913,7 @@ def test_check_wants_the_exact_case_of_case_sensitive_terms() -> None:
 
 def edit_case(text: str, source: str, links: tuple[Link, ...] = ()) -> str:
     occurrences = GLOSSARY.occurrences(source)
-    edits = plan_edits(text, source, occurrences, check(text, occurrences), links)
+    edits = plan_edits(text, source, occurrences, verify(text, occurrences), links)
     return apply_edits(text, edits)
 
 
@@ -899,8 +1043,6 @@ def test_report_counts_per_concept_and_lists_failures_and_insertions() -> None:
 
 def test_report_of_hints_and_of_no_terms() -> None:
     texts = ["Er is een staakt-het-vuren.", "Het leger."]
-    from glossary.engines.base import NoneEngine
-
     hints = build_report(
         [translated(Hinter(NoneEngine(), GLOSSARY).translate_texts(texts), texts)], GLOSSARY
     )

@@ -21,11 +21,13 @@ from glossary import qa
 from glossary.cli import main
 from glossary.document import SegmentResult, TermUse, TranslatedDocument
 from glossary.enforcement import cascade as enforce
-from glossary.enforcement.cascade import EnforceOptions, Enforcer, Glossary
+from glossary.enforcement.cascade import EnforceOptions, Enforcer
 from glossary.enforcement.report import build_report
-from glossary.engines.argos_packages import Package
-from glossary.engines.base import ArgosEngine, Request
+from glossary.engines.argos.engine import ArgosEngine
+from glossary.engines.argos.packages import Package
+from glossary.engines.base import Request
 from glossary.exchange.importing import read_units
+from glossary.matching.verify import Glossary
 from glossary.reading import ingest
 from glossary.termbase.store import read_termbase
 from glossary.translation import pipeline as tr
@@ -95,8 +97,8 @@ def to_units(docs: Sequence[TranslatedDocument], tmp_path: Path) -> list[qa.Bili
     "options",
     [
         EnforceOptions(),
-        EnforceOptions(redecode_budget=2.0, probe=1000),
-        EnforceOptions(redecode_budget=2.0, mask="placeholder", probe=1000),
+        EnforceOptions(redecode_budget=2.0, min_success=0.0),
+        EnforceOptions(redecode_budget=2.0, mask="placeholder", min_success=0.0),
     ],
     ids=["defaults", "every-step", "placeholders"],
 )
@@ -131,7 +133,7 @@ def test_seeds_end_to_end_report_and_qa_agree(
         assert steps["prefix"] > 400
         assert notes["prefix"].succeeded == notes["prefix"].attempted
     else:
-        assert notes["mask"].dropped.startswith("0 of 8 re-decodes succeeded")
+        assert notes["mask"].dropped.startswith("0 of 8 probe re-decodes succeeded")
         assert notes["prefix"].skipped["budget"] > 100
     assert report.summary().startswith(
         f"Terms: {report.occurrences} occurrences, 100.0% enforced (nbest "

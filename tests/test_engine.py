@@ -15,19 +15,13 @@ from types import SimpleNamespace
 import pytest
 
 from argos_tiny import seed_lines
-from glossary.engines import base as eng
-from glossary.engines.argos_packages import Package
-from glossary.engines.base import (
-    ArgosEngine,
-    DecodeOptions,
-    Engine,
-    Hypothesis,
-    NoneEngine,
-    Request,
-    Scorer,
-    load_engine,
-    parse_signature,
-)
+from glossary.engines import registry
+from glossary.engines.argos import engine as eng
+from glossary.engines.argos.engine import ArgosEngine, DecodeOptions
+from glossary.engines.argos.packages import Package
+from glossary.engines.base import Capabilities, Engine, Hypothesis, Request, parse_signature
+from glossary.engines.none import NoneEngine
+from glossary.engines.registry import load_engine
 from glossary.errors import InvalidValue, ModelError, ModelNotInstalled
 
 SENTENCES = [
@@ -64,8 +58,16 @@ def test_engines_satisfy_the_protocol(argos: ArgosEngine) -> None:
     for engine in engines:
         out = engine.translate_batch([Request("Het leger.")])
         assert len(out) == 1 and isinstance(out[0][0], Hypothesis)
-    assert isinstance(argos, Scorer)
-    assert not isinstance(NoneEngine(), Scorer)
+    assert argos.capabilities == Capabilities(
+        n_best=4,
+        free_n_best=True,
+        prefix=True,
+        suppress=True,
+        alignment=True,
+        repair=True,
+        scoring=True,
+    )
+    assert NoneEngine().capabilities == Capabilities()
 
 
 def test_one_result_list_per_request_in_order(argos: ArgosEngine) -> None:
@@ -90,17 +92,32 @@ def test_batching_does_not_change_results(tiny_package: Package) -> None:
     assert [one_by_one.translate_batch([r])[0] for r in requests] == big
 
 
-def test_with_options_shares_the_model_and_leaves_the_engine_alone(tiny_package: Package) -> None:
-    engine = ArgosEngine(tiny_package, threads=1)
-    greedy = engine.with_options(beam_size=1)
-    assert greedy._translator is engine._translator and greedy._sp is engine._sp
-    assert (engine.options.beam_size, greedy.options.beam_size) == (4, 1)
-    assert greedy.signature == engine.signature
-    requests = [Request("Het staakt-het-vuren werd bereikt."), Request("De OVSE.")]
-    fresh = ArgosEngine(tiny_package, threads=1, beam_size=1).translate_batch(requests)
-    assert greedy.translate_batch(requests) == fresh
-    with pytest.raises(InvalidValue):
-        engine.with_options(length_bucket=0)
+def test_repair_decodes_are_greedy_and_cut_at_their_own_cap(
+    argos: ArgosEngine, tiny_package: Package
+) -> None:
+    # The random model never stops by itself, so it runs to every cap.
+    greedy = ArgosEngine(tiny_package, threads=1, beam_size=1)
+    for source, prefix in [(SENTENCES[0], ""), (SENTENCES[3], "The ceasefire")]:
+        prepared = greedy._prepare(Request(source, prefix=prefix))
+        (pending,) = greedy._submit([prepared], 1, [], False)
+        tokens = list(pending.result().hypotheses[0])[len(prepared.prefix) :]
+        assert len(tokens) > 9
+        for cap in (1, 4, 9):
+            (hyps,) = argos.translate_batch([Request(source, prefix=prefix, max_new_tokens=cap)])
+            body = greedy._sp.decode(greedy._ids_of(tokens[:cap])).strip()
+            assert hyps[0].text == eng._join(prepared, tokens[:cap], body)[0]
+            assert hyps[0].score is None  # cut at the cap: no score
+
+
+def test_repair_results_depend_on_their_own_request_only(argos: ArgosEngine) -> None:
+    lines = seed_lines()[:12]
+    requests = [
+        Request(line, prefix="The" if n % 3 == 0 else "", max_new_tokens=2 + n % 7)
+        for n, line in enumerate(lines)
+    ]
+    together = argos.translate_batch(requests)
+    assert [argos.translate_batch([r])[0] for r in requests] == together
+    assert argos.translate_batch(requests[::-1])[::-1] == together
 
 
 def test_empty_input(argos: ArgosEngine) -> None:
@@ -212,6 +229,16 @@ def test_alignment_covers_the_prefix(argos: ArgosEngine) -> None:
     assert first.target_start == 0 and text[first.target_start : first.target_end] in "The army"
 
 
+def test_alignment_does_not_depend_on_batch_mates(argos: ArgosEngine) -> None:
+    # Beam search gives every sentence of a batch the first step's attention
+    # of the first sentence (CTranslate2); that step gets no link.
+    requests = [Request(line, n_best=2, alignment=True) for line in seed_lines()[:60]]
+    together = argos.translate_batch(requests)
+    assert [argos.translate_batch([r])[0] for r in requests] == together
+    greedy = [Request(r.source, alignment=True, max_new_tokens=8) for r in requests]
+    assert argos.translate_batch(greedy) == [argos.translate_batch([r])[0] for r in greedy]
+
+
 def test_alignment_with_multibyte_text(argos: ArgosEngine) -> None:
     source = "Armenië en Azerbeidzjan: één ‘staakt-het-vuren’ €"
     (hyps,) = argos.translate_batch([Request(source, alignment=True)])
@@ -313,12 +340,24 @@ def test_none_engine() -> None:
 
 
 def test_load_engine(tiny_package: Package) -> None:
-    assert isinstance(load_engine("none"), NoneEngine)
+    assert isinstance(load_engine("none", beam_size=2, threads=1), NoneEngine)
     engine = load_engine("argos", beam_size=2, threads=1)
     assert isinstance(engine, ArgosEngine)
     assert parse_signature(engine.signature)["beam"] == "2"
-    with pytest.raises(InvalidValue, match="Unknown engine 'deepl'"):
+    assert engine.capabilities.n_best == 2
+    with pytest.raises(InvalidValue, match=r"Unknown engine 'deepl'\. Choose one of: argos, none"):
         load_engine("deepl")
+
+
+def test_a_new_engine_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The scripted engine of tests/test_enforce.py, registered by name.
+    monkeypatch.setitem(registry.ENGINES, "scripted", "test_enforce:scripted_engine")
+    engine = load_engine("scripted", beam_size=4, threads=1)
+    assert engine.signature == "engine:scripted"
+    assert engine.capabilities == Capabilities()
+    assert engine.translate_batch([Request("Het leger is groot.")]) == [
+        [Hypothesis("The army is big.", -1.0)]
+    ]
 
 
 def test_load_engine_without_a_model() -> None:
@@ -329,6 +368,8 @@ def test_load_engine_without_a_model() -> None:
 def test_invalid_requests_and_options(tiny_package: Package) -> None:
     with pytest.raises(InvalidValue, match="n_best"):
         Request("x", n_best=0)
+    with pytest.raises(InvalidValue, match="max_new_tokens"):
+        Request("x", max_new_tokens=0)
     with pytest.raises(InvalidValue, match="beam size"):
         ArgosEngine(tiny_package, beam_size=0)
 
@@ -356,6 +397,7 @@ def test_unusable_package_is_refused(tmp_path: Path) -> None:
 def test_engine_protocol_accepts_a_plain_class() -> None:
     class Echo:
         signature = "engine:echo"
+        capabilities = Capabilities()
 
         def translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
             return [[Hypothesis(r.source.upper(), 0.0)] for r in requests]

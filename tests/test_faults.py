@@ -436,6 +436,8 @@ def test_ctrl_c_at_start_up_never_shows_a_traceback(tmp_path: Path) -> None:
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
+        if "Could not import runpy module" in err:
+            continue  # Python's own start-up, before any glossary code runs
         assert "Traceback" not in err, (delay, err)
 
 

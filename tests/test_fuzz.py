@@ -12,13 +12,13 @@ CASES_PER_TARGET = 60
 
 
 def test_every_reader_is_a_target() -> None:
-    from glossary.exchange import registry
-    from glossary.reading import ingest
+    from glossary.files.formats import names as readers
 
     names = {t.name for t in fuzzing.targets()}
-    assert {f"import:{n}" for n in registry.TERMBASE_IMPORTS} <= names
-    assert {f"units:{n}" for n in registry.UNIT_READERS} <= names
-    assert {f"document:{s}" for s in ingest.SUFFIXES} <= names
+    assert {f"import:{n}" for n in readers("termbase-reader")} <= names
+    assert {f"units:{n}" for n in readers("bilingual-reader")} <= names
+    assert {f"source-side:{n}" for n in readers("bilingual-reader")} <= names
+    assert {f"document:{n}" for n in readers("document-reader")} <= names
     assert "termbase" in names
 
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from argos_tiny import build_package_dir, members, zip_package
 from glossary.cli import main
-from glossary.engines import argos_packages as models
+from glossary.engines.argos import packages as models
 from glossary.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def test_vocabulary_check_on_an_installed_package(tiny_package: models.Package) 
     vocabulary.write_text(json.dumps([*json.loads(vocabulary.read_text()), "extra"]))
     package = models.read_package(tiny_package.path)
     assert "has 501 entries but the model has 500" in package.problem
-    from glossary.engines.base import load_engine
+    from glossary.engines.registry import load_engine
 
     with pytest.raises(ModelError, match="501 entries"):
         load_engine("argos")
@@ -256,7 +256,7 @@ def test_unwritable_model_folders(
 KILLED_INSTALL = """
 import os, signal, sys
 from pathlib import Path
-from glossary.engines import argos_packages as models
+from glossary.engines.argos import packages as models
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from glossary.document import Document
-from glossary.engines.base import Hypothesis, Link, Request
+from glossary.engines.base import Capabilities, Hypothesis, Link, Request
 from glossary.errors import InvalidValue
-from glossary.lang import lexicon
+from glossary.lang import nl
 from glossary.matching.matcher import Matcher
 from glossary.mining.candidates import Candidate, Options, clauses, count, mine, suggest
 from glossary.reading import ingest
@@ -410,6 +410,7 @@ class FakeEngine:
     """Alone: title case. With alignment: upper case, each word linked to itself."""
 
     signature = "engine:fake"
+    capabilities = Capabilities(alignment=True)
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
@@ -450,6 +451,18 @@ def test_machine_suggestions_alone_and_in_context() -> None:
         "machine": True,
     }
     assert suggest([], engine) == []
+
+
+def test_an_engine_without_alignment_suggests_the_whole_context() -> None:
+    candidates = mine([doc("Het wapenbestand hield stand. Het wapenbestand hield.")])
+    engine = FakeEngine()
+    engine.capabilities = Capabilities()  # no alignment: the engine is not asked for one
+    fresh = by_term(suggest(candidates, engine), "wapenbestand")
+    assert not any(r.alignment for r in engine.requests)
+    assert [(s.text, s.source) for s in fresh.suggestions] == [
+        ("Wapenbestand", "term"),
+        ("Het Wapenbestand Hield Stand.", "context"),
+    ]
 
 
 # ------------------------------------------------------------------ seeds (done-when)
@@ -501,5 +514,5 @@ def test_seeds_top_100_domain_terms(seed_candidates: list[Candidate], term: str)
 
 
 def test_seeds_top_100_has_few_ordinary_words(seed_candidates: list[Candidate]) -> None:
-    ordinary = [c.term for c in seed_candidates if c.kind == "word" and lexicon.zipf(c.term) >= 5.0]
+    ordinary = [c.term for c in seed_candidates if c.kind == "word" and nl.zipf(c.term) >= 5.0]
     assert len(ordinary) <= 10, ordinary

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from argos_tiny import members, metadata
 from glossary.cli import main
-from glossary.engines import argos_packages as models
+from glossary.engines.argos import packages as models
 from glossary.errors import ModelError, ModelNotInstalled
 
 NO_MODEL = (

@@ -348,8 +348,8 @@ def test_review_needs_a_termbase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_mine_suggests_english_when_a_model_is_installed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glossary.engines import argos_packages as models
-    from glossary.engines import base as engine
+    from glossary.engines import registry as engine
+    from glossary.engines.argos import packages as models
     from test_mining import FakeEngine
 
     fake = FakeEngine()

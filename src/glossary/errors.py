@@ -75,6 +75,10 @@ class InvalidValue(GlossaryError):
     """A value given on the command line or through the API is not valid."""
 
 
+class OptionConflict(InvalidValue):
+    """Options that cannot be used together (the command line's usage error, exit 2)."""
+
+
 class LockTimeout(GlossaryError):
     """Another process holds the termbase lock for too long."""
 
@@ -114,3 +118,11 @@ class UnreadableFile(FileProblems):
 
 class ImportConflict(FileProblems):
     """An import met conflicts under --on-conflict fail; the termbase is unchanged."""
+
+
+class ConcurrentEdit(GlossaryError):
+    """A concept changed (another command or page) after it was read; nothing was written."""
+
+
+class ServerError(GlossaryError):
+    """The local web workbench cannot start (the port is taken, the host is unknown...)."""

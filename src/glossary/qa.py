@@ -9,11 +9,15 @@ For every segment of a bilingual file (or a pair of aligned files):
   alternative, and for a do-not-translate name the name itself;
 - a forbidden rendering of a concept found in the source is a violation;
 - term accuracy is counted the WMT way: of all required term occurrences,
-  the share whose English appears in the target, matched case-insensitively
-  at token boundaries with English plural and possessive forms accepted
-  (`matcher.find_english`), each target span used for one occurrence only.
+  the share whose English appears in the target, matched at token
+  boundaries with English plural and possessive forms accepted
+  (`matcher.find_english`), case-insensitively except for case-sensitive
+  concepts ("OSCE", not "osce"), each target span used for one occurrence
+  only (the "OSCE" inside "OSCE Minsk Group" does not count for the OSCE).
 
-`check_units` is pure; `align_files` turns two plain files into units.
+The rule is the one enforcement verifies with: `glossary.matching.verify`.
+
+`check_units` is pure; `align_files` turns a document and its translation into units.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from glossary.document import BilingualUnit
 from glossary.errors import InputError
-from glossary.exchange.registry import BilingualUnit, decode_text
-from glossary.matching.verify import accepted_terms
+from glossary.files.formats import detect
+from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
+from glossary.matching.verify import Glossary, Occurrence, verify
 from glossary.termbase.model import Concept
 
 Kind = Literal["missing", "dnt", "forbidden"]
@@ -94,17 +100,14 @@ class QAReport:
         return text
 
 
-def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
-
-
 def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> QAReport:
-    """Check each unit's target against the approved concepts of the termbase."""
-    from glossary.matching.matcher import Matcher, find_english
+    """Check each unit's target against the approved concepts of the termbase.
 
-    approved = [c for c in concepts if c.status == "approved" and c.en_terms]
-    matcher = Matcher.build(approved)
-    by_id = {c.id: c for c in approved}
+    The rule is `glossary.matching.verify`, the one enforcement uses: a
+    missing occurrence is a "missing" violation ("dnt" for a do-not-translate
+    name), each forbidden rendering found a "forbidden" one.
+    """
+    glossary = Glossary(concepts)
     violations: list[Violation] = []
     segments = untranslated = occurrences = correct = 0
     for unit in units:
@@ -112,61 +115,41 @@ def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> 
             untranslated += 1
             continue
         segments += 1
-        found = matcher.find(unit.source)
-        # Occurrences with the longest English first, so "peace agreement" is
-        # not used up by an "agreement" elsewhere.
-        wanted = sorted(
-            ((m, by_id[m.concept_id]) for m in found),
-            key=lambda pair: -max(len(t) for t in accepted_terms(pair[1], pair[0].surface)),
-        )
-        taken: list[tuple[int, int]] = []
-        allowed_spans: list[tuple[int, int]] = []
-        for match, concept in wanted:
-            occurrences += 1
-            terms = accepted_terms(concept, match.surface)
-            spans = sorted(
-                (span for term in terms for span in find_english(unit.target, term)),
-                key=lambda s: (s[0] - s[1], s[0]),
-            )
-            allowed_spans.extend(spans)
-            span = next((s for s in spans if not _overlaps(s, taken)), None)
-            if span is not None:
-                taken.append(span)
-                correct += 1
+        found = glossary.occurrences(unit.source)
+        result = verify(unit.target, found)
+        occurrences += len(found)
+        correct += result.satisfied
+        first: dict[str, Occurrence] = {}
+        for occ, term in zip(found, result.terms, strict=True):
+            first.setdefault(occ.concept.id, occ)
+            if term.found:
                 continue
             violations.append(
                 Violation(
                     unit.ref,
-                    "dnt" if concept.dnt else "missing",
-                    concept.id,
-                    match.surface,
-                    terms,
+                    "dnt" if occ.concept.dnt else "missing",
+                    occ.concept.id,
+                    occ.match.surface,
+                    occ.accepted,
                     "",
                     unit.source,
                     unit.target,
                 )
             )
-        seen: set[str] = set()
-        for match, concept in wanted:
-            if concept.id in seen:
-                continue
-            seen.add(concept.id)
-            for bad in concept.en_forbidden:
-                for start, end in find_english(unit.target, bad):
-                    if _overlaps((start, end), allowed_spans):
-                        continue  # inside a correct term ("agreement" in "peace agreement")
-                    violations.append(
-                        Violation(
-                            unit.ref,
-                            "forbidden",
-                            concept.id,
-                            match.surface,
-                            accepted_terms(concept, match.surface),
-                            unit.target[start:end],
-                            unit.source,
-                            unit.target,
-                        )
-                    )
+        for start, end, concept_id in result.forbidden:
+            occ = first[concept_id]
+            violations.append(
+                Violation(
+                    unit.ref,
+                    "forbidden",
+                    concept_id,
+                    occ.match.surface,
+                    occ.accepted,
+                    unit.target[start:end],
+                    unit.source,
+                    unit.target,
+                )
+            )
     return QAReport(segments, untranslated, occurrences, correct, tuple(violations))
 
 
@@ -181,28 +164,48 @@ def _blocks(text: str) -> list[str]:
     return [" ".join(b.split()) for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
 
 
-def align_files(source: Path, target: Path) -> list[BilingualUnit]:
+@dataclass(frozen=True)
+class Aligned:
+    """Units aligned from a source document and its translation, and input warnings."""
+
+    units: tuple[BilingualUnit, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Aligned:
     """Units from a source document and its translation.
 
     Line by line when both have the same number of non-empty lines (test
     sets, one segment per line); else paragraph by paragraph, the source
     read as a document (PDF line breaks and hyphenation repaired) and the
-    target split at blank lines, as `glossary translate` writes it.
+    target split at blank lines, as `glossary translate` writes it. Both
+    are read by the one guarded read and decoding policy (a file that is
+    not UTF-8 is read as Windows-1252 with a warning); a bilingual file, a
+    termbase or a document format without a reader is refused.
     """
-    from glossary.reading.ingest import read_document
+    from glossary.reading import sources
 
-    try:
-        source_text = decode_text(source.read_bytes(), str(source))
-        target_text = decode_text(target.read_bytes(), str(target))
-    except OSError as exc:
-        raise InputError(f"Cannot read {exc.filename}: {exc.strerror}.") from None
+    texts: list[str] = []
+    warnings: list[str] = []
+    raw: list[bytes] = []
+    for path in (source, target):
+        data = read_bytes(path, limit=limit)
+        found = detect(path, data, sources.ROLE)
+        if found.format is not None and not found.format.offers(sources.ROLE):
+            raise sources.refusal(found)
+        decoded = decode_bytes(data, display_name(path))
+        texts.append(decoded.text)
+        warnings.extend(decoded.warnings)
+        raw.append(data)
+    source_text, target_text = texts
     source_lines, target_lines = _lines(source_text), _lines(target_text)
     if len(source_lines) == len(target_lines):
-        return [
+        units = [
             BilingualUnit(s, t, ref=f"{source}:{n}", line=n)
             for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
         ]
-    document = read_document(str(source), text=source_text)
+        return Aligned(tuple(units), tuple(warnings))
+    document = sources.load(str(source), data=raw[0], limit=limit)
     blocks = _blocks(target_text)
     if len(document.paragraphs) != len(blocks):
         raise InputError(
@@ -211,8 +214,9 @@ def align_files(source: Path, target: Path) -> list[BilingualUnit]:
             f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
             "translation 'glossary translate' wrote for this source."
         )
-    return [
+    units = [
         BilingualUnit(paragraph.text, block, ref=f"{source}:{paragraph.line}", line=paragraph.line)
         for paragraph, block in zip(document.paragraphs, blocks, strict=True)
         if paragraph.kind != "furniture"
     ]
+    return Aligned(tuple(units), tuple(warnings))

@@ -53,7 +53,7 @@ def model_install(codes: tuple[str, ...], archive: Path | None, force: bool, qui
         glossary model install --from ~/Downloads/translate-nl_en-1_9.argosmodel
         glossary model install nl en
     """
-    from glossary.engines import argos_packages as models
+    from glossary.engines.argos import packages as models
 
     if archive is not None and codes:
         raise click.UsageError("Give either --from FILE or the language codes, not both.")
@@ -88,7 +88,7 @@ def model_list(fmt: str) -> None:
         glossary model list
         glossary model list --format json
     """
-    from glossary.engines import argos_packages as models
+    from glossary.engines.argos import packages as models
 
     folder = models.packages_dir()
     packages = models.list_packages(folder)
@@ -116,7 +116,7 @@ def model_remove(name: str, quiet: bool) -> None:
     Example:
         glossary model remove translate-nl_en-1_9
     """
-    from glossary.engines import argos_packages as models
+    from glossary.engines.argos import packages as models
 
     package = models.remove_package(name)
     info(f"Removed {package.name} from {package.path.parent}", quiet)

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glossary.document import TranslatedDocument
-from glossary.enforcement.cascade import INSERTED, STEPS, Glossary, StepNote
+from glossary.enforcement.cascade import STEPS, StepNote
+from glossary.enforcement.edits import INSERTED
+from glossary.matching.verify import Glossary
 
 REPORT_FORMAT_VERSION = 1
 

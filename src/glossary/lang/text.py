@@ -9,13 +9,27 @@ Three levels, from strict to loose:
   "Minsk-groep" and "Minskgroep" are one term. Two concepts may not claim
   the same key.
 - `search_key`: for finding things by hand; also drops accents, so
-  "armenie" finds "Armenië".
+  "armenie" finds "Armenië" (with `case_sensitive`, the key of a
+  case-sensitive term as the matcher compares it).
+
+Words and folding for matching:
+
+- `split_words`, `spaced`, `fold_words`: a term's words, split at spaces and
+  hyphens ("Minsk-groep" is "Minsk groep"), joined by single spaces, and
+  case-folded; how enforcement compares English terms.
+- `fold_text`: a text as the term matcher scans it (case, accents, dashes and
+  white space folded 1:1, so offsets carry over), with a position map when
+  folding changes the length.
+- `head_index`: where a multiword term's head noun is, given the language's
+  function words ("Raad van Europa", "prisoner of war").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
 
 # Hyphen-like characters PDFs and word processors produce for "-".
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
@@ -98,9 +112,11 @@ def fold_clean(term: str) -> str:
     return term.replace(" ", "").replace("-", "")
 
 
-def search_key(text: str) -> str:
-    """Loose key for searching: case, accents, hyphens and spaces ignored."""
-    return _JOINERS.sub("", strip_accents(clean_value(text)).casefold())
+def search_key(text: str, case_sensitive: bool = False) -> str:
+    """Loose key for searching: accents, hyphens and spaces ignored, and case
+    unless `case_sensitive`."""
+    key = strip_accents(clean_value(text))
+    return _JOINERS.sub("", key if case_sensitive else key.casefold())
 
 
 def search_key_clean(text: str) -> str:
@@ -112,3 +128,99 @@ def slug(text: str) -> str:
     """An ASCII identifier made from a term: "Staakt-het-vuren" -> "staakt-het-vuren"."""
     ascii_text = strip_accents(clean_value(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "term"
+
+
+# ------------------------------------------------------------ words
+
+# What separates the words of a term: white space, hyphens and the two
+# Unicode hyphens ("Minsk-groep", "Minsk groep").
+_WORD_BREAK = re.compile(r"[\s\-\u2010\u2011]+")
+
+
+def split_words(text: str) -> list[str]:
+    """The words of `text`, split at white space and hyphens."""
+    return [w for w in _WORD_BREAK.split(text) if w]
+
+
+def spaced(text: str) -> str:
+    """`text`'s words joined by single spaces: "Minsk-groep " -> "Minsk groep"."""
+    return " ".join(split_words(text))
+
+
+def fold_words(text: str) -> str:
+    """`spaced(text)` case-folded: how two spellings of one English term compare."""
+    return spaced(text.casefold())
+
+
+def head_index(words: Sequence[str], function_words: Collection[str]) -> int:
+    """Index of a term's head noun: the word before the first function word
+    after the first word ("Raad van Europa", "prisoner of war"), else the last."""
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in function_words:
+            return i - 1
+    return len(words) - 1
+
+
+# ------------------------------------------------------------ folding for the matcher
+
+
+@functools.cache
+def _char_table() -> dict[int, str]:
+    """1:1 character folding: accents off, every dash, space and joiner to " ".
+
+    Applied after `str.casefold`. Only single characters map to single
+    characters, so offsets in the folded text are offsets in the original.
+    """
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        if len(base) == 1 and base != char:
+            table[code] = base
+    for char in DASHES + "-\u00ad\u200b\u2060":
+        table[ord(char)] = " "
+    for char in "\u2019\u2018\u02bc`":
+        table[ord(char)] = "'"
+    for code in range(0x3100):
+        if chr(code).isspace():
+            table[code] = " "
+    for char in "\u3000\u2028\u2029\u202f\u205f":
+        table[ord(char)] = " "
+    return table
+
+
+_COMBINING_OR_EXPANDING = re.compile("[\u0300-\u036f\u00df\u0130\ufb00-\ufb06\u0149\u01f0]")
+_PARAGRAPH_BREAK = re.compile(r"\n(?=[ \t\r\f\v\u00a0]*\n)")
+_SPACED_DASH = re.compile("(?<=\\s)[-" + DASHES + "](?=\\s)")
+
+
+def fold_text(text: str) -> tuple[str, list[int] | None]:
+    """The text as the matcher sees it, and a position map when lengths differ.
+
+    The folded text is case-folded, accent-folded, with dashes and all white
+    space as " " (ignored inside a match) and paragraph breaks and spaced
+    dashes as "|" (which stop one). When folding keeps every character in
+    place (almost always) the map is None; otherwise `map[i]` is the
+    original offset of folded character i (with one extra entry for the end).
+    """
+    text = _PARAGRAPH_BREAK.sub("|", text)
+    text = _SPACED_DASH.sub("|", text)
+    table = _char_table()
+    if _COMBINING_OR_EXPANDING.search(text) is None:
+        folded = text.casefold()
+        if len(folded) == len(text):
+            return folded.translate(table), None
+    parts: list[str] = []
+    positions: list[int] = []
+    for i, char in enumerate(text):
+        if unicodedata.combining(char):
+            continue
+        piece = "".join(
+            c for c in unicodedata.normalize("NFD", char.casefold()) if not unicodedata.combining(c)
+        ).translate(table)
+        parts.append(piece)
+        positions.extend([i] * len(piece))
+    positions.append(len(text))
+    return "".join(parts), positions

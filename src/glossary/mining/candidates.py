@@ -41,7 +41,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import TYPE_CHECKING, Final, Literal
 
 from glossary.document import Document, Segment
@@ -49,8 +48,9 @@ from glossary.document import Document, Segment
 if TYPE_CHECKING:
     from glossary.engines.base import Engine, Link
 from glossary.errors import InvalidValue
-from glossary.lang.text import clean_value, strip_accents
-from glossary.matching.matcher import Match, Matcher, adjective_forms, dutch_forms
+from glossary.lang import nl
+from glossary.lang.text import clean_value, split_words, strip_accents
+from glossary.matching.matcher import Match, Matcher
 from glossary.termbase.model import Concept
 
 CandidateStatus = Literal["new", "approved", "proposed", "rejected"]
@@ -59,12 +59,6 @@ MAX_WORDS: Final = 6
 CONTEXTS: Final = 3
 SCHEMA_VERSION: Final = 1
 
-# Linking words that may sit inside a candidate ("Raad van Europa", "recht op
-# zelfbeschikking"). "in", "met", "en"... mostly join two phrases
-# ("Azerbeidzjan in het Oostelijk Partnerschap", "Armenië en Azerbeidzjan").
-_LINKING = frozenset(
-    ("van", "voor", "op", "ter", "ten", "tot", "tegen", "inzake", "de", "het", "der", "den", "des")
-)
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?(?:-[^\W_]+(?:['’][^\W\d_]+)?)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:['’]s)?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -149,30 +143,6 @@ class Options:
     contexts: int = CONTEXTS
 
 
-# ------------------------------------------------------------------ lexicon
-
-
-@functools.cache
-def function_words() -> frozenset[str]:
-    """The Dutch function words of `data/nl_function_words.txt`."""
-    text = (
-        resources.files("glossary")
-        .joinpath("data", "nl_function_words.txt")
-        .read_text(encoding="utf-8")
-    )
-    words: set[str] = set()
-    for line in text.splitlines():
-        words.update(line.split("#", 1)[0].split())
-    return frozenset(words)
-
-
-def _zipf_function() -> Callable[[str], float]:
-    """Zipf frequency in general Dutch (0.0 when unknown)."""
-    from glossary.lang import lexicon
-
-    return lexicon.zipf
-
-
 # ------------------------------------------------------------------ counting
 
 
@@ -209,9 +179,6 @@ def _content(token: str, stop: frozenset[str]) -> bool:
     return not (len(token) == 2 and token.isupper() and lower in stop)
 
 
-_ARTICLES = frozenset(("de", "het", "der", "den", "des"))
-
-
 def _inner_ok(run: list[str], ok_edge: list[bool]) -> list[bool]:
     """Which tokens may sit inside a candidate: content words, linking
     prepositions, and an article right after one ("covoorzitters van de
@@ -222,11 +189,11 @@ def _inner_ok(run: list[str], ok_edge: list[bool]) -> list[bool]:
             out.append(True)
             continue
         lower = token.lower()
-        if lower in _ARTICLES:
+        if lower in nl.ARTICLES:
             previous = run[i - 1].lower() if i else ""
-            out.append(previous in _LINKING and previous not in _ARTICLES)
+            out.append(previous in nl.LINKING_WORDS and previous not in nl.ARTICLES)
         else:
-            out.append(lower in _LINKING)
+            out.append(lower in nl.LINKING_WORDS)
     return out
 
 
@@ -345,7 +312,7 @@ def _expansion(acronym: str, words: Sequence[str]) -> str:
     """The shortest tail of `words` whose initials (function words skipped,
     hyphenated parts counted) spell `acronym`."""
     letters = acronym.upper()
-    stop = function_words()
+    stop = nl.function_words()
     for start in range(len(words) - 1, -1, -1):
         if words[start].lower() in stop:
             continue
@@ -368,7 +335,7 @@ def count(
 ) -> tuple[_Counts, list[Document]]:
     """First pass: count every candidate surface form; keep the documents."""
     counts = _Counts()
-    stop = function_words()
+    stop = nl.function_words()
     kept: list[Document] = []
     for number, document in enumerate(documents):
         bit = 1 << number
@@ -461,11 +428,11 @@ def _word_classes(words: Iterable[str]) -> dict[str, str]:
     for key in keys:
         uf.find(key)
         if _is_acronym(key):
-            for form in dutch_forms(key, case_sensitive=True)[1:]:
+            for form in nl.term_forms(key, case_sensitive=True)[1:]:
                 if form in keys:
                     uf.union(key, form)
             continue
-        forms = dutch_forms(key)[1:] + adjective_forms(key)
+        forms = nl.term_forms(key)[1:] + nl.adjective_forms(key)
         for form in forms:
             folded = strip_accents(form.casefold())
             if folded in keys:
@@ -536,7 +503,7 @@ def _kind(group: _Group, canonical: str) -> Kind:
     words = _split_words(canonical)
     if len(words) == 1 and _is_acronym(canonical.split("-")[0]):
         return "acronym"
-    stop = function_words()
+    stop = nl.function_words()
     content = [w for w in words if w.lower() not in stop]
     mid = group.frequency - group.initial
     if mid > 0 and content and all(w[:1].isupper() for w in content):
@@ -572,7 +539,7 @@ def mine(
     counts, kept = count(documents, options.max_words, progress)
     _count_expansions(counts, kept)
     groups = _group(counts)
-    _nest(groups, function_words())
+    _nest(groups, nl.function_words())
     _score(groups, counts)
     _boost_domain_compounds(groups)
     eligible = [g for g in groups if g.frequency >= options.min_freq]
@@ -585,7 +552,7 @@ def mine(
         ranked = ranked[: options.top]
     candidates = [_candidate(g) for g in ranked]
     if known is not None and len(known):
-        candidates = [_with_status(c, known) for c in candidates]
+        candidates = with_status(candidates, known)
     if options.contexts:
         candidates = attach_contexts(candidates, kept, options.contexts)
     return candidates
@@ -800,9 +767,9 @@ def _score(groups: list[_Group], counts: _Counts) -> None:
     - spread: 1 + log2(1 + documents) / log2(1 + all documents);
     - link penalty: `LINK_PENALTY` per linking word inside ("van", "de").
     """
-    zipf = _zipf_function()
+    zipf = nl.zipf
     total = max(1, counts.tokens)
-    stop = function_words()
+    stop = nl.function_words()
     ndocs = max(1, counts.documents)
 
     @functools.cache
@@ -947,7 +914,9 @@ def _without_own_occurrences(
             g
             for g in groups
             if not (g.ntokens > 1 and g.holders and g.held >= g.frequency)
-            and any(w in words for form in g.forms for w in _fold_words(form))
+            and any(
+                w in words for form in g.forms for w in split_words(strip_accents(form.casefold()))
+            )
         ]
     if not suspects:
         return set()
@@ -1032,31 +1001,36 @@ def _in_compound(text: str, match: Match) -> bool:
     return text[match.start - 1 : match.start] == "-" or text[match.end : match.end + 1] == "-"
 
 
-def _fold_words(form: str) -> list[str]:
-    return strip_accents(form.casefold()).replace("-", " ").split()
-
-
 def _known_words(concepts: Iterable[Concept]) -> set[str]:
     """The words of the concepts' Dutch terms and their inflected forms, folded."""
     words: set[str] = set()
     for concept in concepts:
         for term in concept.nl_terms:
-            for form in dutch_forms(term, concept.case_sensitive):
-                words.update(_fold_words(form))
+            for form in nl.term_forms(term, concept.case_sensitive):
+                words.update(split_words(strip_accents(form.casefold())))
     return words
 
 
 # ------------------------------------------------------------------ termbase, contexts
 
 
-def _with_status(candidate: Candidate, known: Matcher) -> Candidate:
-    """Status of the termbase concept that covers one of the candidate's forms."""
+def with_status(candidates: Iterable[Candidate], known: Matcher) -> list[Candidate]:
+    """Each candidate with the status and id of the termbase concept that
+    covers one of its forms ("new" when none does), as `mine` sets them: also
+    for a review that outlives changes to the termbase."""
     by_id = {c.id: c for c in known.concepts}
+    return [_with_status(c, known, by_id) for c in candidates]
+
+
+def _with_status(candidate: Candidate, known: Matcher, by_id: dict[str, Concept]) -> Candidate:
+    """Status of the termbase concept that covers one of the candidate's forms."""
     for form in candidate.forms:
         matches = known.find(form)
         if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(form):
             concept = by_id[matches[0].concept_id]
             return replace(candidate, status=concept.status, concept_id=concept.id)
+    if candidate.status != "new" or candidate.concept_id:
+        return replace(candidate, status="new", concept_id="")
     return candidate
 
 
@@ -1100,7 +1074,7 @@ def suggest(
 ) -> list[Candidate]:
     """Add machine-suggested English to candidates: the term translated alone,
     and the term's share of the translation of its first context (from the
-    engine's alignment; the whole sentence when there is no alignment).
+    engine's alignment; the whole sentence when the engine gives none).
 
     Suggestions are marked as machine output and never approve anything.
     """
@@ -1109,6 +1083,7 @@ def suggest(
     chosen = [n for n, c in enumerate(candidates) if c.status == "new" or not only_new]
     if not chosen:
         return list(candidates)
+    aligned = engine.capabilities.alignment
     requests: list[Request] = []
     plan: list[tuple[int, str, tuple[int, int] | None]] = []
     for n in chosen:
@@ -1119,7 +1094,7 @@ def suggest(
             sentence = candidate.contexts[0].text
             span = _span_of(candidate, sentence)
             if span is not None:
-                requests.append(Request(sentence, alignment=True))
+                requests.append(Request(sentence, alignment=aligned))
                 plan.append((n, "context", span))
     results = engine.translate_batch(requests)
     signature = engine.signature

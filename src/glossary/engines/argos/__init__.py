@@ -1,0 +1,1 @@
+"""Argos Translate packages (`packages`) and the engine that runs them (`engine`)."""

@@ -333,7 +333,7 @@ def _rezip(data: bytes, member: str, content: bytes | None, damage: bool = False
 
 @pytest.mark.parametrize(
     "case",
-    ["damaged-deflate", "not-xml", "bad-char-reference", "bad-number"],
+    ["damaged-deflate", "not-xml", "bad-char-reference", "bad-number", "unknown-encoding"],
     ids=str,
 )
 def test_damaged_workbooks_are_refused_not_crashed(project: Path, case: str) -> None:
@@ -344,6 +344,10 @@ def test_damaged_workbooks_are_refused_not_crashed(project: Path, case: str) -> 
         data = _rezip(good, "xl/workbook.xml", None, damage=True)
     elif case == "not-xml":
         data = _rezip(good, "xl/worksheets/sheet1.xml", b"not xml at all")
+    elif case == "unknown-encoding":  # a real workbook with shared strings
+        real = Path(__file__).parent / "data" / "termbases" / "termate-solvency2_termbase.xlsx"
+        declaration = b'<?xml version="1.0" encoding="OVSE"?><sst/>'
+        data = _rezip(real.read_bytes(), "xl/sharedStrings.xml", declaration)
     elif case == "bad-char-reference":
         import io
         import zipfile

@@ -78,8 +78,9 @@ def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) 
 def _broken_workbook() -> tuple[type[BaseException], ...]:
     """What openpyxl raises on a damaged or hostile workbook: its own errors, a
     damaged deflate stream (zlib.error, EOFError), XML that does not parse
-    (lxml's and ElementTree's errors), and values of the wrong type in the
-    XML (TypeError, ValueError). Found by the fuzzer of issue 20."""
+    (lxml's and ElementTree's errors, an unknown encoding: LookupError), and
+    values of the wrong type in the XML (TypeError, ValueError). Found by the
+    fuzzer of issue 20."""
     import xml.etree.ElementTree
     import zlib
 
@@ -89,6 +90,7 @@ def _broken_workbook() -> tuple[type[BaseException], ...]:
     return (
         InvalidFileException,
         KeyError,
+        LookupError,
         ValueError,
         TypeError,
         OSError,

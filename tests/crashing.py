@@ -133,18 +133,17 @@ def run(
             if progress and (iteration + 1) % 50 == 0:
                 print(f"  {iteration + 1} iterations", file=sys.stderr, flush=True)
         # One ordinary command in each folder cleans what the kills left.
-        subprocess.run(
-            [sys.executable, "-m", "glossary", "term", "add", "slot", "end", "-q"],
-            cwd=work,
-            env=env,
-            capture_output=True,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "glossary", "export", "--all", "-q"],
-            cwd=work,
-            env=env,
-            capture_output=True,
-        )
+        for args in (["term", "add", "slot", "end"], ["export", "--all", "-q"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "glossary", *args],
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                report.problems.append(f"later command {args} failed: {done.stderr[-500:]}")
+                report.corrupt += 1
         report.leftovers_at_end = _temporaries(termbase.parent) + _temporaries(exports)
     finally:
         shutil.rmtree(work, ignore_errors=True)

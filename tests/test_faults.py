@@ -436,9 +436,10 @@ def test_ctrl_c_at_start_up_never_shows_a_traceback(tmp_path: Path) -> None:
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
-        if "Could not import runpy module" in err:
-            continue  # Python's own start-up, before any glossary code runs
-        assert "Traceback" not in err, (delay, err)
+        # Python's own start-up (before any glossary code runs) may still show
+        # one; no traceback may pass through glossary's code.
+        frames = [line for line in err.splitlines() if line.lstrip().startswith('File "')]
+        assert not [f for f in frames if "glossary" in f], (delay, err)
 
 
 def test_interrupt_while_importing_the_command_line(

@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "mining": 4,
     "enforcement": 4,
     "exchange": 4,
+    "concordance": 4,
     "qa": 5,
     "translation": 6,
     "cli": 7,

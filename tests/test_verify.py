@@ -152,10 +152,13 @@ def test_the_qa_counts_what_the_rule_says(source: str, target: str) -> None:
     result = verify(target, occurrences)
     report = qa.check_units([BilingualUnit(source, target, ref="s:1")], CONCEPTS)
     assert (report.occurrences, report.correct) == (len(occurrences), result.satisfied)
-    missing = [v.concept_id for v in report.violations if v.kind in ("missing", "dnt")]
-    assert missing == [occurrences[i].concept.id for i in result.missing]
-    assert [v.found for v in report.violations if v.kind == "forbidden"] == [
-        target[s:e] for s, e, _ in result.forbidden
+    # One violation per missing occurrence (a wrong term where a forbidden
+    # rendering or the wrong case stands in for it), then the forbidden
+    # renderings left over: every forbidden span is reported once.
+    wrong = [v for v in report.violations if v.kind in ("missing", "dnt", "wrong")]
+    assert [v.concept_id for v in wrong] == [occurrences[i].concept.id for i in result.missing]
+    assert sorted(v.target_span for v in report.violations if v.detail == "forbidden rendering") == [
+        (s, e) for s, e, _ in result.forbidden
     ]
 
 
@@ -216,7 +219,10 @@ def test_glossary_check_wants_the_exact_case(project: Path, target: str, correct
     assert result.exit_code == (0 if correct else 1), result.stderr
     data = json.loads(result.stdout)
     assert (data["term_occurrences"], data["correct"]) == (1, correct)
-    assert [v["kind"] for v in data["violations"]] == ([] if correct else ["missing"])
+    wrong = [("wrong", "wrong case", target.split()[1])]
+    assert [(v["kind"], v["detail"], v["found"]) for v in data["violations"]] == (
+        [] if correct else wrong
+    )
 
 
 def test_glossary_check_does_not_count_a_swallowed_term(project: Path) -> None:

@@ -153,6 +153,8 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
                         norm_space("".join(str(t) for t in n.itertext()))
                         for n in unit.iter("{*}note")
                     ),
+                    unit_id=unit_id,
+                    number=len(units) + 1,
                 )
             )
     return units

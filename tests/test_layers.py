@@ -10,7 +10,7 @@ at module level or inside functions, never a higher layer):
 4. `mining`, `enforcement`, `exchange`: what is built on them
 5. `qa`: terminology checks of bilingual files
 6. `translation`: the pipeline, writers and the translation job
-7. `cli`: parse, call the library, render
+7. `cli`, `web`: the command line and the local web workbench (parse, call the library, render)
 
 Format registries name their modules as strings and import them when used;
 those are data, not imports, and may point anywhere.
@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "qa": 5,
     "translation": 6,
     "cli": 7,
+    "web": 7,
     "__main__": 7,
 }
 MODULES = sorted(p for p in SRC.rglob("*.py"))

@@ -146,7 +146,7 @@ def test_nothing_translated_says_so() -> None:
 def test_line_aligned_files(tmp_path: Path) -> None:
     (tmp_path / "src.txt").write_text("Een staakt-het-vuren.\n\nDe OVSE.\n", encoding="utf-8")
     (tmp_path / "hyp.txt").write_text("A ceasefire.\nThe OSCE.\n", encoding="utf-8")
-    units = qa.align_files(tmp_path / "src.txt", tmp_path / "hyp.txt")
+    units = qa.align_files(tmp_path / "src.txt", tmp_path / "hyp.txt").units
     assert [(u.source, u.target, u.ref.rsplit(":")[-1]) for u in units] == [
         ("Een staakt-het-vuren.", "A ceasefire.", "1"),
         ("De OVSE.", "The OSCE.", "3"),
@@ -162,7 +162,7 @@ def test_paragraph_aligned_document_and_translation(tmp_path: Path) -> None:
         "The OSCE reports a ceasefire. That is good news.\n\n- 2 -\n\nNothing else.\n",
         encoding="utf-8",
     )
-    units = qa.align_files(tmp_path / "brief.txt", tmp_path / "brief.en.txt")
+    units = qa.align_files(tmp_path / "brief.txt", tmp_path / "brief.en.txt").units
     assert [u.target for u in units] == [
         "The OSCE reports a ceasefire. That is good news.",
         "Nothing else.",

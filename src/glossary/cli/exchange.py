@@ -364,10 +364,11 @@ def check_command(
     """Check that translations use the termbase's English terms.
 
     FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
-    columns), or give SOURCE TARGET: two aligned files, one segment per
-    line or the paragraphs 'glossary translate' writes. For each segment,
-    every approved term in the Dutch must have its approved or admitted
-    English, and do-not-translate names must be copied. Each wrong term
+    columns; recognised by its content, else its suffix), or give SOURCE
+    TARGET: two aligned documents, one segment per line or the paragraphs
+    'glossary translate' writes. For each segment, every approved term in
+    the Dutch must have its approved or admitted English, and
+    do-not-translate names must be copied. Each wrong term
     occurrence is one violation: a wrong term (a forbidden rendering or the
     wrong case where the approved term belongs: found X, expected Y), a
     missing term, or a forbidden rendering left beside the right one.
@@ -405,7 +406,10 @@ def check_command(
         units = read_units(file, input_format, max_size * MB)
         where = _display(file)
     else:
-        units = align_files(file, target)
+        aligned = align_files(file, target, limit=max_size * MB)
+        for warning in aligned.warnings:
+            info(f"Warning: {warning}", quiet)
+        units = list(aligned.units)
         where = _display(target)
     report = check_units(units, termbase.concepts, file=where)
     if fmt == "json":

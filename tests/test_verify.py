@@ -157,9 +157,8 @@ def test_the_qa_counts_what_the_rule_says(source: str, target: str) -> None:
     # renderings left over: every forbidden span is reported once.
     wrong = [v for v in report.violations if v.kind in ("missing", "dnt", "wrong")]
     assert [v.concept_id for v in wrong] == [occurrences[i].concept.id for i in result.missing]
-    assert sorted(v.target_span for v in report.violations if v.detail == "forbidden rendering") == [
-        (s, e) for s, e, _ in result.forbidden
-    ]
+    forbidden = [v for v in report.violations if v.detail == "forbidden rendering"]
+    assert sorted(v.target_span for v in forbidden) == [(s, e) for s, e, _ in result.forbidden]
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ and `glossary translate` read.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -242,6 +243,7 @@ class Concordance:
     documents: int  # documents searched
     segments: int  # segments searched
     skipped: tuple[str, ...] = field(default=())  # files of folders not read, with why
+    warnings: tuple[str, ...] = field(default=())  # how documents were read ("as Windows-1252")
 
     @property
     def spellings(self) -> tuple[Spelling, ...]:
@@ -280,6 +282,7 @@ class Concordance:
             "spellings": [s.to_dict() for s in self.spellings],
             "hits": [h.to_dict() for h in self.hits],
             "skipped": list(self.skipped),
+            "warnings": list(self.warnings),
         }
 
 
@@ -333,4 +336,40 @@ def search(documents: Iterable[Document], query: Query) -> Concordance:
                         )
                     )
                 offset += len(segment.text) + 1
+    # Document order, then by line: footnotes, kept as their own paragraphs
+    # after the paragraph that cites them, come where the file has them.
+    order = {doc: n for n, doc in enumerate(dict.fromkeys(h.doc for h in hits))}
+    hits.sort(key=lambda h: (order[h.doc], h.line, h.segment, h.start))
     return Concordance(query, tuple(hits), count, segments)
+
+
+def search_files(
+    paths: Iterable[str],
+    query: Query,
+    *,
+    source_side: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Concordance:
+    """`search` over files and folders, read as every document command reads them
+    (`glossary.reading.sources`: plain text, Markdown, HTML and the other document
+    formats; bilingual files as their source side with `source_side`). The files of
+    folders that are not documents are listed in `skipped`; `progress(done, total)`
+    is called as documents are read."""
+    from glossary.reading import sources
+
+    found = sources.gather(list(paths), source_side=source_side)
+    warnings: list[str] = []
+
+    def documents() -> Iterable[Document]:
+        total = len(found.files)
+        for done, path in enumerate(found.files, 1):
+            document = sources.load(path, source_side=source_side)
+            warnings.extend(document.warnings)
+            yield document
+            if progress is not None:
+                progress(done, total)
+
+    result = search(documents(), query)
+    return dataclasses.replace(
+        result, skipped=tuple(str(s) for s in found.skipped), warnings=tuple(warnings)
+    )

@@ -120,6 +120,9 @@ class TermUse:
     target_end: int = -1
     dnt: bool = False
     detail: str = ""
+    # For hints: the concept's other correct English and its forbidden renderings.
+    alternatives: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -312,9 +312,9 @@ def unit_violations(
         first.setdefault(occ.concept.id, occ)
         if check.found:
             continue
-        spans = free.get(occ.concept.id)
-        if spans:
-            out.append(violation(occ, "wrong", spans.pop(0), "forbidden rendering"))
+        standing_in = free.get(occ.concept.id)
+        if standing_in:
+            out.append(violation(occ, "wrong", standing_in.pop(0), "forbidden rendering"))
             continue
         case = next((s for s in check.wrong_case if not overlaps(s, taken)), None)
         if case is not None:

@@ -34,6 +34,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "header": {"bold": True},
 }
 GAP = 2  # spaces between columns
+WORD = 16  # words up to this long are never split when a column shrinks
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,31 @@ def _longest_word(text: str) -> int:
     return max((len(w) for w in text.split()), default=0)
 
 
+def _natural_and_floor(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    keep: Sequence[int],
+    mins: Sequence[int],
+) -> tuple[list[int], list[int]]:
+    """Each column's natural width (its longest line) and its floor: its header,
+    and its `mins` entry or its longest word up to `WORD` letters, whichever is
+    larger (never more than the natural width); a `keep` column's longest line."""
+    natural = [len(h) for h in headers]
+    words = [0] * len(headers)
+    for row in rows:
+        for i, cell in enumerate(row):
+            text = str(cell)
+            natural[i] = max(natural[i], _longest_line(text))
+            words[i] = max(words[i], _longest_word(text))
+    floor = []
+    for i, header in enumerate(headers):
+        if i in keep:
+            floor.append(natural[i])
+        else:
+            floor.append(max(len(header), min(natural[i], max(mins[i], min(words[i], WORD)))))
+    return natural, floor
+
+
 def column_widths(
     headers: Sequence[str],
     rows: Sequence[Sequence[Cell]],
@@ -135,37 +161,50 @@ def column_widths(
     keep: Sequence[int] = (),
     min_width: int | Sequence[int] = 12,
 ) -> list[int]:
-    """Each column's width: its longest line, shrunk (widest first) to fit `width`.
-
-    A column shrinks down to its header, `min_width` (one for all columns,
-    or one per column) or its longest word, whichever is smaller than its
-    natural width; a `keep` column not below its longest line.
-    """
+    """Each column's width: its longest line, or, to fit `width`, its floor (see
+    `_natural_and_floor`) and a share of the room left in proportion to what
+    more it would take. When even the floors do not fit, words are split, down
+    to the headers."""
     mins = [min_width] * len(headers) if isinstance(min_width, int) else list(min_width)
-    natural = [len(h) for h in headers]
-    floor = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            text = str(cell)
-            natural[i] = max(natural[i], _longest_line(text))
-            if i in keep:
-                floor[i] = max(floor[i], _longest_line(text))
+    natural, floor = _natural_and_floor(headers, rows, keep, mins)
     if width is None:
         return natural
-    for i in range(len(headers)):
-        if i not in keep:
-            words = max((_longest_word(str(row[i])) for row in rows), default=0)
-            floor[i] = max(floor[i], min(natural[i], mins[i], max(words, 1)))
-        floor[i] = min(floor[i], natural[i])
-    widths = list(natural)
     available = width - GAP * (len(headers) - 1)
-    while sum(widths) > available:
-        shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
+    if sum(natural) <= available:
+        return natural
+    extra = available - sum(floor)
+    if extra < 0:
+        floor = [min(n, max(len(h), 3)) for n, h in zip(natural, headers, strict=True)]
+        extra = available - sum(floor)
+        if extra <= 0:
+            return floor
+    # Each column gets its floor, and the room left in proportion to how much
+    # more it would take: long sentences get the most.
+    want = [n - f for n, f in zip(natural, floor, strict=True)]
+    total = sum(want)
+    shares = [extra * w / total for w in want]
+    widths = [f + int(share) for f, share in zip(floor, shares, strict=True)]
+    left = available - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: int(shares[i]) - shares[i])[:left]:
+        widths[i] += 1
     return widths
+
+
+def _floors_fit(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    shown: Sequence[int],
+    mins: Sequence[int],
+    keep: Sequence[int],
+    width: int,
+) -> bool:
+    _, floor = _natural_and_floor(
+        [headers[i] for i in shown],
+        [[row[i] for i in shown] for row in rows],
+        [shown.index(i) for i in keep if i in shown],
+        [mins[i] for i in shown],
+    )
+    return sum(floor) + GAP * (len(shown) - 1) <= width
 
 
 def render(
@@ -175,12 +214,26 @@ def render(
     width: int | None = None,
     keep: Sequence[int] = (),
     min_width: int | Sequence[int] = 12,
+    drop: Sequence[int] = (),
 ) -> str:
     """Aligned columns under a header, fitted to `width` (None: as wide as needed).
 
-    Rows that take several lines are separated by a blank line.
+    When the columns do not fit even at their floors, the columns in `drop`
+    are left out, in that order, until they do. Rows that take several
+    lines are separated by a blank line.
     """
-    widths = column_widths(headers, rows, width, keep=keep, min_width=min_width)
+    mins = [min_width] * len(headers) if isinstance(min_width, int) else list(min_width)
+    shown = list(range(len(headers)))
+    for column in drop:
+        if width is None or _floors_fit(headers, rows, shown, mins, keep, width):
+            break
+        shown.remove(column)
+    if len(shown) < len(headers):
+        headers = [headers[i] for i in shown]
+        rows = [[row[i] for i in shown] for row in rows]
+        keep = [shown.index(i) for i in keep if i in shown]
+        mins = [mins[i] for i in shown]
+    widths = column_widths(headers, rows, width, keep=keep, min_width=mins)
     rendered: list[list[str]] = []
     tall = False
     for row in rows:
@@ -201,12 +254,12 @@ def render(
         style(h, "header") + " " * (w - len(h)) for h, w in zip(headers, widths, strict=True)
     )
     rule = (" " * GAP).join("-" * w for w in widths)
-    lines = [head.rstrip(), rule]
+    out = [head.rstrip(), rule]
     for line in rendered:
         if line:
-            lines.append(line[0])
+            out.append(line[0])
         elif tall:
-            lines.append("")
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
+            out.append("")
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)

@@ -110,18 +110,21 @@ def _label(kind: str) -> str:
 
 def kwic_lines(concordance: Concordance, width: int | None) -> list[str]:
     """One keyword-in-context line per hit: file:line, left context, the match
-    highlighted, right context, the matches aligned in one column."""
+    highlighted, right context; the matches start in one column, and each line
+    fits `width` (120 columns when there is no width to fit)."""
     hits = concordance.hits
     if not hits:
         return []
     ref_width = max(len(h.ref) for h in hits)
     match_width = max(len(h.spelling) for h in hits)
     total = width or 120
-    side = max(12, (total - ref_width - match_width - 4) // 2)
+    side = max(10, (total - ref_width - 2 - match_width) // 2)
     lines = []
     for hit in hits:
-        left, match, right = hit.kwic(side)
-        match = " ".join(match.split())
+        match = hit.spelling
+        right_width = max(10, total - ref_width - 2 - side - len(match))
+        left, _, _ = hit.kwic(side)
+        _, _, right = hit.kwic(right_width)
         lines.append(
             f"{style(hit.ref.ljust(ref_width), 'ref')}  {left.rjust(side)}"
             f"{style(match, 'term')}{right}".rstrip()
@@ -135,7 +138,14 @@ def spelling_table(concordance: Concordance, width: int | None) -> str:
         note = ""
         if s.term and s.term != s.spelling:
             note = f"form of {s.term}" if s.inflected else f"spelling of {s.term}"
-        rows.append([Text(s.spelling, ((0, len(s.spelling), "term"),)), str(s.count), str(s.documents), note])
+        rows.append(
+            [
+                Text(s.spelling, ((0, len(s.spelling), "term"),)),
+                str(s.count),
+                str(s.documents),
+                note,
+            ]
+        )
     return render(["SPELLING", "COUNT", "DOCS", "NOTE"], rows, width=width)
 
 
@@ -146,9 +156,8 @@ def highlight(text: str, spans: Sequence[tuple[int, int]], name: str = "term") -
 
 def hit_block(hit: Hit) -> str:
     """A hit with its whole paragraph, the match highlighted."""
-    return (
-        f"{style(hit.ref, 'ref')}  "
-        + highlight(hit.context, [(hit.context_start, hit.context_end)])
+    return f"{style(hit.ref, 'ref')}  " + highlight(
+        hit.context, [(hit.context_start, hit.context_end)]
     )
 
 
@@ -171,9 +180,7 @@ def candidate_rows(candidates: Sequence[Candidate]) -> list[list[Text | str]]:
             spans = [(a + len(prefix), b + len(prefix)) for a, b in search_text(first.text, query)]
             more = f" (+{len(c.contexts) - 1} more)" if len(c.contexts) > 1 else ""
             text = prefix + first.text + more
-            context = Text(
-                text, ((0, len(first.ref), "ref"), *((a, b, "term") for a, b in spans))
-            )
+            context = Text(text, ((0, len(first.ref), "ref"), *((a, b, "term") for a, b in spans)))
         rows.append(
             [
                 str(rank),
@@ -197,4 +204,5 @@ def candidate_table(candidates: Sequence[Candidate], width: int | None) -> str:
         candidate_rows(candidates),
         width=width,
         min_width=(3, 14, 4, 4, 4, 5, 6, 16, 30),
+        drop=(5, 4, 2, 3, 7),  # on narrow terminals: score, docs, kind, freq, variants
     )

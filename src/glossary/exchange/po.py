@@ -50,7 +50,7 @@ from glossary.exchange.registry import (
     ReadResult,
     decode_text,
     segment_key,
-    term_hint,
+    term_hints,
 )
 from glossary.termbase.model import SEP, Concept, make_concept
 
@@ -458,7 +458,7 @@ def translations_po(docs: Sequence[TranslatedDocument]) -> polib.POFile:
             if (context, seg.text) in used:  # same file name in two folders
                 context = f"{seg.doc}#{seg.index}"
             used.add((context, seg.text))
-        comments = [term_hint(use) for use in ts.terms]
+        comments = term_hints(ts.terms)
         if doc.signature:
             comments.append(f"Model: {doc.signature}")
         entry = polib.POEntry(
@@ -488,7 +488,7 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
         if entry.obsolete or not entry.msgid:
             continue
         file, line = entry.occurrences[0] if entry.occurrences else ("", "")
-        msgid_line = _keyword_line(lines, entry.linenum, "msgid")
+        msgid_line = _keyword_line(lines, entry.linenum or 1, "msgid")
         units.append(
             BilingualUnit(
                 entry.msgid,

@@ -329,7 +329,9 @@ def verify(text: str, occurrences: Sequence[Occurrence]) -> Verification:
             continue
         spans[i] = span
         taken.append(span)
-    forbidden = {(start, end, cid) for start, end, cid in bad if not overlaps((start, end), allowed)}
+    forbidden = {
+        (start, end, cid) for start, end, cid in bad if not overlaps((start, end), allowed)
+    }
     found_forbidden = tuple(sorted(forbidden))
     terms = tuple(
         TermCheck(

@@ -292,7 +292,7 @@ def test_review_accept_edit_reject_skip_quit_and_resume(project: Path) -> None:
         "review", "docs", "--min-freq", "1", "--top", "6", input="a\nMinsk Group\ns\nq\n"
     )
     assert code == 0, err
-    assert "[1/" in err and "→ minsk-groep: Minsk Groep → Minsk Group (approved)" in err
+    assert "── 1/" in err and "→ minsk-groep: Minsk Groep → Minsk Group (approved)" in err
     assert "1 accepted, 0 rejected, 1 skipped" in err and "left" in err
     state = json.loads((project.parent / ".review-state.json").read_text())
     assert len(state["skipped"]) == 1

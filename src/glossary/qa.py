@@ -62,6 +62,19 @@ LABELS: Final[dict[str, str]] = {
     "dnt": "name not kept",
     "forbidden": "forbidden term",
 }
+PLURALS: Final[dict[str, str]] = {
+    "wrong": "wrong terms",
+    "missing": "missing terms",
+    "dnt": "names not kept",
+    "forbidden": "forbidden terms",
+}
+
+
+def label(kind: str, count: int = 1) -> str:
+    """How people read a kind: "wrong term", "2 wrong terms" (with a count)."""
+    if count == 1:
+        return LABELS.get(kind, kind)
+    return PLURALS.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,17 @@ class Location:
     segment: int | None = None
     unit_id: str = ""
     origin: str = ""
+
+    def short(self) -> str:
+        """Without the file name: "line 23", "segment 3 (id 2)"."""
+        if self.unit_id:
+            number = f"segment {self.segment} " if self.segment else ""
+            return f"{number}(id {self.unit_id})"
+        if self.line is not None:
+            return f"line {self.line}"
+        if self.segment:
+            return f"segment {self.segment}"
+        return self.origin or "?"
 
     def __str__(self) -> str:
         name = self.file or self.origin or "?"
@@ -246,7 +270,7 @@ class QAReport:
         text += f"; {_plural(count, 'violation')}"
         if count:
             text += ": " + ", ".join(
-                f"{self.count(k)} {LABELS.get(k, k)}" for k in KINDS if self.count(k)
+                f"{self.count(k)} {label(k, self.count(k))}" for k in KINDS if self.count(k)
             )
         if self.untranslated:
             text += f"; {_plural(self.untranslated, 'untranslated segment')} not checked"

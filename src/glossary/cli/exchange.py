@@ -414,7 +414,7 @@ def check_command(
     report = check_units(units, termbase.concepts, file=where)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))
-    elif report.violations or report.concepts:
+    elif report.violations:
         click.echo(check_table(report, output_width()))
     info(report.summary(), quiet)
     failing = {

@@ -160,11 +160,12 @@ def column_widths(
     *,
     keep: Sequence[int] = (),
     min_width: int | Sequence[int] = 12,
+    prefer: Sequence[int] = (),
 ) -> list[int]:
     """Each column's width: its longest line, or, to fit `width`, its floor (see
-    `_natural_and_floor`) and a share of the room left in proportion to what
-    more it would take. When even the floors do not fit, words are split, down
-    to the headers."""
+    `_natural_and_floor`), then for `prefer` columns what they need, then a
+    share of the room left in proportion to what more it would take. When even the floors do not fit, the widest floors give
+    way (words are split), down to the headers."""
     mins = [min_width] * len(headers) if isinstance(min_width, int) else list(min_width)
     natural, floor = _natural_and_floor(headers, rows, keep, mins)
     if width is None:
@@ -173,15 +174,25 @@ def column_widths(
     if sum(natural) <= available:
         return natural
     extra = available - sum(floor)
-    if extra < 0:
-        floor = [min(n, max(len(h), 3)) for n, h in zip(natural, headers, strict=True)]
-        extra = available - sum(floor)
-        if extra <= 0:
-            return floor
-    # Each column gets its floor, and the room left in proportion to how much
-    # more it would take: long sentences get the most.
+    if extra < 0:  # even the floors do not fit: the widest give way, down to their headers
+        least = [min(n, max(len(h), 3)) for n, h in zip(natural, headers, strict=True)]
+        while sum(floor) > available:
+            give = [i for i in range(len(floor)) if floor[i] > least[i]]
+            if not give:
+                return floor
+            floor[max(give, key=lambda i: floor[i])] -= 1
+        return floor
+    # Preferred columns first get what they need, as far as the room goes; then
+    # each column gets the room left in proportion to how much more it would
+    # take: long sentences get the most.
+    for i in prefer:
+        give = min(natural[i] - floor[i], extra)
+        floor[i] += give
+        extra -= give
     want = [n - f for n, f in zip(natural, floor, strict=True)]
     total = sum(want)
+    if not total:
+        return floor
     shares = [extra * w / total for w in want]
     widths = [f + int(share) for f, share in zip(floor, shares, strict=True)]
     left = available - sum(widths)
@@ -215,11 +226,13 @@ def render(
     keep: Sequence[int] = (),
     min_width: int | Sequence[int] = 12,
     drop: Sequence[int] = (),
+    prefer: Sequence[int] = (),
 ) -> str:
     """Aligned columns under a header, fitted to `width` (None: as wide as needed).
 
     When the columns do not fit even at their floors, the columns in `drop`
-    are left out, in that order, until they do. Rows that take several
+    are left out, in that order, until they do. Columns in `prefer` get their
+    whole width first when there is room for it. Rows that take several
     lines are separated by a blank line.
     """
     mins = [min_width] * len(headers) if isinstance(min_width, int) else list(min_width)
@@ -232,8 +245,9 @@ def render(
         headers = [headers[i] for i in shown]
         rows = [[row[i] for i in shown] for row in rows]
         keep = [shown.index(i) for i in keep if i in shown]
+        prefer = [shown.index(i) for i in prefer if i in shown]
         mins = [mins[i] for i in shown]
-    widths = column_widths(headers, rows, width, keep=keep, min_width=mins)
+    widths = column_widths(headers, rows, width, keep=keep, min_width=mins, prefer=prefer)
     rendered: list[list[str]] = []
     tall = False
     for row in rows:

@@ -41,14 +41,14 @@ def _problem(v: Violation) -> Text:
     return Text("\n".join(lines), tuple(marks))
 
 
-def violation_rows(violations: Sequence[Violation]) -> list[list[Text | str]]:
+def violation_rows(violations: Sequence[Violation], short: bool) -> list[list[Text | str]]:
     rows: list[list[Text | str]] = []
     for v in violations:
         source_marks = ((*v.source_span, "term"),) if v.source_span else ()
         target_marks = ((*v.target_span, "wrong"),) if v.target_span else ()
         rows.append(
             [
-                Text(v.ref),
+                Text(v.location.short() if short else v.ref),
                 _problem(v),
                 Text(" ".join(v.source.split("\n")), source_marks),
                 Text(" ".join(v.target.split("\n")), target_marks),
@@ -58,51 +58,55 @@ def violation_rows(violations: Sequence[Violation]) -> list[list[Text | str]]:
 
 
 def check_table(report: QAReport, width: int | None) -> str:
-    """The violations (reference, problem, source and target with the term
-    highlighted), then the per-concept summary."""
-    parts: list[str] = []
-    if report.violations:
-        parts.append(
-            render(
-                ["WHERE", "PROBLEM", "SOURCE", "TARGET"],
-                violation_rows(report.violations),
-                width=width,
-                min_width=(14, 22, 20, 20),
+    """The violations (where, the problem, source and target with the term
+    highlighted), then the concepts with problems; "" when there is none."""
+    if not report.violations:
+        return ""
+    files = {v.location.file for v in report.violations}
+    short = len(files) == 1 and "" not in files
+    parts = [f"{style(files.pop(), 'ref')}:\n" if short else ""]
+    parts[0] += render(
+        ["WHERE", "PROBLEM", "SOURCE", "TARGET"],
+        violation_rows(report.violations, short),
+        width=width,
+        min_width=(12, 22, 20, 20),
+        prefer=(0, 1),
+    )
+    rows: list[list[Text | str]] = []
+    for c in report.concepts:
+        if not c.counts:
+            continue
+        problems = ", ".join(f"{n} {_label(kind, n)}" for kind, n in c.counts)
+        if c.found:
+            problems += "; found " + ", ".join(
+                f"{text!r}" + (f" ×{n}" if n > 1 else "") for text, n in c.found
             )
+        term = f"{c.term} → {c.english}"
+        rows.append(
+            [
+                c.concept_id,
+                Text(term, ((len(c.term) + 3, len(term), "good"),)),
+                f"{c.correct}/{c.occurrences}",
+                Text(problems, ((0, len(problems), "wrong"),)),
+            ]
         )
-    if report.concepts:
-        rows: list[list[Text | str]] = []
-        for c in report.concepts:
-            problems = ", ".join(f"{n} {_label(kind)}" for kind, n in c.counts) or "-"
-            if c.found:
-                problems += "; found " + ", ".join(
-                    f"{text!r}" + (f" ×{n}" if n > 1 else "") for text, n in c.found
-                )
-            label = f"{c.term} → {c.english}"
-            rows.append(
-                [
-                    c.concept_id,
-                    Text(label, ((len(c.term) + 3, len(label), "good"),)),
-                    str(c.occurrences),
-                    str(c.correct),
-                    Text(problems, ((0, len(problems), "wrong"),) if c.counts else ()),
-                ]
-            )
-        parts.append(
-            render(
-                ["CONCEPT", "TERM", "FOUND", "RIGHT", "PROBLEMS"],
-                rows,
-                width=width,
-                min_width=(12, 20, 5, 5, 20),
-            )
-        )
+    table = render(
+        ["CONCEPT", "TERM", "RIGHT", "PROBLEMS"],
+        rows,
+        width=width,
+        min_width=(22, 20, 5, 24),
+    )
+    right = len(report.concepts) - len(rows)
+    if right:
+        table += f"\n({right} other concept{'s' if right != 1 else ''}: every occurrence right)"
+    parts.append(table)
     return "\n\n".join(parts)
 
 
-def _label(kind: str) -> str:
-    from glossary.qa import LABELS
+def _label(kind: str, count: int = 1) -> str:
+    from glossary.qa import label
 
-    return LABELS.get(kind, kind)
+    return label(kind, count)
 
 
 # ------------------------------------------------------------------ concordance
@@ -204,5 +208,6 @@ def candidate_table(candidates: Sequence[Candidate], width: int | None) -> str:
         candidate_rows(candidates),
         width=width,
         min_width=(3, 14, 4, 4, 4, 5, 6, 16, 30),
+        prefer=(1,),
         drop=(5, 4, 2, 3, 7),  # on narrow terminals: score, docs, kind, freq, variants
     )

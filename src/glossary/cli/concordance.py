@@ -139,5 +139,5 @@ def _tsv(result: object) -> str:
     for hit in result.hits:
         left, match, right = hit.kwic(60)
         cells = [hit.ref, hit.doc, str(hit.line), left, match, right, hit.term, hit.concept_id]
-        lines.append("\t".join(" ".join(c.split()) if c.strip() else c for c in cells))
+        lines.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
     return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ from typing import Final
 
 from glossary.lang import nl
 from glossary.lang.text import fold_key, split_words, strip_accents
-from glossary.matching.verify import Glossary
+from glossary.matching.verify import Glossary, english_plural
 from glossary.termbase.model import Concept
 
 # Dutch function words inside terms, and their English in "X van de Y" patterns.
@@ -98,8 +98,11 @@ def compose(term: str, glossary: Glossary) -> Hint | None:
         if words is None:
             return None
         parts.extend(words)
-        parts.append(occ.english)
-        used.append(f"{occ.match.surface} → {occ.english}")
+        english = occ.english
+        if not occ.plural and _plural_variant(occ.match.surface, occ.concept.nl):
+            english = english_plural(english) or english  # "covoorzitters": co-chairs
+        parts.append(english)
+        used.append(f"{occ.match.surface} → {english}")
         pos = occ.match.end
     tail = _gap_words(term[pos:])
     if tail is None:
@@ -107,6 +110,15 @@ def compose(term: str, glossary: Glossary) -> Hint | None:
     parts.extend(tail)
     text = " ".join(parts)
     return Hint(text, "termbase", "from " + "; ".join(used) + " (Dutch word order kept)")
+
+
+def _plural_variant(surface: str, term: str) -> bool:
+    """Whether a one-word surface is the Dutch plural of the concept's one-word term
+    (a plural stored as a variant, "covoorzitters" of "covoorzitter")."""
+    words, base = surface.split(), term.split()
+    if len(words) != 1 or len(base) != 1:
+        return False
+    return nl.is_plural_form(words[0].casefold(), base[0].casefold())
 
 
 def _gap_words(gap: str) -> list[str] | None:

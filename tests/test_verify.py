@@ -36,6 +36,13 @@ CONCEPTS = [
     make_concept("akkoord", "agreement", pos="noun"),
     make_concept("conflict", "conflict", en_alternatives=["dispute", "strife"], pos="noun"),
     make_concept("geschil", "dispute", pos="noun"),
+    make_concept(
+        "stoffelijk overschot",
+        "remains",
+        nl_variants=["stoffelijke overschotten"],
+        en_forbidden=["material remains"],
+        pos="noun",
+    ),
 ]
 GLOSSARY = Glossary(CONCEPTS)
 
@@ -98,6 +105,22 @@ CASES = {
         [],
     ),
     "forbidden-alone": ("Het vredesakkoord.", "The agreement.", [None], [], ["agreement"]),
+    # The longer span wins the other way too: the accepted "remains" inside the
+    # forbidden "material remains" renders nothing.
+    "accepted-inside-a-longer-forbidden-rendering": (
+        "De stoffelijke overschotten.",
+        "The material remains.",
+        [None],
+        [],
+        ["material remains"],
+    ),
+    "accepted-beside-the-forbidden-rendering": (
+        "De stoffelijke overschotten.",
+        "The remains, not material remains.",
+        ["remains"],
+        [],
+        ["material remains"],
+    ),
     "a-span-goes-where-it-is-needed": (
         # "dispute" is accepted for both; the conflict also has "conflict".
         "Het geschil en het conflict.",

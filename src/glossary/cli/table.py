@@ -164,8 +164,9 @@ def column_widths(
 ) -> list[int]:
     """Each column's width: its longest line, or, to fit `width`, its floor (see
     `_natural_and_floor`), then for `prefer` columns what they need, then a
-    share of the room left in proportion to what more it would take. When even the floors do not fit, the widest floors give
-    way (words are split), down to the headers."""
+    share of the room left in proportion to what more it would take. When even
+    the floors do not fit, the widest floors give way (words are split), down
+    to the headers."""
     mins = [min_width] * len(headers) if isinstance(min_width, int) else list(min_width)
     natural, floor = _natural_and_floor(headers, rows, keep, mins)
     if width is None:
@@ -177,10 +178,10 @@ def column_widths(
     if extra < 0:  # even the floors do not fit: the widest give way, down to their headers
         least = [min(n, max(len(h), 3)) for n, h in zip(natural, headers, strict=True)]
         while sum(floor) > available:
-            give = [i for i in range(len(floor)) if floor[i] > least[i]]
-            if not give:
+            giving = [i for i in range(len(floor)) if floor[i] > least[i]]
+            if not giving:
                 return floor
-            floor[max(give, key=lambda i: floor[i])] -= 1
+            floor[max(giving, key=lambda i: floor[i])] -= 1
         return floor
     # Preferred columns first get what they need, as far as the room goes; then
     # each column gets the room left in proportion to how much more it would

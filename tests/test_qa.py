@@ -468,6 +468,9 @@ def test_check_a_pair_of_files(project: Path) -> None:
     assert result.exit_code == 1
     (violation,) = json.loads(result.stdout)["violations"]
     assert violation["kind"] == "dnt" and violation["expected"] == ["Stepanakert"]
+    # The file to fix is the translation; the source's line is the origin.
+    assert violation["ref"] == "hyp.txt:1"
+    assert violation["location"]["origin"].endswith("src.txt:1")
     result = CliRunner().invoke(main, ["check", "src.txt", "hyp.txt", "--input-format", "po"])
     assert result.exit_code == 2
 

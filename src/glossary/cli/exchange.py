@@ -337,7 +337,7 @@ def _lang_option(value: str | None, default: str) -> str:
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="table: the violations with source and target, then a summary per concept; "
+    help="table: the violations with source and target, then the concepts with problems; "
     "json: the same as data.",
 )
 @click.option(
@@ -375,7 +375,7 @@ def check_command(
 
     The table shows where (PO: file:line of the msgid; XLIFF: the segment
     number and trans-unit id), the problem, and the source and target with
-    the term highlighted; then a summary per concept. Term accuracy (WMT
+    the term highlighted; then the concepts with problems. Term accuracy (WMT
     way: whole tokens, English plurals accepted, each target span counted
     once) goes to stderr.
 

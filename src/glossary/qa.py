@@ -107,7 +107,9 @@ class Location:
         return self.origin or "?"
 
     def __str__(self) -> str:
-        name = self.file or self.origin or "?"
+        if not self.file and self.origin:
+            return self.origin  # no file named: where the source segment came from
+        name = self.file or "?"
         if self.unit_id:
             number = f" segment {self.segment}" if self.segment else ""
             return f"{name}{number} (id {self.unit_id})"

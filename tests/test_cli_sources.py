@@ -38,14 +38,14 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     client.mkdir()
     shutil.copy(SEED, client / "brief.txt")
     shutil.copy(DATA / "NSTest01.xlf", client / "job.xlf")
-    shutil.copy(DATA / "BoldWorld.docx", client / "brief.docx")
+    shutil.copy(DATA / "Test02.rtf", client / "brief.rtf")
     shutil.copy(DATA / "pocount_fuzzy.po", client / "nl.txt")  # a PO file named .txt
     monkeypatch.chdir(tmp_path)
     return client
 
 
 SKIPPED = [
-    "Skipped client/brief.docx: a Word document (DOCX), which glossary cannot read yet",
+    "Skipped client/brief.rtf: an RTF document, which glossary cannot read yet",
     "Skipped client/job.xlf: an XLIFF file (bilingual: source and target segments), "
     "not a document; check its terms with 'glossary check job.xlf', or add --source-side",
     "Skipped client/nl.txt: a gettext PO file (bilingual: source and target segments), by its "
@@ -79,9 +79,9 @@ def test_a_folder_names_what_it_skips(folder: Path, command: list[str]) -> None:
         (["review", "--no-suggest"], "job.xlf"),
         (["translate", "--engine", "none"], "job.xlf"),
         (["segment"], "nl.txt"),
-        (["translate", "--engine", "none"], "brief.docx"),
+        (["translate", "--engine", "none"], "brief.rtf"),
     ],
-    ids=["segment", "mine", "review", "translate", "po-as-txt", "docx"],
+    ids=["segment", "mine", "review", "translate", "po-as-txt", "rtf"],
 )
 def test_document_commands_refuse_non_documents(
     folder: Path, command: list[str], file: str

@@ -40,6 +40,9 @@ class Segment:
     start: int
     end: int
     kind: Kind = "text"
+    # Where the segment is in a document with structure, for people: "p. 2",
+    # "footnote 3", "header", "table 1", "cue 14" ("" for plain text).
+    where: str = ""
 
     @property
     def translate(self) -> bool:
@@ -50,6 +53,12 @@ class Segment:
         """`file:line`, as in PO references."""
         return f"{self.doc}:{self.line}"
 
+    @property
+    def place(self) -> str:
+        """`file:line`, with where in the document when it has structure:
+        "brief.docx:12 (footnote 3)", "brief.pdf:40 (p. 2)"."""
+        return f"{self.ref} ({self.where})" if self.where else self.ref
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -59,6 +68,15 @@ class Paragraph:
     kind: Kind
     segments: tuple[Segment, ...]
     line: int
+    # Where the paragraph's writer puts the translation back in the original file
+    # (a DOCX part and paragraph number, a subtitle cue...); "" for plain text.
+    anchor: str = ""
+    # The paragraph's text as read, for documents with structure: what lies between
+    # and around its segments (tabs, line breaks, labels) is kept from here when the
+    # translation is put back. `offset` is where `source` starts in the document's
+    # text (segment offsets minus `offset` index into `source`).
+    source: str = ""
+    offset: int = 0
 
     @property
     def text(self) -> str:
@@ -88,6 +106,10 @@ class Document:
     repairs: tuple[Repair, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The registry name of the format it was read from ("docx", "srt"...; "" for
+    # plain text), and the original bytes its writer edits (structured formats only).
+    format: str = ""
+    original: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def segments(self) -> tuple[Segment, ...]:

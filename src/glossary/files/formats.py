@@ -95,6 +95,13 @@ class Format:
     default_statuses: tuple[str, ...] = ("approved", "proposed", "rejected")
     advice: str = ""  # what to do with such a file where it cannot be used
     binary: bool = False  # never text: decoding refuses it (PDF, ZIP, Office...)
+    # The format a translation of such a document is written in by default ("" for
+    # the format itself when it has a document writer, else text): a PDF comes
+    # back as a Word document.
+    output_format: str = ""
+    # The formats of the documents its writer can write a translation of (empty: any):
+    # a document edited in place needs its own original.
+    writes_from: tuple[str, ...] = ()
 
     def target(self, role: str) -> str:
         """The "module:function" string for `role` ("" when not offered)."""
@@ -398,8 +405,11 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".docx", ".docm", ".dotx"),
             sniff=_zip_with(b"word/"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.docx:read",
+            document_writer="glossary.documents.docx:write",
+            extension=".docx",
             binary=True,
+            writes_from=("docx",),
         ),
         Format(
             "odt",

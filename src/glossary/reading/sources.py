@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Final
 
@@ -153,6 +153,8 @@ def _why_not(path: Path, source_side: bool) -> str:
             f"{', '.join(document_suffixes())})"
         )
     if fmt.offers(ROLE):
+        if fmt.binary:
+            return ""  # read by its own reader (Word, OpenDocument, PDF)
         binary = _binary(head)
         return f"{binary}, not text" if binary else ""
     if source_side and _has_source_side(fmt):
@@ -264,13 +266,7 @@ def load(
     else:
         raise refusal(found)
     if notes:
-        document = Document(
-            document.path,
-            document.paragraphs,
-            document.repairs,
-            document.warnings,
-            (*notes, *document.notes),
-        )
+        document = replace(document, notes=(*notes, *document.notes))
     return document
 
 

@@ -85,8 +85,9 @@ class JobRequest:
 class Outputs:
     """Where every output goes."""
 
-    format: str
+    format: str  # the output format; "document" when documents keep their own formats
     files: tuple[Path, ...] = ()  # one for -o, one per document for an output folder
+    formats: tuple[str, ...] = ()  # the format of each document's translation
     out_dir: Path | None = None
     report: Path | None = None
     report_stdout: bool = False
@@ -139,9 +140,15 @@ def plan_job(request: JobRequest) -> JobPlan:
     """Check everything, read the inputs and plan the outputs (see the module doc)."""
     _check_options(request)
     fmt = request.format or (
-        writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
+        writers.format_for_path(str(request.output)) if _to_file(request.output) else None
     )
-    writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+    if fmt is not None:
+        writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+        if writers.is_binary(fmt) and not _to_file(request.output) and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} translation is a file, not text for the terminal: give "
+                f"-o FILE{writers.extension(fmt)} or --out-dir DIR."
+            )
     if _to_file(request.output):
         check_target(Path(str(request.output)))
     report = _report_path(request)
@@ -156,8 +163,9 @@ def plan_job(request: JobRequest) -> JobPlan:
     )
     warnings = [w for d in documents for w in d.warnings]
     notes.extend(n for d in documents for n in d.notes)
+    chosen = _output_formats(request, fmt, documents, notes)
     termbase, concepts = _termbase(request, report, warnings)
-    outputs = _plan_outputs(request, fmt, inputs.files, report, termbase)
+    outputs = _plan_outputs(request, chosen, inputs.files, report, termbase)
     work = plan(documents)
     return JobPlan(
         request=request,
@@ -173,6 +181,38 @@ def plan_job(request: JobRequest) -> JobPlan:
         segments=work.total,
         distinct=work.unique,
     )
+
+
+def _output_formats(
+    request: JobRequest, fmt: str | None, documents: Sequence[Document], notes: list[str]
+) -> tuple[str, ...]:
+    """The format each document's translation is written in.
+
+    Given (--format, or the -o suffix): that one, if it can hold every document.
+    Else with --out-dir each document's own (a PDF as DOCX); on stdout one
+    document's own when it is text (Markdown, HTML, subtitles), else text.
+    """
+    if fmt is not None:
+        for document in documents:
+            writers.check_writable(fmt, document)
+        if writers.is_binary(fmt) and len(documents) > 1 and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} file holds one document; {len(documents)} inputs were given. "
+                "Use --out-dir DIR to write one file per input."
+            )
+        return tuple(fmt for _ in documents)
+    natural = [writers.natural_format(d) for d in documents]
+    if request.out_dir is not None:
+        return tuple(natural)
+    if len(documents) == 1 and not writers.is_binary(natural[0]):
+        return (natural[0],)
+    for document, name in zip(documents, natural, strict=True):
+        if writers.is_binary(name):
+            notes.append(
+                f"The translation of {document.path} is shown as text; give -o "
+                f"FILE{writers.extension(name)} or --out-dir DIR for a {name} file."
+            )
+    return tuple("text" for _ in documents)
 
 
 def _to_file(output: str | None) -> bool:
@@ -260,18 +300,21 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _plan_outputs(
     request: JobRequest,
-    fmt: str,
+    chosen: Sequence[str],
     inputs: Sequence[str],
     report: Path | None,
     termbase: Path | None,
 ) -> Outputs:
     files: list[Path] = []
     out_dir = Path(request.out_dir) if request.out_dir is not None else None
+    fmt = chosen[0] if chosen and len(set(chosen)) == 1 else "document"
+    if not chosen:
+        fmt = request.format or "text"
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out-dir {out_dir} is a file, not a folder.")
         stems = ["stdin" if p == STDIN else Path(p).stem for p in inputs]
-        names = [stem + writers.extension(fmt) for stem in stems]
+        names = [stem + writers.extension(f) for stem, f in zip(stems, chosen, strict=True)]
         clashes = sorted({n for n in names if names.count(n) > 1})
         if clashes:
             raise OutputError(
@@ -308,6 +351,7 @@ def _plan_outputs(
     return Outputs(
         format=fmt,
         files=tuple(files),
+        formats=tuple(chosen),
         out_dir=out_dir,
         report=report,
         report_stdout=request.report == STDIN,
@@ -393,13 +437,13 @@ def write_outputs(
     is written on `stdout` after the files are in place.
     """
     outputs = plan.outputs
-    writer = writers.get_writer(outputs.format)
+    chosen = outputs.formats or tuple(outputs.format for _ in result.documents)
     files: list[OutputFile] = []
     if outputs.out_dir is not None:
-        for document, path in zip(result.documents, outputs.files, strict=True):
-            files.append(OutputFile(path, _render([document], writer)))
+        for document, path, fmt in zip(result.documents, outputs.files, chosen, strict=True):
+            files.append(OutputFile(path, _render([document], fmt)))
     elif outputs.files:
-        files.append(OutputFile(outputs.files[0], _render(result.documents, writer)))
+        files.append(OutputFile(outputs.files[0], _render(result.documents, chosen[0])))
     report_text = ""
     if result.report is not None and (outputs.report is not None or outputs.report_stdout):
         report_text = render_report(result.report, outputs.report_json)
@@ -413,13 +457,21 @@ def write_outputs(
     write_all(files)
     if stdout is not None:
         if outputs.stdout:
-            writer(list(result.documents), stdout)
+            writers.get_writer(chosen[0] if chosen else "text")(list(result.documents), stdout)
         if outputs.report_stdout and report_text:
             stdout.write(report_text)
     return tuple(f.path for f in files)
 
 
-def _render(docs: Sequence[TranslatedDocument], writer: writers.Writer) -> Render:
+def _render(docs: Sequence[TranslatedDocument], fmt: str) -> Render:
+    writer = writers.get_writer(fmt)
+    if writers.is_binary(fmt):
+
+        def render_bytes(handle: IO[bytes]) -> None:
+            writer(list(docs), handle)
+
+        return render_bytes
+
     def render(handle: IO[bytes]) -> None:
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
         writer(list(docs), text)

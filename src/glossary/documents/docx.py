@@ -1,0 +1,607 @@
+"""Word documents (DOCX): read paragraph by paragraph, translated in place at the XML level.
+
+A .docx is a ZIP package of XML parts (`glossary.files.archive` opens it
+with limits). The reader walks every `w:p` of the main document, the
+headers and footers, the footnotes and endnotes, in document order, with
+tables, lists, content controls, hyperlinks and text boxes (inside
+`mc:Choice`; the `mc:Fallback` copy of a text box gets the same translation
+when written). A paragraph's text is the text of its runs (`w:t`), with
+`w:tab` as a tab and `w:br`/`w:cr` as a line break: pieces between them are
+translated apart. Deleted text of tracked changes (`w:del`, `w:moveFrom`)
+and field codes are not read; inserted text is. Comments
+(`word/comments.xml`) are not read and stay as they are; macros are never
+run and their part is copied unchanged.
+
+Kinds: headings by their style (`heading N`, `Title`, `Subtitle`, whatever
+the style's id in the user's language, e.g. "Kop1") or outline level; list
+items by their numbering (`w:numPr`, also through the style); footnotes and
+endnotes; a paragraph without letters (a page number field, "–") is kept as
+it is. Each segment says where it is: "p. 3" (the page where Word last laid
+it out, from `w:lastRenderedPageBreak`, when the file has them), "table 2",
+"footnote 1", "header", "text box". A footnote follows the paragraph that
+refers to it.
+
+The writer opens the original package again, puts each paragraph's
+translation into the paragraph's runs and copies every other part byte for
+byte: styles, numbering, images, comments, settings, relationships. In a
+paragraph, the translation of each piece goes into the first run of the
+piece that has letters (so it keeps that run's formatting), the other text
+runs of the piece are emptied; tabs, breaks, footnote references, images,
+bookmarks and fields stay where they are. The language marks (`w:lang`)
+that say Dutch are set to English (en-GB), so Word checks the spelling in
+English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO, TYPE_CHECKING, Final
+
+from glossary.document import Document, Kind, TranslatedDocument
+from glossary.documents.structure import Block, build_document, by_anchor
+from glossary.errors import InputError, OutputError
+from glossary.files.archive import Package, open_package, rewrite
+from glossary.files.safexml import parse
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+LABEL: Final = "Word document (DOCX)"
+W_MAIN: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT: Final = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+MC: Final = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
+PKG_REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
+TARGET_LANGUAGE: Final = "en-GB"
+
+# Relationship types (the last part of the type URI) of the parts that are read.
+_PART_TYPES: Final = ("header", "footer", "footnotes", "endnotes")
+
+
+def _q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+# ---------------------------------------------------------------- the package
+
+
+@dataclass
+class _Part:
+    """One XML part that holds paragraphs."""
+
+    name: str  # "word/document.xml"
+    role: str  # "body", "header", "footer", "footnotes", "endnotes"
+    root: etree._Element
+    ns: str
+
+
+@dataclass
+class _Word:
+    """A Word package opened: the parts with paragraphs, and the style table."""
+
+    package: Package
+    main: str
+    parts: list[_Part] = field(default_factory=list)
+    styles: dict[str, _Style] = field(default_factory=dict)
+    ns: str = W_MAIN
+
+
+def _xml(package: Package, member: str) -> etree._Element:
+    tree = parse(package.read(member), f"{package.name} (part {member})", keep=True)
+    return tree.getroot()
+
+
+def _relationships(package: Package, owner: str) -> list[tuple[str, str]]:
+    """(type suffix, target member) of the internal relationships of part `owner`."""
+    folder = PurePosixPath(owner).parent
+    rels = str(folder / "_rels" / (PurePosixPath(owner).name + ".rels"))
+    if not package.has(rels):
+        return []
+    found: list[tuple[str, str]] = []
+    for rel in _xml(package, rels).iter(_q(PKG_REL, "Relationship")):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        member = target.lstrip("/") if target.startswith("/") else str(folder / target)
+        found.append((kind, _normalise(member)))
+    return found
+
+
+def _normalise(member: str) -> str:
+    parts: list[str] = []
+    for part in member.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _open(data: bytes, name: str) -> _Word:
+    package = open_package(data, name, LABEL)
+    main = next(
+        (target for kind, target in _relationships(package, "") if kind == "officeDocument"),
+        "word/document.xml",
+    )
+    if not package.has(main):
+        raise InputError(
+            f"{name} is not a complete {LABEL}: it has no main document part ({main}). "
+            "Open it in Word and save it again."
+        )
+    word = _Word(package, main)
+    root = _xml(package, main)
+    ns = etree_ns(root)
+    if ns not in (W_MAIN, W_STRICT):
+        raise InputError(
+            f"{name}: its main part is not WordprocessingML (root element {root.tag}); "
+            "it is not a Word document. Open it in its program and save it as .docx."
+        )
+    word.ns = ns
+    word.parts.append(_Part(main, "body", root, ns))
+    for kind, target in sorted(set(_relationships(package, main)), key=lambda r: r[1]):
+        if kind in _PART_TYPES and package.has(target):
+            part_root = _xml(package, target)
+            word.parts.append(_Part(target, kind, part_root, etree_ns(part_root)))
+        elif kind == "styles" and package.has(target):
+            word.styles = _read_styles(_xml(package, target), ns)
+    return word
+
+
+def etree_ns(element: etree._Element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
+# ------------------------------------------------------------------ styles
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    based_on: str
+    outline: int | None
+    numbered: bool
+
+
+_HEADING_NAME = re.compile(r"^(?:heading \d|title|subtitle)$", re.IGNORECASE)
+
+
+def _read_styles(root: etree._Element, ns: str) -> dict[str, _Style]:
+    styles: dict[str, _Style] = {}
+    for style in root.iter(_q(ns, "style")):
+        if style.get(_q(ns, "type")) != "paragraph":
+            continue
+        style_id = style.get(_q(ns, "styleId"), "")
+        name_el = style.find(_q(ns, "name"))
+        based = style.find(_q(ns, "basedOn"))
+        ppr = style.find(_q(ns, "pPr"))
+        outline = None
+        numbered = False
+        if ppr is not None:
+            level = ppr.find(_q(ns, "outlineLvl"))
+            if level is not None and (level.get(_q(ns, "val")) or "").isdigit():
+                outline = int(level.get(_q(ns, "val"), "9"))
+            num = ppr.find(_q(ns, "numPr"))
+            if num is not None:
+                num_id = num.find(_q(ns, "numId"))
+                numbered = num_id is None or num_id.get(_q(ns, "val")) != "0"
+        styles[style_id] = _Style(
+            name_el.get(_q(ns, "val"), "") if name_el is not None else "",
+            based.get(_q(ns, "val"), "") if based is not None else "",
+            outline,
+            numbered,
+        )
+    return styles
+
+
+def _style_chain(styles: dict[str, _Style], style_id: str) -> Iterator[_Style]:
+    seen: set[str] = set()
+    while style_id and style_id in styles and style_id not in seen:
+        seen.add(style_id)
+        style = styles[style_id]
+        yield style
+        style_id = style.based_on
+
+
+def _kind(p: etree._Element, word: _Word, role: str) -> Kind:
+    if role in ("footnotes", "endnotes"):
+        return "footnote"
+    ns = word.ns
+    ppr = p.find(_q(ns, "pPr"))
+    style_id = ""
+    if ppr is not None:
+        level = ppr.find(_q(ns, "outlineLvl"))
+        value = level.get(_q(ns, "val"), "9") if level is not None else "9"
+        if value.isdigit() and int(value) < 9:
+            return "heading"
+        style = ppr.find(_q(ns, "pStyle"))
+        style_id = style.get(_q(ns, "val"), "") if style is not None else ""
+    chain = list(_style_chain(word.styles, style_id))
+    if any(_HEADING_NAME.match(s.name) or (s.outline is not None and s.outline < 9) for s in chain):
+        return "heading"
+    if ppr is not None:
+        num = ppr.find(_q(ns, "numPr"))
+        if num is not None:
+            num_id = num.find(_q(ns, "numId"))
+            if num_id is None or num_id.get(_q(ns, "val")) != "0":
+                return "item"
+    if chain and chain[0].numbered:
+        return "item"
+    return "text"
+
+
+# ------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class _Item:
+    """What a paragraph is made of, in order: text, a separator, or something else."""
+
+    kind: str  # "text", "sep", "note", "page", "atom"
+    element: etree._Element
+    text: str = ""
+
+
+# Containers whose content is part of the paragraph's text.
+_DESCEND: Final = frozenset(
+    (
+        "r",
+        "hyperlink",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "customXml",
+        "sdt",
+        "sdtContent",
+        "fldSimple",
+        "bdo",
+        "dir",
+    )
+)
+# Content that is never the paragraph's text: deleted text, field codes, math,
+# properties (text boxes inside drawings are paragraphs of their own).
+_SKIP: Final = frozenset(
+    (
+        "pPr",
+        "rPr",
+        "sdtPr",
+        "sdtEndPr",
+        "del",
+        "moveFrom",
+        "instrText",
+        "delText",
+        "delInstrText",
+        "fldData",
+        "fldChar",
+    )
+)
+
+
+def _items(p: etree._Element, ns: str) -> list[_Item]:
+    items: list[_Item] = []
+    _walk(p, ns, items)
+    return items
+
+
+def _walk(element: etree._Element, ns: str, items: list[_Item]) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        if tag == _q(MC, "AlternateContent"):
+            choice = child.find(_q(MC, "Choice"))
+            if choice is not None:
+                _walk(choice, ns, items)
+            continue
+        if not tag.startswith(f"{{{ns}}}"):
+            if tag.startswith(f"{{{W_MAIN}}}") or tag.startswith(f"{{{W_STRICT}}}"):
+                pass
+            else:
+                continue  # math, drawing markup, extensions: not text
+        local = tag.rsplit("}", 1)[-1]
+        if local in _SKIP:
+            continue
+        if local in _DESCEND:
+            _walk(child, ns, items)
+        elif local == "t":
+            items.append(_Item("text", child, child.text or ""))
+        elif local in ("tab", "ptab"):
+            items.append(_Item("sep", child, "\t"))
+        elif local in ("br", "cr"):
+            items.append(_Item("sep", child, "\n"))
+        elif local == "noBreakHyphen":
+            items.append(_Item("text", child, "\u2011"))
+        elif local == "softHyphen":
+            items.append(_Item("text", child, ""))
+        elif local in ("footnoteReference", "endnoteReference"):
+            items.append(_Item("note", child, child.get(_q(ns, "id"), "")))
+        elif local == "lastRenderedPageBreak":
+            items.append(_Item("page", child))
+        elif local not in ("p", "txbxContent"):
+            items.append(_Item("atom", child))
+
+
+def _text(items: Sequence[_Item]) -> str:
+    return "".join(i.text for i in items if i.kind in ("text", "sep"))
+
+
+def _in_fallback(p: etree._Element) -> bool:
+    return any(True for _ in p.iterancestors(_q(MC, "Fallback")))
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass
+class _Para:
+    anchor: str
+    text: str
+    kind: Kind
+    where: str
+    notes: list[str]
+
+
+def _part_paragraphs(part: _Part, word: _Word, pages: bool) -> list[_Para]:
+    ns = part.ns
+    out: list[_Para] = []
+    page = 1
+    tables: dict[int, int] = {}  # id of a top-level table element -> its number
+    for number, p in enumerate(part.root.iter(_q(ns, "p"))):
+        if _in_fallback(p):
+            continue
+        items = _items(p, ns)
+        start_page = page
+        if pages and part.role == "body":
+            # Word marks where it last broke the pages with w:lastRenderedPageBreak;
+            # one before the paragraph's first text means the paragraph starts a page.
+            started = False
+            for item in items:
+                if item.kind == "text" and item.text.strip():
+                    started = True
+                elif item.kind == "page":
+                    page += 1
+                    if not started:
+                        start_page = page
+        places: list[str] = []
+        if part.role == "body" and pages:
+            places.append(f"p. {start_page}")
+        outer = None
+        for table in p.iterancestors(_q(ns, "tbl")):
+            outer = table
+        if outer is not None:
+            tables.setdefault(id(outer), len(tables) + 1)
+            places.append(f"table {tables[id(outer)]}")
+        if any(True for _ in p.iterancestors(_q(ns, "txbxContent"))):
+            places.append("text box")
+        if part.role in ("header", "footer"):
+            places.insert(0, part.role)
+        notes = [i.text for i in items if i.kind == "note"]
+        out.append(
+            _Para(
+                f"{part.name}#{number}",
+                _text(items),
+                _kind(p, word, part.role),
+                ", ".join(places),
+                notes,
+            )
+        )
+    return out
+
+
+def _notes(part: _Part, word: _Word) -> dict[str, list[_Para]]:
+    """Footnote or endnote id -> its paragraphs (separators left out)."""
+    ns = part.ns
+    tag = "footnote" if part.role == "footnotes" else "endnote"
+    numbers = {id(p): n for n, p in enumerate(part.root.iter(_q(ns, "p")))}
+    found: dict[str, list[_Para]] = {}
+    for note in part.root.iter(_q(ns, tag)):
+        if note.get(_q(ns, "type")) not in (None, "normal"):
+            continue
+        paras = []
+        for p in note.iter(_q(ns, "p")):
+            if _in_fallback(p):
+                continue
+            items = _items(p, ns)
+            paras.append(_Para(f"{part.name}#{numbers[id(p)]}", _text(items), "footnote", "", []))
+        found[note.get(_q(ns, "id"), "")] = paras
+    return found
+
+
+def read(data: bytes, name: str, *, repair: bool = True) -> Document:
+    """A Word document as paragraphs of segments (see the module doc)."""
+    word = _open(data, name)
+    body = word.parts[0]
+    pages = any(True for _ in body.root.iter(_q(word.ns, "lastRenderedPageBreak")))
+    by_role: dict[str, list[_Part]] = {}
+    for part in word.parts:
+        by_role.setdefault(part.role, []).append(part)
+    footnotes: dict[str, list[_Para]] = {}
+    endnotes: dict[str, list[_Para]] = {}
+    for part in by_role.get("footnotes", []):
+        footnotes.update(_notes(part, word))
+    for part in by_role.get("endnotes", []):
+        endnotes.update(_notes(part, word))
+    blocks: list[Block] = []
+
+    def add(para: _Para) -> None:
+        blocks.append(Block(para.text, para.kind, para.anchor, para.where))
+
+    for part in by_role.get("header", []):
+        for para in _part_paragraphs(part, word, pages):
+            add(para)
+    placed: set[str] = set()
+    end_order: list[str] = []
+    note_number = 0
+    for para in _part_paragraphs(body, word, pages):
+        add(para)
+        for note_id in para.notes:
+            if note_id in footnotes and note_id not in placed:
+                placed.add(note_id)
+                note_number += 1
+                where = f"footnote {note_number}" + (f", {para.where}" if para.where else "")
+                for note_para in footnotes[note_id]:
+                    note_para.where = where
+                    add(note_para)
+            elif note_id in endnotes and note_id not in end_order:
+                end_order.append(note_id)
+    for number, note_id in enumerate(end_order, 1):
+        for note_para in endnotes[note_id]:
+            note_para.where = f"endnote {number}"
+            add(note_para)
+    for part in by_role.get("footer", []):
+        for para in _part_paragraphs(part, word, pages):
+            add(para)
+    return build_document(name, blocks, format="docx", original=data, notes=_notes_on(word))
+
+
+def _notes_on(word: _Word) -> list[str]:
+    """What a translator should know about the file: tracked changes, comments, macros."""
+    name = word.package.name
+    notes: list[str] = []
+    body = word.parts[0].root
+    ns = word.ns
+    if any(True for _ in body.iter(_q(ns, "ins"), _q(ns, "del"))):
+        notes.append(
+            f"{name} has tracked changes: inserted text is translated as part of its "
+            "paragraph; deleted text is not read and stays as it is."
+        )
+    if any(n.endswith("comments.xml") for n in word.package.names):
+        notes.append(f"{name} has comments: they are not translated and stay as they are.")
+    if any(n.lower().endswith("vbaproject.bin") for n in word.package.names):
+        notes.append(f"{name} contains macros: they are never run, and copied unchanged.")
+    return notes
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _put(p: etree._Element, ns: str, target: str) -> bool:
+    """Put a paragraph's translated text into its runs; False when the pieces do not
+    line up with the source (then nothing is changed)."""
+    items = [i for i in _items(p, ns) if i.kind in ("text", "sep")]
+    chunks: list[list[_Item]] = [[]]
+    for item in items:
+        if item.kind == "sep":
+            chunks.append([])
+        else:
+            chunks[-1].append(item)
+    pieces = re.split(r"[\t\n]", target)
+    if len(pieces) != len(chunks):
+        return False
+    for chunk, piece in zip(chunks, pieces, strict=True):
+        source = "".join(i.text for i in chunk)
+        if piece == source:
+            continue
+        holder = next((i for i in chunk if i.element.tag == _q(ns, "t") and i.text.strip()), None)
+        if holder is None:
+            holder = next((i for i in chunk if i.element.tag == _q(ns, "t")), None)
+        if holder is None:
+            continue
+        for item in chunk:
+            if item is holder:
+                continue
+            _empty(item.element, ns)
+        holder.element.text = piece
+        if piece != piece.strip() or "  " in piece:
+            holder.element.set(_q(XML_NS, "space"), "preserve")
+    return True
+
+
+def _empty(element: etree._Element, ns: str) -> None:
+    """Remove a text element; its run too when nothing but properties is left."""
+    run = element.getparent()
+    if run is None:
+        return
+    run.remove(element)
+    if run.tag == _q(ns, "r") and all(
+        isinstance(c.tag, str) and c.tag == _q(ns, "rPr") for c in run
+    ):
+        parent = run.getparent()
+        if parent is not None:
+            parent.remove(run)
+
+
+def _fallback_copies(root: etree._Element, ns: str) -> list[tuple[int, int]]:
+    """(choice paragraph number, fallback paragraph number) pairs: the same text box
+    in `mc:Choice` and `mc:Fallback`, paired in order when both have as many paragraphs."""
+    numbers = {id(p): n for n, p in enumerate(root.iter(_q(ns, "p")))}
+    pairs: list[tuple[int, int]] = []
+    for alternate in root.iter(_q(MC, "AlternateContent")):
+        choice = alternate.find(_q(MC, "Choice"))
+        fallback = alternate.find(_q(MC, "Fallback"))
+        if choice is None or fallback is None:
+            continue
+        first = [p for p in choice.iter(_q(ns, "p"))]
+        second = [p for p in fallback.iter(_q(ns, "p"))]
+        if len(first) == len(second):
+            pairs.extend((numbers[id(a)], numbers[id(b)]) for a, b in zip(first, second, strict=True))
+    return pairs
+
+
+def _set_language(root: etree._Element, ns: str) -> bool:
+    changed = False
+    for lang in root.iter(_q(ns, "lang")):
+        for attribute in ("val", "eastAsia", "bidi"):
+            key = _q(ns, attribute)
+            value = lang.get(key)
+            if value is not None and value.lower().startswith("nl"):
+                lang.set(key, TARGET_LANGUAGE)
+                changed = True
+    return changed
+
+
+def _serialise(root: etree._Element) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def translated_package(document: TranslatedDocument) -> bytes:
+    """The bytes of the translated .docx (see the module doc)."""
+    source = document.document
+    if source.format != "docx" or not source.original:
+        raise OutputError(
+            f"{source.path}: a Word (DOCX) translation is written from a Word document; "
+            "this input is not one. Choose another output format (text, or --format docx "
+            "for a PDF)."
+        )
+    word = _open(source.original, source.path)
+    targets = by_anchor(document)
+    by_part: dict[str, dict[int, str]] = {}
+    for anchor, text in targets.items():
+        part_name, _, number = anchor.rpartition("#")
+        by_part.setdefault(part_name, {})[int(number)] = text
+    replaced: dict[str, bytes] = {}
+    for part in word.parts:
+        wanted = by_part.get(part.name, {})
+        paragraphs = list(part.root.iter(_q(part.ns, "p")))
+        for choice, fallback in _fallback_copies(part.root, part.ns):
+            if choice in wanted and fallback not in wanted:
+                wanted[fallback] = wanted[choice]
+        changed = False
+        for number, text in sorted(wanted.items()):
+            if number < len(paragraphs):
+                changed = _put(paragraphs[number], part.ns, text) or changed
+        changed = _set_language(part.root, part.ns) or changed
+        if changed:
+            replaced[part.name] = _serialise(part.root)
+    for kind, target in _relationships(word.package, word.main):
+        if kind == "styles" and word.package.has(target):
+            styles = _xml(word.package, target)
+            if _set_language(styles, etree_ns(styles)):
+                replaced[target] = _serialise(styles)
+    return rewrite(word.package, replaced)
+
+
+def write(docs: Sequence[TranslatedDocument], stream: IO[bytes]) -> None:
+    """Write one translated Word document as a .docx (binary stream)."""
+    if len(docs) != 1:
+        raise OutputError(
+            "A Word document is written one per file: use --out-dir for several inputs."
+        )
+    stream.write(translated_package(docs[0]))

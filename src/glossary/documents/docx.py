@@ -41,7 +41,7 @@ from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Final
 
 from glossary.document import Document, Kind, TranslatedDocument
-from glossary.documents.structure import Block, build_document, by_anchor
+from glossary.documents.structure import PAGE_FURNITURE, Block, build_document, by_anchor
 from glossary.errors import InputError, OutputError
 from glossary.files.archive import Package, open_package, rewrite
 from glossary.files.safexml import parse
@@ -562,14 +562,11 @@ def _serialise(root: etree._Element) -> bytes:
 
 
 def translated_package(document: TranslatedDocument) -> bytes:
-    """The bytes of the translated .docx (see the module doc)."""
+    """The bytes of the translated .docx: the original edited in place (see the module
+    doc), or a new Word document when the source was not one (a PDF, plain text)."""
     source = document.document
     if source.format != "docx" or not source.original:
-        raise OutputError(
-            f"{source.path}: a Word (DOCX) translation is written from a Word document; "
-            "this input is not one. Choose another output format (text, or --format docx "
-            "for a PDF)."
-        )
+        return new_package(document)
     word = _open(source.original, source.path)
     targets = by_anchor(document)
     by_part: dict[str, dict[int, str]] = {}
@@ -605,3 +602,213 @@ def write(docs: Sequence[TranslatedDocument], stream: IO[bytes]) -> None:
             "A Word document is written one per file: use --out-dir for several inputs."
         )
     stream.write(translated_package(docs[0]))
+
+
+# ---------------------------------------------------------- a new document
+# A translation of a document that was not a Word file (a PDF, plain text) is
+# written as a new, plain Word document: one paragraph per paragraph, headings
+# in "Heading 1", list items in "List Paragraph", footnotes as real Word
+# footnotes at the end of the paragraph before them, and the page furniture of
+# a PDF (running headers and footers, page numbers) left out.
+
+_NS_DECL: Final = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_CONTENT_TYPES: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.footnotes+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+    'package.core-properties+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    "</Relationships>"
+)
+_DOCUMENT_RELS: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/settings" Target="settings.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/footnotes" Target="footnotes.xml"/>'
+    "</Relationships>"
+)
+_SETTINGS: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:settings {_NS_DECL}>"
+    '<w:defaultTabStop w:val="720"/>'
+    '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" '
+    'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    "</w:settings>"
+)
+
+
+def _style(style_id: str, name: str, body: str, kind: str = "paragraph") -> str:
+    default = ' w:default="1"' if style_id == "Normal" else ""
+    return (
+        f'<w:style w:type="{kind}"{default} w:styleId="{style_id}"><w:name w:val="{name}"/>'
+        f"{body}</w:style>"
+    )
+
+
+_STYLES: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:styles {_NS_DECL}>"
+    "<w:docDefaults><w:rPrDefault><w:rPr>"
+    '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Calibri"/>'
+    f'<w:sz w:val="22"/><w:lang w:val="{TARGET_LANGUAGE}"/>'
+    '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="160" w:line="259" '
+    'w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
+    + _style("Normal", "Normal", "<w:qFormat/>")
+    + _style(
+        "Heading1",
+        "heading 1",
+        '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
+        '<w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/>'
+        '</w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr>',
+    )
+    + _style(
+        "ListParagraph",
+        "List Paragraph",
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="720" w:hanging="360"/>'
+        "</w:pPr>",
+    )
+    + _style(
+        "FootnoteText",
+        "footnote text",
+        '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0" w:line="240" '
+        'w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="18"/></w:rPr>',
+    )
+    + _style(
+        "FootnoteReference",
+        "footnote reference",
+        '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>',
+        "character",
+    )
+    + "</w:styles>"
+)
+_CORE: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<dc:title>{title}</dc:title><dc:language>{language}</dc:language>"
+    "</cp:coreProperties>"
+)
+_NOTE_LABEL = re.compile(r"^\s*(?:\d{1,3}|[*†‡]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)[.)]?\s+(?=\S)")
+
+
+def _escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    # Characters XML 1.0 cannot hold (control characters) are dropped.
+    clean = "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+    return escape(clean)
+
+
+def _runs(text: str) -> str:
+    """Runs for a paragraph text; tabs and line breaks become w:tab and w:br."""
+    out: list[str] = []
+    for part in re.split(r"(\t|\n)", text):
+        if part == "\t":
+            out.append("<w:r><w:tab/></w:r>")
+        elif part == "\n":
+            out.append("<w:r><w:br/></w:r>")
+        elif part:
+            out.append(f'<w:r><w:t xml:space="preserve">{_escape(part)}</w:t></w:r>')
+    return "".join(out)
+
+
+def _paragraph(text: str, style: str = "", extra: str = "") -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{ppr}{_runs(text)}{extra}</w:p>"
+
+
+def new_package(document: TranslatedDocument) -> bytes:
+    """A new Word document holding the translation of `document` (see above)."""
+    import io
+    import zipfile
+
+    from glossary.documents.structure import target_text, targets_of
+
+    targets = targets_of(document)
+    body: list[str] = []  # paragraphs, each open until the next one starts
+    notes: list[str] = []
+    pending: list[str] = []  # footnote references for the last main paragraph
+    for paragraph in document.document.paragraphs:
+        if paragraph.anchor == PAGE_FURNITURE:
+            continue
+        text = target_text(paragraph, targets)
+        if paragraph.kind == "footnote" and body:
+            note_id = len(notes) + 1
+            content = _NOTE_LABEL.sub("", text, count=1)
+            notes.append(
+                f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/>'
+                '</w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+                f"{_runs(content)}</w:p></w:footnote>"
+            )
+            pending.append(
+                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+            )
+            continue
+        if pending:
+            body[-1] = body[-1].replace("</w:p>", "".join(pending) + "</w:p>")
+            pending = []
+        style = {"heading": "Heading1", "item": "ListParagraph"}.get(paragraph.kind, "")
+        body.append(_paragraph(text, style))
+    if pending and body:
+        body[-1] = body[-1].replace("</w:p>", "".join(pending) + "</w:p>")
+    document_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<w:document {_NS_DECL}><w:body>{''.join(body) or '<w:p/>'}"
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" '
+        'w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/>'
+        "</w:sectPr></w:body></w:document>"
+    )
+    footnotes_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<w:footnotes {_NS_DECL}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+        f"{''.join(notes)}</w:footnotes>"
+    )
+    title = PurePosixPath(document.document.path.replace("\\", "/")).name
+    members = [
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/core.xml", _CORE.format(title=_escape(title), language=TARGET_LANGUAGE)),
+        ("word/document.xml", document_xml),
+        ("word/_rels/document.xml.rels", _DOCUMENT_RELS),
+        ("word/styles.xml", _STYLES),
+        ("word/settings.xml", _SETTINGS),
+        ("word/footnotes.xml", footnotes_xml),
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, text in members:
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return out.getvalue()

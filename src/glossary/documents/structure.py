@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from glossary.document import Document, Kind, Paragraph, Segment, TranslatedDocument
 from glossary.reading.segment import split_sentences
 
+# The anchor of a paragraph that is page furniture repeated on the pages of a PDF
+# (running headers and footers, page numbers): a new Word document leaves it out.
+PAGE_FURNITURE = "page-furniture"
 # Separators inside a paragraph: what lies between them is translated apart.
 SEPARATORS = "\t\n"
 _PIECE = re.compile(r"[^\t\n]+")

@@ -409,7 +409,6 @@ FORMATS: Final[dict[str, Format]] = {
             document_writer="glossary.documents.docx:write",
             extension=".docx",
             binary=True,
-            writes_from=("docx",),
         ),
         Format(
             "odt",
@@ -417,8 +416,11 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".odt", ".ott"),
             sniff=_zip_with(b"mimetypeapplication/vnd.oasis.opendocument.text"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.odt:read",
+            document_writer="glossary.documents.odt:write",
+            extension=".odt",
             binary=True,
+            writes_from=("odt",),
         ),
         Format(
             "pdf",
@@ -426,9 +428,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".pdf",),
             sniff=_starts(b"%PDF-"),
-            advice="Extract its text first, e.g. 'pdftotext -layout FILE.pdf FILE.txt', "
-            "and give the .txt file",
+            document_reader="glossary.documents.pdf:read",
             binary=True,
+            output_format="docx",
         ),
         Format(
             "srt",

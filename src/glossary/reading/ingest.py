@@ -140,6 +140,27 @@ def read_html(data: bytes, name: str, *, repair: bool = True) -> Document:
     return _Reader(name, decoded.text, lines, repair, warnings).document()
 
 
+def read_laid_out(
+    name: str,
+    text: str,
+    hints: dict[int, str],
+    *,
+    repair: bool = True,
+    warnings: list[str] | None = None,
+) -> Document:
+    """Text whose layout a reader already knows (a PDF's lines, in reading order):
+    `text` has one line per line of the page, blank lines between blocks and a
+    form feed at each page break, as `pdftotext` writes it; `hints` gives the
+    role of a line by its number ("furniture": page furniture; "footnote": the
+    first line of a footnote; "heading"). The same clean-up as for plain text
+    follows (hyphens, page joins, footnote markers, OCR diacritics)."""
+    lines = _text_lines(text)
+    for line in lines:
+        if line.text:
+            line.hint = hints.get(line.no, "")
+    return _Reader(name, text, lines, repair, list(warnings or [])).document()
+
+
 def _empty(name: str, warnings: list[str]) -> Document:
     warnings.append(f"{name}: the file is empty; nothing to read.")
     return Document(path=name, paragraphs=(), warnings=tuple(warnings))
@@ -164,7 +185,9 @@ class _Line:
     trail: bool = False  # trailing whitespace in the source
     page: bool = False  # a form feed (page break) on this line
     exact: bool = True  # text maps character by character onto the original
-    hint: str = ""  # from markup: "heading", "item", "footnote"
+    # From markup or layout: "heading", "item", "footnote", "furniture", or "body"
+    # (a block of running text whose kind the layout decided: not a heading by shape).
+    hint: str = ""
 
 
 def _text_lines(text: str) -> list[_Line]:
@@ -419,6 +442,9 @@ _FURNITURE_LINE = re.compile(
     r"|^\d{1,4}\s*/\s*\d{1,4}$",
     re.IGNORECASE,
 )
+# A footnote's label where the layout (a PDF's small print at the foot of a page)
+# already says it is a footnote.
+_LAID_NOTE = re.compile(r"^(\d{1,3}|[*†‡]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)[.)]?\s*(?=\S)")
 _REFERENCE_CODE = re.compile(r"^[A-Z0-9]{2,}(?:[-/.][A-Z0-9]+)+$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -516,15 +542,20 @@ def _classify_blocks(blocks: list[_Block]) -> list[_NoteRun]:
     note = ""
     for i, block in enumerate(blocks):
         first = block.lines[0]
-        if all(_is_furniture_line(line.text) for line in block.lines) or (
-            len(block.lines) == 1 and _PAGE_NUMBER.match(first.text) and first.exact
+        if (
+            first.hint == "furniture"
+            or all(_is_furniture_line(line.text) for line in block.lines)
+            or (len(block.lines) == 1 and _PAGE_NUMBER.match(first.text) and first.exact)
         ):
             block.kind = "furniture"
             continue
         label = ""
         m = _NOTE_START.match(first.text) if first.exact or first.hint == "footnote" else None
+        laid = _LAID_NOTE.match(first.text) if first.hint == "footnote" else None
         if first.hint == "footnote" and m and m.group("num"):
             label = m.group("num")
+        elif laid:  # the layout says it is a footnote (a PDF): any label will do
+            label = laid.group(1).translate(_FROM_SUPERSCRIPT)
         elif m and i > 0 and not first.hint:
             if m.group("num"):
                 number = int(m.group("num"))
@@ -590,7 +621,7 @@ def _without_trailing_marker(text: str) -> str:
 def _continues(unit: _Unit, block: _Block) -> bool:
     """Does `block` continue `unit` across a page break, footnotes or furniture?"""
     first = block.lines[0]
-    if first.hint or _is_item_start(first):
+    if first.hint not in ("", "body") or _is_item_start(first):
         return False
     last = _without_trailing_marker(unit.lines[-1].text)
     if ends_sentence(last):
@@ -911,6 +942,8 @@ class _Reader:
         line = unit.lines[0]
         if line.hint in ("heading", "item"):
             return line.hint
+        if line.hint == "body":
+            return "text"
         if _is_item_start(line):
             return "item"
         text = unit.text

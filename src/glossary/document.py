@@ -231,6 +231,13 @@ class BilingualUnit:
     reviewed: bool = True  # False while still fuzzy / needs-review
     line: int | None = None  # line in the bilingual file itself
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # CAT jobs (glossary.exchange.jobs): the unit id and 1-based segment number a
+    # translator finds in the CAT tool, the segment's status ("new", "draft",
+    # "translated", "reviewed"; "" when the file has none) and the PO plural form.
+    unit_id: str = field(default="", compare=False)
+    segment: int = field(default=0, compare=False)
+    status: str = field(default="", compare=False)
+    plural: int | None = field(default=None, compare=False)
 
 
 # ------------------------------------------------------------ translation strategies

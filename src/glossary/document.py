@@ -100,6 +100,9 @@ class Segment:
     end: int
     kind: Kind = "text"
     codes: tuple[InlineCode, ...] = ()  # inline codes at offsets of `text`
+    # Where a translator finds it when a line is not the way (a CAT job:
+    # "job.xlf: unit 12, segment 2"); "" for documents.
+    where: str = ""
 
     @property
     def translate(self) -> bool:
@@ -107,8 +110,8 @@ class Segment:
 
     @property
     def ref(self) -> str:
-        """`file:line`, as in PO references."""
-        return f"{self.doc}:{self.line}"
+        """`file:line`, as in PO references (or `where` when set)."""
+        return self.where or f"{self.doc}:{self.line}"
 
 
 @dataclass(frozen=True)

@@ -198,8 +198,8 @@ def check_languages(
         problems.append(f"its target language is {job.target_lang}, not {want_target}")
     if problems:
         raise UnreadableFile(
-            f"{job.path} is a {pair} file; glossary translates and checks Dutch (nl) → "
-            "English (en) files.",
+            f"{job.path} declares the language pair {pair}; glossary translates and "
+            "checks Dutch (nl) → English (en) files.",
             [
                 Problem(
                     job.path,

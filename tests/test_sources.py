@@ -107,8 +107,8 @@ def test_source_side_of_a_real_xliff_file(tmp_path: Path) -> None:
     path = tmp_path / "job.xlf"
     shutil.copy(DATA / "NSTest01.xlf", path)
     doc = read_document(str(path), source_side=True)
-    assert [s.text for s in doc.segments] == ["Do not translate this.", "Text number 1"]
-    assert doc.segments[1].doc == str(path)
+    assert [s.text for s in doc.segments] == ["Text number 1"]  # not the translate="no" unit
+    assert doc.segments[0].doc == str(path)
 
 
 def test_source_side_of_a_tmx_the_tool_wrote(tmp_path: Path) -> None:

@@ -74,6 +74,28 @@ REPORT_FORMATS = ("table", "json")
     "the rest is repaired by replacement (200: every failing segment gets both "
     "re-decoding steps).",
 )
+@click.option(
+    "--overwrite",
+    type=click.Choice(("drafts", "all")),
+    help="CAT files: translate again the targets nobody accepted yet (drafts: machine "
+    "translation, fuzzy, needs-review, Trados Draft) or every target that is not locked "
+    "(all). Default: only empty targets are filled.",
+)
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="CAT files: write each translated file over itself (all or none).",
+)
+@click.option(
+    "--source-lang",
+    metavar="CODE",
+    help="CAT files: the file's language to read as Dutch (when it declares another or none).",
+)
+@click.option(
+    "--target-lang",
+    metavar="CODE",
+    help="CAT files: the file's language to read as English.",
+)
 @source_side_option
 @quiet_option
 def translate(
@@ -90,6 +112,10 @@ def translate(
     report_format: str | None,
     strict: bool,
     redecode_budget: float,
+    overwrite: str | None,
+    in_place: bool,
+    source_lang: str | None,
+    target_lang: str | None,
     source_side: bool,
     quiet: bool,
 ) -> None:
@@ -121,6 +147,9 @@ def translate(
         glossary translate report.txt --no-glossary
         glossary translate seeds/ --engine auto --format po --out-dir out/
         glossary translate memory.tmx --source-side -o memory.en.txt
+        glossary translate job.sdlxliff -o job.mt.sdlxliff --report terms.txt
+        glossary translate nl.po --engine none --in-place
+        glossary translate export/*.xlf --out-dir pretranslated/ --overwrite drafts
     """
     from glossary.errors import OptionConflict
     from glossary.translation import job
@@ -146,6 +175,10 @@ def translate(
         strict=strict,
         redecode_budget=redecode_budget / 100,
         source_side=source_side,
+        overwrite=overwrite or "",
+        in_place=in_place,
+        source_lang=source_lang or "",
+        target_lang=target_lang or "",
     )
     try:
         plan = job.plan_job(request)
@@ -182,6 +215,18 @@ def translate(
         f"with {result.signature}",
         quiet,
     )
+    for cat, done in zip(plan.cat, result.documents if plan.cat else (), strict=True):
+        left = ", ".join(f"{n} {why}" for why, n in sorted(cat.skipped.items()))
+        filled = sum(1 for ts in done.segments if ts.target.strip())
+        problems = sum(len(ts.code_problems) for ts in done.segments)
+        info(
+            f"{cat.path} ({cat.job.flavour}): {filled} of {len(cat.job.segments)} segments "
+            f"given a machine translation to review"
+            + (f"; left as they were: {left}" if left else ""),
+            quiet,
+        )
+        if problems:
+            info(f"  {problems} inline code(s) put back; see the notes in the file", quiet)
     if outputs.out_dir is not None:
         info(f"Wrote {len(outputs.files)} {outputs.format} file(s) to {outputs.out_dir}", quiet)
     elif outputs.files:

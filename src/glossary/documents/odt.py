@@ -219,9 +219,7 @@ def _blocks(parts: Sequence[_Part], parents: dict[str, str]) -> list[Block]:
             )
             if not section or _skipped(p):
                 continue
-            block = Block(
-                _text(_slots(p)), "text", f"{part.name}#{number}", section.split("-")[0]
-            )
+            block = Block(_text(_slots(p)), "text", f"{part.name}#{number}", section.split("-")[0])
             (header_blocks if section.startswith("header") else footer_blocks).append(block)
     blocks.extend(header_blocks)
     for number, p in enumerate(_paragraphs(content.root)):
@@ -372,9 +370,7 @@ def translated_package(document: TranslatedDocument) -> bytes:
                 changed = _put(paragraphs[number], text) or changed
         changed = _set_language(part.root) or changed
         if changed:
-            replaced[part.name] = etree.tostring(
-                part.root, xml_declaration=True, encoding="UTF-8"
-            )
+            replaced[part.name] = etree.tostring(part.root, xml_declaration=True, encoding="UTF-8")
     return rewrite(package, replaced)
 
 

@@ -31,6 +31,7 @@ editing restricted) is read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -333,7 +334,7 @@ _FROM_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 def _pitch(lines: list[Line]) -> float:
     """The usual distance between two lines of running text on these pages."""
     pitches: Counter[float] = Counter()
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in itertools.pairwise(lines):
         gap = a.y0 - b.y0
         if abs(a.size - b.size) < 0.1 and 0.8 * a.size < gap < 2.5 * a.size:
             pitches[round(gap, 0)] += 1
@@ -443,9 +444,7 @@ def _layout_text(pages: list[Page], body: float) -> tuple[str, dict[int, str], d
 def _beside(line: Line, other: Line) -> bool:
     """Two lines on one baseline, side by side (columns, table cells)."""
     size = max(line.size, other.size, 1.0)
-    return abs(line.y0 - other.y0) < 0.35 * size and (
-        other.x0 >= line.x1 or line.x0 >= other.x1
-    )
+    return abs(line.y0 - other.y0) < 0.35 * size and (other.x0 >= line.x1 or line.x0 >= other.x1)
 
 
 def _new_block(previous: Line, line: Line, left: float, usual: float) -> bool:
@@ -494,7 +493,9 @@ def read(data: bytes, name: str, *, repair: bool = True) -> Document:
         n for n, hint in hints.items() if hint == "furniture"
     }  # line numbers of page furniture
     for paragraph in document.paragraphs:
-        segments = tuple(replace(s, where=f"p. {page_of.get(s.line, 1)}") for s in paragraph.segments)
+        segments = tuple(
+            replace(s, location=f"p. {page_of.get(s.line, 1)}") for s in paragraph.segments
+        )
         anchor = (
             PAGE_FURNITURE
             if paragraph.kind == "furniture" and all(s.line in repeated for s in segments)

@@ -109,7 +109,7 @@ def build_document(
                     start=offset + start,
                     end=offset + end,
                     kind=kind,
-                    where=block.where,
+                    location=block.where,
                 )
             )
             index += 1
@@ -171,6 +171,4 @@ def targets_of(document: TranslatedDocument) -> dict[int, str]:
 def by_anchor(document: TranslatedDocument) -> dict[str, str]:
     """Anchor → translated paragraph text, for every paragraph that has an anchor."""
     targets = targets_of(document)
-    return {
-        p.anchor: target_text(p, targets) for p in document.document.paragraphs if p.anchor
-    }
+    return {p.anchor: target_text(p, targets) for p in document.document.paragraphs if p.anchor}

@@ -125,9 +125,8 @@ def open_package(data: bytes, name: str, label: str) -> Package:
                 f"{info.file_size / 1024 / 1024:,.0f} MB (at most "
                 f"{MAX_MEMBER_BYTES // 1024 // 1024} MB per part). Split the document."
             )
-        if (
-            info.file_size > _RATIO_FLOOR
-            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
         ):
             raise InputError(
                 f"{name} was not read: its part {info.filename} would unpack from "

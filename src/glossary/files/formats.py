@@ -21,7 +21,9 @@ XML). A format declares:
   `bilingual_writer` (`write(docs, stream)`), `bilingual_reader`
   (`read(data, name) -> list[BilingualUnit]`), `termbase_reader`
   (`read(data, name) -> ReadResult`), `termbase_writer`
-  (`write(concepts, stream, options)`).
+  (`write(concepts, stream, options)`), `job_reader` and `job_writer` (a CAT
+  bilingual file as a translation job, its targets written in place:
+  `glossary.exchange.jobs`).
 
 `detect(path, data, role)` decides: content first (every sniffer looks for
 what a file of that kind starts with, so a match is strong evidence), then
@@ -51,6 +53,8 @@ Role = Literal[
     "bilingual-writer",
     "termbase-reader",
     "termbase-writer",
+    "job-reader",
+    "job-writer",
 ]
 ROLES: Final[tuple[Role, ...]] = (
     "document-reader",
@@ -59,6 +63,8 @@ ROLES: Final[tuple[Role, ...]] = (
     "bilingual-writer",
     "termbase-reader",
     "termbase-writer",
+    "job-reader",
+    "job-writer",
 )
 # What a file is, which decides what a command may do with it.
 Kind = Literal["document", "bilingual", "termbase", "table", "data", "other"]
@@ -90,6 +96,8 @@ class Format:
     bilingual_writer: str = ""
     termbase_reader: str = ""
     termbase_writer: str = ""
+    job_reader: str = ""  # read(data, name) -> glossary.exchange.jobs.Job
+    job_writer: str = ""  # write(data, name, updates, *, hints) -> bytes (in place)
     extension: str = ""  # suffix of translation outputs written in this format
     export_name: str = ""  # file name of a termbase export in exports/
     default_statuses: tuple[str, ...] = ("approved", "proposed", "rejected")
@@ -522,8 +530,10 @@ FORMATS: Final[dict[str, Format]] = {
             "bilingual",
             (".po", ".pot"),
             sniff=_is_po,
-            bilingual_reader="glossary.exchange.po:read_units",
+            bilingual_reader="glossary.exchange.po_job:read_units",
             bilingual_writer="glossary.exchange.po:write_translations",
+            job_reader="glossary.exchange.po_job:read_job",
+            job_writer="glossary.exchange.po_job:write_job",
             termbase_reader="glossary.exchange.po:read_termbase",
             termbase_writer="glossary.exchange.po:write_termbase",
             extension=".po",
@@ -535,8 +545,10 @@ FORMATS: Final[dict[str, Format]] = {
             "bilingual",
             (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff"),
             sniff=_root_is("xliff"),
-            bilingual_reader="glossary.exchange.xliff:read_units",
+            bilingual_reader="glossary.exchange.xliff_job:read_units",
             bilingual_writer="glossary.exchange.xliff:write_translations",
+            job_reader="glossary.exchange.xliff_job:read_job",
+            job_writer="glossary.exchange.xliff_job:write_job",
             extension=".xlf",
         ),
         Format(

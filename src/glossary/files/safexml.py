@@ -36,8 +36,9 @@ def _refuse(
 def parse(data: bytes, path: str, *, keep: bool = False) -> etree._ElementTree:
     """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message.
 
-    `keep`: keep comments and processing instructions (a part of a document that
-    is written back must keep what it had)."""
+    `keep`: keep comments, processing instructions and CDATA sections, for
+    files written back in place (CAT jobs, the parts of Word and OpenDocument
+    files)."""
     from lxml import etree
 
     if not data.strip():
@@ -50,6 +51,7 @@ def parse(data: bytes, path: str, *, keep: bool = False) -> etree._ElementTree:
         huge_tree=False,
         remove_comments=not keep,
         remove_pis=not keep,
+        strip_cdata=not keep,
         # Not collect_ids=False: in lxml it makes libxml2 load the external DTD.
     )
     try:

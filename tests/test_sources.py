@@ -47,8 +47,6 @@ REFUSED = [
     ("po-as-txt", "pocount_fuzzy.po", "nl.txt", ["nl.txt is a gettext PO file", "by its content"]),
     ("tmx-named-txt", "sampleTMX2.txt", "memory.txt", ["a TMX translation memory"]),
     ("tbx", "test01.tbx", "terms.tbx", ["a TBX 2008 (v2) termbase", "'glossary import terms.tbx'"]),
-    ("odt", "TestDocument02.odt", "brief.odt", ["an OpenDocument text (ODT)", "cannot read yet"]),
-    ("pdf", "crazyones.pdf", "brief.pdf", ["a PDF file", "pdftotext -layout"]),
     ("srt-as-txt", "Test01_srt_en.srt", "ondertitels.txt", ["SubRip subtitles", "timecodes"]),
     ("vtt", "spec-example.vtt", "film.vtt", ["WebVTT subtitles", "cannot read yet"]),
     ("rtf", "Test02.rtf", "brief.rtf", ["an RTF document", "cannot read yet", "plain text"]),

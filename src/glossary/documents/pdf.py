@@ -101,8 +101,8 @@ def _open(data: bytes, name: str) -> object:
                 "password and save (print to PDF) a copy without one, and give that file."
             ) from None
         raise InputError(
-            f"{name} is damaged: it cannot be read as a PDF ({exc}). Ask for a new copy, "
-            "or open it in a PDF reader and save it again."
+            f"{name} is damaged: it cannot be read as a PDF ({str(exc).rstrip('.')}). Ask "
+            "for a new copy, or open it in a PDF reader and save it again."
         ) from None
 
 

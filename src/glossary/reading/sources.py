@@ -154,6 +154,8 @@ def _why_not(path: Path, source_side: bool) -> str:
         )
     if fmt.offers(ROLE):
         if fmt.binary:
+            if found.by != "content":
+                return f"named {path.suffix} but not {fmt.label} by its content; not read"
             return ""  # read by its own reader (Word, OpenDocument, PDF)
         binary = _binary(head)
         return f"{binary}, not text" if binary else ""

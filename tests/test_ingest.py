@@ -863,7 +863,7 @@ def test_gather(tmp_path: Path) -> None:
     )
     assert [s.path for s in found.skipped] == [str(tmp_path / ".hidden"), single]
     assert found.skipped[0].reason == "a hidden folder; not read"
-    assert found.skipped[1].reason.startswith("a PDF file, which glossary cannot read yet")
+    assert found.skipped[1].reason == "named .pdf but not a PDF file by its content; not read"
 
 
 @pytest.mark.parametrize(

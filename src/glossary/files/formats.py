@@ -446,8 +446,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".srt",),
             sniff=_is_srt,
-            advice="Give the text of its cues as a .txt file (cue numbers and timecodes "
-            "are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_srt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".srt",
+            writes_from=("srt",),
         ),
         Format(
             "vtt",
@@ -455,7 +457,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".vtt",),
             sniff=_is_vtt,
-            advice="Give the text of its cues as a .txt file (timecodes are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_vtt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".vtt",
+            writes_from=("vtt",),
         ),
         Format(
             "rtf",

@@ -35,13 +35,19 @@ English.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Final
 
-from glossary.document import Document, Kind, TranslatedDocument
-from glossary.documents.structure import PAGE_FURNITURE, Block, build_document, by_anchor
+from glossary.document import Document, Kind, Paragraph, TranslatedDocument, TranslatedSegment
+from glossary.documents.structure import (
+    PAGE_FURNITURE,
+    Block,
+    Run,
+    build_document,
+    distribute,
+)
 from glossary.errors import InputError, OutputError
 from glossary.files.archive import Package, open_package, rewrite
 from glossary.files.safexml import parse
@@ -55,6 +61,7 @@ W_STRICT: Final = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC: Final = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
 PKG_REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
+R_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TARGET_LANGUAGE: Final = "en-GB"
 
 # Relationship types (the last part of the type URI) of the parts that are read.
@@ -245,24 +252,15 @@ class _Item:
     kind: str  # "text", "sep", "note", "page", "atom"
     element: etree._Element
     text: str = ""
+    key: str = ""  # the formatting of a text item
+    label: str = ""
+    holds: bool = True  # a w:t, which can take new text
 
 
 # Containers whose content is part of the paragraph's text.
-_DESCEND: Final = frozenset(
-    (
-        "r",
-        "hyperlink",
-        "ins",
-        "moveTo",
-        "smartTag",
-        "customXml",
-        "sdt",
-        "sdtContent",
-        "fldSimple",
-        "bdo",
-        "dir",
-    )
-)
+_DESCEND: Final = frozenset(("r", "smartTag", "customXml", "sdt", "sdtContent", "bdo", "dir"))
+# Containers that are part of the text and of its formatting (a link, an insertion).
+_MARKED: Final = {"hyperlink": "link", "ins": "insertion", "moveTo": "insertion"}
 # Content that is never the paragraph's text: deleted text, field codes, math,
 # properties (text boxes inside drawings are paragraphs of their own).
 _SKIP: Final = frozenset(
@@ -277,18 +275,96 @@ _SKIP: Final = frozenset(
         "delText",
         "delInstrText",
         "fldData",
-        "fldChar",
+        "proofErr",
+        "bookmarkStart",
+        "bookmarkEnd",
+        "permStart",
+        "permEnd",
     )
+)
+# Run properties that do not make a difference a reader sees (proofing language,
+# spelling marks, font hints), left out when runs are compared.
+_NOISE: Final = frozenset(("lang", "noProof", "rPrChange", "webHidden", "specVanish"))
+_LABELS: Final = (
+    ("b", "bold"),
+    ("i", "italic"),
+    ("u", "underline"),
+    ("strike", "strike-through"),
+    ("caps", "capitals"),
+    ("smallCaps", "small capitals"),
+    ("highlight", "highlight"),
+    ("color", "colour"),
 )
 
 
-def _items(p: etree._Element, ns: str) -> list[_Item]:
+@dataclass
+class _Fields:
+    """The w:t elements that are the results of fields (page numbers, references,
+    a table of contents): atoms, not text to translate."""
+
+    results: set[etree._Element] = field(default_factory=set)
+
+
+def _field_results(root: etree._Element, ns: str) -> _Fields:
+    found = _Fields()
+    stack: list[str] = []  # per open field: "code" until its separator, then "result"
+    for element in root.iter(_q(ns, "fldChar"), _q(ns, "t"), _q(ns, "fldSimple")):
+        tag = element.tag
+        if tag == _q(ns, "fldChar"):
+            kind = element.get(_q(ns, "fldCharType"))
+            if kind == "begin":
+                stack.append("code")
+            elif kind == "separate" and stack:
+                stack[-1] = "result"
+            elif kind == "end" and stack:
+                stack.pop()
+        elif tag == _q(ns, "fldSimple"):
+            found.results.update(element.iter(_q(ns, "t")))
+        elif stack and stack[-1] == "result":
+            found.results.add(element)
+    return found
+
+
+def _run_key(run: etree._Element, ns: str, marks: tuple[str, ...]) -> tuple[str, str]:
+    """The formatting key of a run (its properties without noise, and the links and
+    insertions it is in), and a label for people."""
+    from lxml import etree
+
+    rpr = run.find(_q(ns, "rPr"))
+    parts: list[str] = list(marks)
+    labels: list[str] = [m.split(":", 1)[0] for m in marks]
+    if rpr is not None:
+        for child in rpr:
+            if not isinstance(child.tag, str):
+                continue
+            local = child.tag.rsplit("}", 1)[-1]
+            if local in _NOISE:
+                continue
+            parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
+            value = child.get(_q(ns, "val"))
+            if value in ("0", "false", "none"):
+                continue
+            for tag, label in _LABELS:
+                if local == tag and label not in labels:
+                    labels.append(label)
+            if local == "vertAlign" and value in ("superscript", "subscript"):
+                labels.append(value)
+    return "|".join(parts), "+".join(labels)
+
+
+def _items(p: etree._Element, ns: str, fields: _Fields | None = None) -> list[_Item]:
     items: list[_Item] = []
-    _walk(p, ns, items)
+    _walk(p, ns, items, (), fields or _Fields())
     return items
 
 
-def _walk(element: etree._Element, ns: str, items: list[_Item]) -> None:
+def _walk(
+    element: etree._Element,
+    ns: str,
+    items: list[_Item],
+    marks: tuple[str, ...],
+    fields: _Fields,
+) -> None:
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
@@ -296,34 +372,61 @@ def _walk(element: etree._Element, ns: str, items: list[_Item]) -> None:
         if tag == _q(MC, "AlternateContent"):
             choice = child.find(_q(MC, "Choice"))
             if choice is not None:
-                _walk(choice, ns, items)
+                _walk(choice, ns, items, marks, fields)
             continue
         if not tag.startswith(f"{{{ns}}}"):
-            if tag.startswith(f"{{{W_MAIN}}}") or tag.startswith(f"{{{W_STRICT}}}"):
-                pass
-            else:
-                continue  # math, drawing markup, extensions: not text
+            continue  # math, drawing markup, extensions: not text
         local = tag.rsplit("}", 1)[-1]
         if local in _SKIP:
             continue
-        if local in _DESCEND:
-            _walk(child, ns, items)
+        if local in _MARKED:
+            ident = (
+                child.get(_q(R_NS, "id"))
+                or child.get(_q(ns, "anchor"))
+                or child.get(_q(ns, "id"))
+                or str(len(items))
+            )
+            _walk(child, ns, items, (*marks, f"{_MARKED[local]}:{ident}"), fields)
+        elif local in _DESCEND or local == "fldSimple":
+            _walk(child, ns, items, marks, fields)
         elif local == "t":
-            items.append(_Item("text", child, child.text or ""))
+            if child in fields.results:
+                items.append(_Item("atom", child, label="field"))
+                continue
+            run = child.getparent()
+            key, label = _run_key(run, ns, marks) if run is not None else ("", "")
+            items.append(_Item("text", child, child.text or "", key, label))
         elif local in ("tab", "ptab"):
             items.append(_Item("sep", child, "\t"))
         elif local in ("br", "cr"):
             items.append(_Item("sep", child, "\n"))
         elif local == "noBreakHyphen":
-            items.append(_Item("text", child, "\u2011"))
+            run = child.getparent()
+            key, label = _run_key(run, ns, marks) if run is not None else ("", "")
+            items.append(_Item("text", child, "\u2011", key, label, holds=False))
         elif local == "softHyphen":
-            items.append(_Item("text", child, ""))
+            items.append(_Item("text", child, "", "", "", holds=False))
         elif local in ("footnoteReference", "endnoteReference"):
-            items.append(_Item("note", child, child.get(_q(ns, "id"), "")))
+            items.append(_Item("note", child, child.get(_q(ns, "id"), ""), label="footnote"))
         elif local == "lastRenderedPageBreak":
             items.append(_Item("page", child))
+        elif local == "fldChar":
+            items.append(_Item("atom", child, label="field"))
         elif local not in ("p", "txbxContent"):
-            items.append(_Item("atom", child))
+            items.append(_Item("atom", child, label=local))
+
+
+def _runs(items: Sequence[_Item]) -> tuple[Run, ...]:
+    """The items as runs for `glossary.documents.structure`."""
+    out: list[Run] = []
+    for item in items:
+        if item.kind == "text":
+            out.append(Run("text", item.text, item.key, item.label, item.holds))
+        elif item.kind == "sep":
+            out.append(Run("sep", item.text))
+        elif item.kind in ("note", "atom"):
+            out.append(Run("atom", label=item.label))
+    return tuple(out)
 
 
 def _text(items: Sequence[_Item]) -> str:
@@ -344,17 +447,19 @@ class _Para:
     kind: Kind
     where: str
     notes: list[str]
+    runs: tuple[Run, ...] = ()
 
 
 def _part_paragraphs(part: _Part, word: _Word, pages: bool) -> list[_Para]:
     ns = part.ns
     out: list[_Para] = []
     page = 1
-    tables: dict[int, int] = {}  # id of a top-level table element -> its number
+    tables: dict[etree._Element, int] = {}  # a top-level table -> its number
+    fields = _field_results(part.root, ns)
     for number, p in enumerate(part.root.iter(_q(ns, "p"))):
         if _in_fallback(p):
             continue
-        items = _items(p, ns)
+        items = _items(p, ns, fields)
         start_page = page
         if pages and part.role == "body":
             # Word marks where it last broke the pages with w:lastRenderedPageBreak;
@@ -374,8 +479,8 @@ def _part_paragraphs(part: _Part, word: _Word, pages: bool) -> list[_Para]:
         for table in p.iterancestors(_q(ns, "tbl")):
             outer = table
         if outer is not None:
-            tables.setdefault(id(outer), len(tables) + 1)
-            places.append(f"table {tables[id(outer)]}")
+            tables.setdefault(outer, len(tables) + 1)
+            places.append(f"table {tables[outer]}")
         if any(True for _ in p.iterancestors(_q(ns, "txbxContent"))):
             places.append("text box")
         if part.role in ("header", "footer"):
@@ -388,6 +493,7 @@ def _part_paragraphs(part: _Part, word: _Word, pages: bool) -> list[_Para]:
                 _kind(p, word, part.role),
                 ", ".join(places),
                 notes,
+                _runs(items),
             )
         )
     return out
@@ -397,7 +503,8 @@ def _notes(part: _Part, word: _Word) -> dict[str, list[_Para]]:
     """Footnote or endnote id -> its paragraphs (separators left out)."""
     ns = part.ns
     tag = "footnote" if part.role == "footnotes" else "endnote"
-    numbers = {id(p): n for n, p in enumerate(part.root.iter(_q(ns, "p")))}
+    numbers = {p: n for n, p in enumerate(list(part.root.iter(_q(ns, "p"))))}
+    fields = _field_results(part.root, ns)
     found: dict[str, list[_Para]] = {}
     for note in part.root.iter(_q(ns, tag)):
         if note.get(_q(ns, "type")) not in (None, "normal"):
@@ -406,8 +513,17 @@ def _notes(part: _Part, word: _Word) -> dict[str, list[_Para]]:
         for p in note.iter(_q(ns, "p")):
             if _in_fallback(p):
                 continue
-            items = _items(p, ns)
-            paras.append(_Para(f"{part.name}#{numbers[id(p)]}", _text(items), "footnote", "", []))
+            items = _items(p, ns, fields)
+            paras.append(
+                _Para(
+                    f"{part.name}#{numbers[p]}",
+                    _text(items),
+                    "footnote",
+                    "",
+                    [],
+                    _runs(items),
+                )
+            )
         found[note.get(_q(ns, "id"), "")] = paras
     return found
 
@@ -429,7 +545,7 @@ def read(data: bytes, name: str, *, repair: bool = True) -> Document:
     blocks: list[Block] = []
 
     def add(para: _Para) -> None:
-        blocks.append(Block(para.text, para.kind, para.anchor, para.where))
+        blocks.append(Block(para.text, para.kind, para.anchor, para.where, para.runs))
 
     for part in by_role.get("header", []):
         for para in _part_paragraphs(part, word, pages):
@@ -480,35 +596,30 @@ def _notes_on(word: _Word) -> list[str]:
 # ------------------------------------------------------------------ writing
 
 
-def _put(p: etree._Element, ns: str, target: str) -> bool:
-    """Put a paragraph's translated text into its runs; False when the pieces do not
-    line up with the source (then nothing is changed)."""
-    items = [i for i in _items(p, ns) if i.kind in ("text", "sep")]
-    chunks: list[list[_Item]] = [[]]
-    for item in items:
-        if item.kind == "sep":
-            chunks.append([])
-        else:
-            chunks[-1].append(item)
-    pieces = re.split(r"[\t\n]", target)
-    if len(pieces) != len(chunks):
+def _put(
+    p: etree._Element,
+    ns: str,
+    paragraph: Paragraph,
+    translated: Mapping[int, TranslatedSegment],
+    fields: _Fields,
+) -> bool:
+    """Put a paragraph's translation into its runs (`structure.distribute`): each
+    stretch of one formatting gets its words, the runs' structure stays."""
+    items = [i for i in _items(p, ns, fields) if i.kind in ("text", "sep", "note", "atom")]
+    runs = _runs(items)
+    if _text(items) != paragraph.source:
+        return False  # not the paragraph that was read: leave it
+    texts = distribute(runs, paragraph, translated)
+    if texts is None:
         return False
-    for chunk, piece in zip(chunks, pieces, strict=True):
-        source = "".join(i.text for i in chunk)
-        if piece == source:
-            continue
-        holder = next((i for i in chunk if i.element.tag == _q(ns, "t") and i.text.strip()), None)
-        if holder is None:
-            holder = next((i for i in chunk if i.element.tag == _q(ns, "t")), None)
-        if holder is None:
-            continue
-        for item in chunk:
-            if item is holder:
-                continue
+    for index, text in texts.items():
+        item = items[index]
+        if item.holds and text:
+            item.element.text = text
+            if text != text.strip() or "  " in text:
+                item.element.set(_q(XML_NS, "space"), "preserve")
+        elif not text:
             _empty(item.element, ns)
-        holder.element.text = piece
-        if piece != piece.strip() or "  " in piece:
-            holder.element.set(_q(XML_NS, "space"), "preserve")
     return True
 
 
@@ -529,7 +640,7 @@ def _empty(element: etree._Element, ns: str) -> None:
 def _fallback_copies(root: etree._Element, ns: str) -> list[tuple[int, int]]:
     """(choice paragraph number, fallback paragraph number) pairs: the same text box
     in `mc:Choice` and `mc:Fallback`, paired in order when both have as many paragraphs."""
-    numbers = {id(p): n for n, p in enumerate(root.iter(_q(ns, "p")))}
+    numbers = {p: n for n, p in enumerate(list(root.iter(_q(ns, "p"))))}
     pairs: list[tuple[int, int]] = []
     for alternate in root.iter(_q(MC, "AlternateContent")):
         choice = alternate.find(_q(MC, "Choice"))
@@ -540,9 +651,26 @@ def _fallback_copies(root: etree._Element, ns: str) -> list[tuple[int, int]]:
         second = [p for p in fallback.iter(_q(ns, "p"))]
         if len(first) == len(second):
             pairs.extend(
-                (numbers[id(a)], numbers[id(b)]) for a, b in zip(first, second, strict=True)
+                (numbers[a], numbers[b]) for a, b in zip(first, second, strict=True)
             )
     return pairs
+
+
+def _copy_text(choice: etree._Element, fallback: etree._Element, ns: str) -> bool:
+    """Give the fallback copy of a text box paragraph the translated text of its
+    choice (the same paragraph for older Word versions)."""
+    texts = [i for i in _items(choice, ns) if i.kind == "text" and i.holds]
+    targets = [i for i in _items(fallback, ns) if i.kind == "text" and i.holds]
+    if not texts or not targets:
+        return False
+    if len(texts) == len(targets):
+        for source, target in zip(texts, targets, strict=True):
+            target.element.text = source.element.text
+    else:
+        targets[0].element.text = "".join(i.element.text or "" for i in texts)
+        for target in targets[1:]:
+            _empty(target.element, ns)
+    return True
 
 
 def _set_language(root: etree._Element, ns: str) -> bool:
@@ -570,22 +698,24 @@ def translated_package(document: TranslatedDocument) -> bytes:
     if source.format != "docx" or not source.original:
         return new_package(document)
     word = _open(source.original, source.path)
-    targets = by_anchor(document)
-    by_part: dict[str, dict[int, str]] = {}
-    for anchor, text in targets.items():
-        part_name, _, number = anchor.rpartition("#")
-        by_part.setdefault(part_name, {})[int(number)] = text
+    translated = {ts.segment.index: ts for ts in document.segments}
+    by_part: dict[str, dict[int, Paragraph]] = {}
+    for paragraph in source.paragraphs:
+        part_name, _, number = paragraph.anchor.rpartition("#")
+        if part_name and number.isdigit():
+            by_part.setdefault(part_name, {})[int(number)] = paragraph
     replaced: dict[str, bytes] = {}
     for part in word.parts:
         wanted = by_part.get(part.name, {})
-        paragraphs = list(part.root.iter(_q(part.ns, "p")))
-        for choice, fallback in _fallback_copies(part.root, part.ns):
-            if choice in wanted and fallback not in wanted:
-                wanted[fallback] = wanted[choice]
+        elements = list(part.root.iter(_q(part.ns, "p")))
+        fields = _field_results(part.root, part.ns)
         changed = False
-        for number, text in sorted(wanted.items()):
-            if number < len(paragraphs):
-                changed = _put(paragraphs[number], part.ns, text) or changed
+        for number, paragraph in sorted(wanted.items()):
+            if number < len(elements):
+                changed = _put(elements[number], part.ns, paragraph, translated, fields) or changed
+        for choice, fallback in _fallback_copies(part.root, part.ns):
+            if choice in wanted and fallback < len(elements) and choice < len(elements):
+                changed = _copy_text(elements[choice], elements[fallback], part.ns) or changed
         changed = _set_language(part.root, part.ns) or changed
         if changed:
             replaced[part.name] = _serialise(part.root)
@@ -728,7 +858,7 @@ def _escape(text: str) -> str:
     return escape(clean)
 
 
-def _runs(text: str) -> str:
+def _new_runs(text: str) -> str:
     """Runs for a paragraph text; tabs and line breaks become w:tab and w:br."""
     out: list[str] = []
     for part in re.split(r"(\t|\n)", text):
@@ -743,7 +873,7 @@ def _runs(text: str) -> str:
 
 def _paragraph(text: str, style: str = "", extra: str = "") -> str:
     ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
-    return f"<w:p>{ppr}{_runs(text)}{extra}</w:p>"
+    return f"<w:p>{ppr}{_new_runs(text)}{extra}</w:p>"
 
 
 def new_package(document: TranslatedDocument) -> bytes:
@@ -768,7 +898,7 @@ def new_package(document: TranslatedDocument) -> bytes:
                 f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/>'
                 '</w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
                 '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
-                f"{_runs(content)}</w:p></w:footnote>"
+                f"{_new_runs(content)}</w:p></w:footnote>"
             )
             pending.append(
                 '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'

@@ -196,7 +196,7 @@ def _blocks(parts: Sequence[_Part], parents: dict[str, str]) -> list[Block]:
     pages = any(True for _ in content.root.iter(_t("soft-page-break")))
     body = content.root.find(f"{{{OFFICE}}}body")
     page = 1
-    tables: dict[int, int] = {}
+    tables: dict[etree._Element, int] = {}
     header_blocks: list[Block] = []
     footer_blocks: list[Block] = []
     for part in parts[1:]:
@@ -251,8 +251,8 @@ def _blocks(parts: Sequence[_Part], parents: dict[str, str]) -> list[Block]:
         for table in p.iterancestors(f"{{{TABLE}}}table"):
             outer = table
         if outer is not None:
-            tables.setdefault(id(outer), len(tables) + 1)
-            places.append(f"table {tables[id(outer)]}")
+            tables.setdefault(outer, len(tables) + 1)
+            places.append(f"table {tables[outer]}")
         if any(True for _ in p.iterancestors(f"{{{DRAW}}}text-box")):
             places.append("text box")
         blocks.append(Block(_text(_slots(p)), kind, f"content.xml#{number}", ", ".join(places)))

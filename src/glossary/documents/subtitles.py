@@ -37,7 +37,9 @@ _TIMECODE = re.compile(
     r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}"
 )
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|\{\\[^{}]*\}")  # <i>, </font>, <v Anna>, {\an8}
-_LEAD_TAG = re.compile(r"^(?:<(?:i|b|u|v(?:\.[\w.-]+)?(?:\s[^<>]*)?|c(?:\.[\w.-]+)*|font[^<>]*)>|\{\\[^{}]*\})+")
+_LEAD_TAG = re.compile(
+    r"^(?:<(?:i|b|u|v(?:\.[\w.-]+)?(?:\s[^<>]*)?|c(?:\.[\w.-]+)*|font[^<>]*)>|\{\\[^{}]*\})+"
+)
 _TRAIL_TAG = re.compile(r"(?:</(?:i|b|u|v|c|font)>)+$")
 
 
@@ -76,9 +78,8 @@ def parse(text: str, name: str, vtt: bool) -> list[Cue]:
     cues: list[Cue] = []
     i = 0
     n = len(lines)
-    if vtt:
-        if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
-            raise InputError(f"{name} is not a WebVTT file: it does not start with WEBVTT.")
+    if vtt and (not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT")):
+        raise InputError(f"{name} is not a WebVTT file: it does not start with WEBVTT.")
     while i < n:
         while i < n and not lines[i].strip():
             i += 1

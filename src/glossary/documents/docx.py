@@ -650,9 +650,7 @@ def _fallback_copies(root: etree._Element, ns: str) -> list[tuple[int, int]]:
         first = [p for p in choice.iter(_q(ns, "p"))]
         second = [p for p in fallback.iter(_q(ns, "p"))]
         if len(first) == len(second):
-            pairs.extend(
-                (numbers[a], numbers[b]) for a, b in zip(first, second, strict=True)
-            )
+            pairs.extend((numbers[a], numbers[b]) for a, b in zip(first, second, strict=True))
     return pairs
 
 

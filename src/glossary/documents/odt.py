@@ -24,12 +24,12 @@ copies every other part of the package unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Final
 
-from glossary.document import Document, Kind, TranslatedDocument
-from glossary.documents.structure import Block, build_document, by_anchor
+from glossary.document import Document, Kind, Paragraph, TranslatedDocument, TranslatedSegment
+from glossary.documents.structure import Block, Run, build_document, distribute, runs_text
 from glossary.errors import InputError, OutputError
 from glossary.files.archive import Package, open_package, rewrite
 from glossary.files.safexml import parse
@@ -59,6 +59,21 @@ _SPACE = re.compile(r"[ \t\n\r]+")
 # Inline containers whose text is the paragraph's text.
 _DESCEND: Final = frozenset(
     _t(t) for t in ("span", "a", "meta", "ruby", "ruby-base", "change-start", "change-end")
+)
+# Inline elements that are not even a place in the text.
+_IGNORED: Final = frozenset(
+    _t(t)
+    for t in (
+        "bookmark",
+        "bookmark-start",
+        "bookmark-end",
+        "reference-mark",
+        "reference-mark-start",
+        "reference-mark-end",
+        "soft-page-break",
+        "alphabetical-index-mark",
+        "toc-mark",
+    )
 )
 _SKIP_ANCESTORS: Final = (
     f"{{{OFFICE}}}annotation",
@@ -137,8 +152,88 @@ def _walk(element: etree._Element, slots: list[_Slot]) -> None:
                 slots.append(_Slot(child, "sep", "\t"))
             elif tag == _t("line-break"):
                 slots.append(_Slot(child, "sep", "\n"))
-            # anything else (notes, frames, fields, bookmarks) is not the paragraph's text
+            elif tag not in _IGNORED:
+                # notes, frames, fields, comments: not the paragraph's text, but a
+                # place in it (an inline code)
+                slots.append(_Slot(child, "atom", ""))
         slots.append(_Slot(child, "tail", child.tail or ""))
+
+
+def _key(slot: _Slot, paragraph: etree._Element, bold: dict[str, str]) -> tuple[str, str]:
+    """The formatting of a text slot: the spans and links it is in, and a label."""
+    container = slot.element if slot.where in ("text", "space") else slot.element.getparent()
+    chain: list[etree._Element] = []
+    node = container
+    while node is not None and node is not paragraph:
+        chain.append(node)
+        node = node.getparent()
+    parts: list[str] = []
+    labels: list[str] = []
+    for element in reversed(chain):
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag == "a":
+            parts.append(f"a:{element.get('{http://www.w3.org/1999/xlink}href', '')}")
+            labels.append("link")
+        elif tag == "span":
+            style = element.get(_t("style-name"), "")
+            parts.append(f"span:{style}")
+            if bold.get(style):
+                labels.append(bold[style])
+        elif tag:
+            parts.append(tag)
+    return "|".join(parts), "+".join(labels)
+
+
+def _text_styles(parts: Sequence[_Part]) -> dict[str, str]:
+    """Text style name -> "bold", "italic", "bold+italic" (for labels)."""
+    found: dict[str, str] = {}
+    for part in parts:
+        for style in part.root.iter(f"{{{STYLE}}}style"):
+            if style.get(f"{{{STYLE}}}family") != "text":
+                continue
+            props = style.find(f"{{{STYLE}}}text-properties")
+            if props is None:
+                continue
+            labels = []
+            if props.get(f"{{{FO}}}font-weight") == "bold":
+                labels.append("bold")
+            if props.get(f"{{{FO}}}font-style") == "italic":
+                labels.append("italic")
+            if props.get(f"{{{STYLE}}}text-underline-style") not in (None, "none"):
+                labels.append("underline")
+            found[style.get(f"{{{STYLE}}}name", "")] = "+".join(labels)
+    return found
+
+
+def _runs(
+    slots: Sequence[_Slot], paragraph: etree._Element, styles: dict[str, str]
+) -> tuple[Run, ...]:
+    """The slots as runs, white space collapsed as ODF displays it."""
+    runs: list[Run] = []
+    last = " "  # the paragraph start drops leading spaces
+    for slot in slots:
+        if slot.where == "sep":
+            runs.append(Run("sep", slot.text))
+            last = slot.text
+            continue
+        if slot.where == "atom":
+            tag = slot.element.tag
+            local = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "code"
+            runs.append(Run("atom", label="footnote" if local == "note" else local))
+            continue
+        if slot.where == "space":
+            key, label = _key(slot, paragraph, styles)
+            runs.append(Run("text", slot.text, key, label, holds=False))
+            last = " " if slot.text else last
+            continue
+        text = _SPACE.sub(" ", slot.text)
+        if last == " " and text.startswith(" "):
+            text = text[1:]
+        key, label = _key(slot, paragraph, styles)
+        runs.append(Run("text", text, key, label))
+        if text:
+            last = text[-1]
+    return tuple(runs)
 
 
 def _collapse(slots: Sequence[_Slot]) -> str:
@@ -146,6 +241,8 @@ def _collapse(slots: Sequence[_Slot]) -> str:
     text are one space, leading ones dropped; text:s, tabs and breaks are kept."""
     out: list[str] = []
     for slot in slots:
+        if slot.where == "atom":
+            continue
         if slot.where in ("space", "sep"):
             out.append(slot.text)
         else:
@@ -192,6 +289,7 @@ def _paragraphs(root: etree._Element) -> list[etree._Element]:
 
 def _blocks(parts: Sequence[_Part], parents: dict[str, str]) -> list[Block]:
     blocks: list[Block] = []
+    styles = _text_styles(parts)
     content = parts[0]
     pages = any(True for _ in content.root.iter(_t("soft-page-break")))
     body = content.root.find(f"{{{OFFICE}}}body")
@@ -255,7 +353,10 @@ def _blocks(parts: Sequence[_Part], parents: dict[str, str]) -> list[Block]:
             places.append(f"table {tables[outer]}")
         if any(True for _ in p.iterancestors(f"{{{DRAW}}}text-box")):
             places.append("text box")
-        blocks.append(Block(_text(_slots(p)), kind, f"content.xml#{number}", ", ".join(places)))
+        runs = _runs(_slots(p), p, styles)
+        blocks.append(
+            Block(runs_text(runs), kind, f"content.xml#{number}", ", ".join(places), runs)
+        )
     blocks.extend(footer_blocks)
     return blocks
 
@@ -295,40 +396,29 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _put(p: etree._Element, target: str) -> bool:
+def _put(
+    p: etree._Element,
+    paragraph: Paragraph,
+    translated: Mapping[int, TranslatedSegment],
+    styles: dict[str, str],
+) -> bool:
     slots = _slots(p)
-    chunks: list[list[_Slot]] = [[]]
-    for slot in slots:
-        if slot.where == "sep":
-            chunks.append([])
-        else:
-            chunks[-1].append(slot)
-    pieces = re.split(r"[\t\n]", target)
-    if len(pieces) != len(chunks):
+    runs = _runs(slots, p, styles)
+    if runs_text(runs) != paragraph.source:
+        return False  # not the paragraph that was read: leave it
+    texts = distribute(runs, paragraph, translated)
+    if texts is None:
         return False
     removals: list[etree._Element] = []
-    for index, (chunk, piece) in enumerate(zip(chunks, pieces, strict=True)):
-        source = _collapse(chunk)
-        if index == 0:
-            source = source.lstrip(" ")
-        if piece == source:
-            continue
-        holder = next((s for s in chunk if s.where != "space" and s.text.strip()), None)
-        if holder is None:
-            continue
-        for slot in chunk:
-            if slot is holder:
-                continue
-            if slot.where == "space":
+    for index, text in texts.items():
+        slot = slots[index]
+        if slot.where == "space":
+            if not text:
                 removals.append(slot.element)
-            elif slot.where == "text":
-                slot.element.text = None
-            elif slot.where == "tail":
-                slot.element.tail = None
-        if holder.where == "text":
-            holder.element.text = piece
-        else:
-            holder.element.tail = piece
+        elif slot.where == "text":
+            slot.element.text = text or None
+        elif slot.where == "tail":
+            slot.element.tail = text or None
     for element in removals:
         _remove_keeping_tail(element)
     return True
@@ -357,17 +447,20 @@ def translated_package(document: TranslatedDocument) -> bytes:
             "only; choose another output format (docx or text)."
         )
     package, parts = _open(source.original, source.path)
-    wanted: dict[str, dict[int, str]] = {}
-    for anchor, text in by_anchor(document).items():
-        part_name, _, number = anchor.rpartition("#")
-        wanted.setdefault(part_name, {})[int(number)] = text
+    styles = _text_styles(parts)
+    translated = {ts.segment.index: ts for ts in document.segments}
+    wanted: dict[str, dict[int, Paragraph]] = {}
+    for paragraph in source.paragraphs:
+        part_name, _, number = paragraph.anchor.rpartition("#")
+        if part_name and number.isdigit():
+            wanted.setdefault(part_name, {})[int(number)] = paragraph
     replaced: dict[str, bytes] = {}
     for part in parts:
-        paragraphs = _paragraphs(part.root)
+        elements = _paragraphs(part.root)
         changed = False
-        for number, text in sorted(wanted.get(part.name, {}).items()):
-            if number < len(paragraphs):
-                changed = _put(paragraphs[number], text) or changed
+        for number, paragraph in sorted(wanted.get(part.name, {}).items()):
+            if number < len(elements):
+                changed = _put(elements[number], paragraph, translated, styles) or changed
         changed = _set_language(part.root) or changed
         if changed:
             replaced[part.name] = etree.tostring(part.root, xml_declaration=True, encoding="UTF-8")

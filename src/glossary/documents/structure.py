@@ -56,6 +56,7 @@ class Block:
     anchor: str = ""
     where: str = ""
     runs: tuple[Run, ...] = ()
+    line: int = 0  # the line in the file, when the format has lines (HTML)
 
 
 def has_letters(text: str) -> bool:
@@ -101,6 +102,7 @@ def build_document(
             offset += len(text) + 1
             continue
         kind: Kind = block.kind
+        line = block.line or number
         spans = _spans(text, kind) if kind != "furniture" else []
         if not spans:
             kind = "furniture"
@@ -114,8 +116,8 @@ def build_document(
                     index=index,
                     paragraph=len(paragraphs),
                     text=text[start:end],
-                    line=number,
-                    end_line=number,
+                    line=line,
+                    end_line=line,
                     start=offset + start,
                     end=offset + end,
                     kind=kind,
@@ -129,7 +131,7 @@ def build_document(
                 index=len(paragraphs),
                 kind=kind,
                 segments=tuple(segments),
-                line=number,
+                line=line,
                 anchor=block.anchor,
                 source=text,
                 offset=offset,

@@ -405,7 +405,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".html", ".htm", ".xhtml"),
             sniff=_is_html,
-            document_reader="glossary.reading.ingest:read_html",
+            document_reader="glossary.documents.html:read",
+            document_writer="glossary.documents.html:write",
+            extension=".html",
+            writes_from=("html",),
         ),
         Format(
             "docx",

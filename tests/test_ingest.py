@@ -784,6 +784,7 @@ def test_html(tmp_path: Path) -> None:
     )
     doc = read_document(str(path))
     assert [(p.kind, p.text, p.line) for p in doc.paragraphs] == [
+        ("heading", "T", 2),
         ("heading", "Spanningen in Nagorno-Karabach", 4),
         ("text", "De spanningen lopen op. Het betwiste gebied is een bron van conflict.", 5),
         ("text", "Een regel en nog een & meer.", 7),
@@ -791,10 +792,14 @@ def test_html(tmp_path: Path) -> None:
         ("item", "Punt een", 8),
         ("item", "Punt twee", 8),
     ]
-    assert [s.text for s in doc.paragraphs[1].segments] == [
+    assert [s.text for s in doc.paragraphs[2].segments] == [
         "De spanningen lopen op.",
         "Het betwiste gebied is een bron van conflict.",
     ]
+    # <br> separates pieces that are translated apart; <b> is an inline code.
+    assert [s.text for s in doc.paragraphs[3].segments] == ["Een regel", "en nog een & meer."]
+    (bold,) = {c.label for c in doc.paragraphs[2].segments[1].codes}
+    assert bold == "bold"
 
 
 @pytest.mark.parametrize("markup", ["", "<html></html>", "<!-- alleen commentaar -->"])

@@ -61,9 +61,12 @@ def _tag(element: etree._Element) -> str:
 
 
 def _parse(text: str) -> etree._Element:
-    from lxml import html
+    from lxml import etree, html
 
-    return html.document_fromstring(_XML_DECL.sub("", text) or "<html></html>")
+    try:
+        return html.document_fromstring(_XML_DECL.sub("", text) or "<html></html>")
+    except (etree.ParserError, etree.XMLSyntaxError):  # nothing but comments, say
+        return html.document_fromstring("<html></html>")
 
 
 def _blocks(root: etree._Element) -> list[etree._Element]:
@@ -168,14 +171,21 @@ def read(data: bytes, name: str, *, repair: bool = True) -> Document:
     blocks: list[Block] = []
     if decoded.text.strip():
         root = _parse(decoded.text)
+        order = {element: i for i, element in enumerate(root.iter())}
+        found: list[tuple[float, Block]] = []
         for number, block in enumerate(_blocks(root)):
-            pre = _tag(block) == "pre"
-            runs = _runs(_slots(block), pre)
+            slots = _slots(block)
+            runs = _runs(slots, _tag(block) == "pre")
             text = runs_text(runs)
             if not text.strip():
                 continue
-            line = block.sourceline or 0
-            blocks.append(Block(text, _kind(block), f"html#{number}", "", runs, line))
+            # A block goes where its first words are (a body's own text after
+            # its paragraphs comes after them).
+            first = next(s for s in slots if s.where in ("text", "tail") and s.text.strip())
+            at = order.get(first.element, 0) + (0.5 if first.where == "tail" else 0.0)
+            line = first.element.sourceline or block.sourceline or 0
+            found.append((at, Block(text, _kind(block), f"html#{number}", "", runs, line)))
+        blocks.extend(b for _, b in sorted(found, key=lambda f: f[0]))
     if not blocks:
         warnings.append(f"{name}: the page has no text; nothing to read.")
     return build_document(name, blocks, format="html", original=data, warnings=warnings)

@@ -398,6 +398,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".md", ".markdown"),
             document_reader="glossary.reading.ingest:read_markdown",
+            document_writer="glossary.documents.markdown:write",
+            extension=".md",
+            writes_from=("markdown",),
         ),
         Format(
             "html",

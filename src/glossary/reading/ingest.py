@@ -127,7 +127,8 @@ def read_markdown(data: bytes, name: str, *, repair: bool = True) -> Document:
     warnings = list(decoded.warnings)
     if not decoded.text.strip():
         return _empty(name, warnings)
-    return _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings).document()
+    document = _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings)
+    return replace(document.document(), format="markdown", original=data)
 
 
 def read_html(data: bytes, name: str, *, repair: bool = True) -> Document:

@@ -58,7 +58,17 @@ def test_json_output() -> None:
     first = doc["paragraphs"][0]
     assert first["kind"] == "heading" and first["line"] == 1
     segment = doc["paragraphs"][3]["segments"][0]
-    assert set(segment) == {"index", "kind", "ref", "line", "end_line", "start", "end", "text"}
+    assert set(segment) == {
+        "index",
+        "kind",
+        "ref",
+        "location",
+        "line",
+        "end_line",
+        "start",
+        "end",
+        "text",
+    }
     assert segment["ref"] == f"{SEED_004}:{segment['line']}"
     # Repairs are in the JSON, not listed on stderr.
     assert "ocr-diacritic" not in result.stderr

@@ -376,7 +376,10 @@ def test_report_into_a_missing_folder_is_refused_before_translating(tmp_path: Pa
     ("make", "message"),
     [
         (lambda d: d / "nope.txt", "no such file or folder"),
-        (lambda d: (d / "x.pdf").write_bytes(b"%PDF-1.4\n\x00\x01") and d / "x.pdf", "damaged: it cannot be read as a PDF"),
+        (
+            lambda d: (d / "x.pdf").write_bytes(b"%PDF-1.4\n\x00\x01") and d / "x.pdf",
+            "cannot be read as a PDF",
+        ),
         (lambda d: (d / "empty").mkdir() or d / "empty", "the folder has no"),
     ],
     ids=["missing", "pdf", "empty-folder"],

@@ -699,9 +699,9 @@ def translated_package(document: TranslatedDocument) -> bytes:
     translated = {ts.segment.index: ts for ts in document.segments}
     by_part: dict[str, dict[int, Paragraph]] = {}
     for paragraph in source.paragraphs:
-        part_name, _, number = paragraph.anchor.rpartition("#")
-        if part_name and number.isdigit():
-            by_part.setdefault(part_name, {})[int(number)] = paragraph
+        part_name, _, ordinal = paragraph.anchor.rpartition("#")
+        if part_name and ordinal.isdigit():
+            by_part.setdefault(part_name, {})[int(ordinal)] = paragraph
     replaced: dict[str, bytes] = {}
     for part in word.parts:
         wanted = by_part.get(part.name, {})

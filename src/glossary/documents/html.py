@@ -32,13 +32,58 @@ if TYPE_CHECKING:
     from lxml import etree
 
 BLOCKS: Final = frozenset(
-    """address article aside blockquote caption dd details div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary
-    table tbody td tfoot th thead tr ul body html title""".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "body",
+        "html",
+        "title",
+    ]
 )
-HEADINGS: Final = frozenset("h1 h2 h3 h4 h5 h6 title".split())
-SKIP: Final = frozenset("head script style noscript template svg math iframe object".split())
-ATOMS: Final = frozenset("img input button select textarea video audio canvas embed wbr".split())
+HEADINGS: Final = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "title"])
+SKIP: Final = frozenset(
+    ["head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object"]
+)
+ATOMS: Final = frozenset(
+    ["img", "input", "button", "select", "textarea", "video", "audio", "canvas", "embed", "wbr"]
+)
 LABELS: Final = {
     "b": "bold",
     "strong": "bold",
@@ -183,7 +228,7 @@ def read(data: bytes, name: str, *, repair: bool = True) -> Document:
             # its paragraphs comes after them).
             first = next(s for s in slots if s.where in ("text", "tail") and s.text.strip())
             at = order.get(first.element, 0) + (0.5 if first.where == "tail" else 0.0)
-            line = first.element.sourceline or block.sourceline or 0
+            line = int(getattr(first.element, "sourceline", 0) or 0)
             found.append((at, Block(text, _kind(block), f"html#{number}", "", runs, line)))
         blocks.extend(b for _, b in sorted(found, key=lambda f: f[0]))
     if not blocks:
@@ -242,8 +287,8 @@ def translated_text(document: TranslatedDocument) -> str:
                 element.set("charset", "utf-8")
             elif content is not None and _CHARSET.search(content):
                 element.set("content", _CHARSET.sub("charset=utf-8", content))
-    doctype = root.getroottree().docinfo.doctype
-    body = html.tostring(root, encoding="unicode", method="html")
+    doctype = str(getattr(root.getroottree().docinfo, "doctype", "") or "")
+    body = str(html.tostring(root, encoding="unicode", method="html"))
     return (doctype + "\n" if doctype else "") + body + "\n"
 
 

@@ -451,9 +451,9 @@ def translated_package(document: TranslatedDocument) -> bytes:
     translated = {ts.segment.index: ts for ts in document.segments}
     wanted: dict[str, dict[int, Paragraph]] = {}
     for paragraph in source.paragraphs:
-        part_name, _, number = paragraph.anchor.rpartition("#")
-        if part_name and number.isdigit():
-            wanted.setdefault(part_name, {})[int(number)] = paragraph
+        part_name, _, ordinal = paragraph.anchor.rpartition("#")
+        if part_name and ordinal.isdigit():
+            wanted.setdefault(part_name, {})[int(ordinal)] = paragraph
     replaced: dict[str, bytes] = {}
     for part in parts:
         elements = _paragraphs(part.root)

@@ -306,13 +306,13 @@ def translated_text(document: TranslatedDocument) -> str:
     by_first = {cue.first: cue for cue in cues}
     i = 0
     while i < len(file_lines):
-        cue = by_first.get(i)
-        if cue is not None and cue.number in replaced:
-            end = file_lines[cue.last - 1][len(_strip_end(file_lines[cue.last - 1])) :]
-            new = replaced[cue.number]
+        at = by_first.get(i)
+        if at is not None and at.number in replaced:
+            end = file_lines[at.last - 1][len(_strip_end(file_lines[at.last - 1])) :]
+            new = replaced[at.number]
             for k, line in enumerate(new):
                 out.append(line + (newline if k < len(new) - 1 else end or newline))
-            i = cue.last
+            i = at.last
             continue
         out.append(file_lines[i])
         i += 1

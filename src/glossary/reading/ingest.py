@@ -131,16 +131,6 @@ def read_markdown(data: bytes, name: str, *, repair: bool = True) -> Document:
     return replace(document.document(), format="markdown", original=data)
 
 
-def read_html(data: bytes, name: str, *, repair: bool = True) -> Document:
-    """An HTML page: the text of its block elements, each at its element's source line."""
-    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
-    warnings = list(decoded.warnings)
-    if not decoded.text.strip():
-        return _empty(name, warnings)
-    lines = _html_lines(decoded.text, name, warnings)
-    return _Reader(name, decoded.text, lines, repair, warnings).document()
-
-
 def read_laid_out(
     name: str,
     text: str,
@@ -336,82 +326,6 @@ def _markdown_lines(text: str) -> list[_Line]:
         if t != line.text:
             line.text, line.exact, line.lead = t, False, False
     return lines
-
-
-_HTML_BLOCKS = _words(
-    """address article aside blockquote caption dd details div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary
-    table tbody td tfoot th thead tr ul body html"""
-)
-_HTML_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
-_HTML_SKIP = _words("head script style noscript template svg math iframe object")
-_BR = "\u2028"  # stands for <br> until the block is split into lines
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-def _html_lines(text: str, name: str, warnings: list[str]) -> list[_Line]:
-    """Block elements of an HTML page as lines, each at its element's source line."""
-    import lxml.etree
-    import lxml.html
-
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    try:
-        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
-    except (lxml.etree.ParserError, ValueError):
-        warnings.append(f"{name}: no text found in the HTML.")
-        return []
-    # Comments and processing instructions go; the text after them stays.
-    lxml.etree.strip_tags(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
-    out: list[_Line] = []
-    buf: list[str] = []
-    line_no = 1
-    last_no = 1  # lines never go back: a tail gets its element's (earlier) line
-    hint = ""
-
-    def flush() -> None:
-        nonlocal hint, last_no
-        joined = "".join(buf)
-        buf.clear()
-        no = last_no = min(max(last_no, line_no), len(starts))
-        start = starts[no - 1]
-        end = starts[no] - 1 if no < len(starts) else len(text)
-        for k, part in enumerate(joined.split(_BR)):
-            part = " ".join(part.split())
-            if part:
-                out.append(_Line(part, no, start, end, exact=False, hint=hint if k == 0 else ""))
-        out.append(_Line("", no, start, start))
-        hint = ""
-
-    walker = lxml.etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _HTML_SKIP or not tag:
-                walker.skip_subtree()
-                continue
-            if tag == "br":
-                buf.append(_BR)
-            elif tag in _HTML_BLOCKS:
-                flush()
-                hint = "heading" if tag in _HTML_HEADINGS else "item" if tag == "li" else ""
-            if el.sourceline and not "".join(buf).strip():
-                line_no = el.sourceline
-            if el.text:
-                buf.append(el.text)
-        elif tag:
-            if tag in _HTML_BLOCKS:
-                flush()
-            if el.tail:
-                if el.sourceline and not "".join(buf).strip():
-                    line_no = el.sourceline
-                buf.append(el.tail)
-        elif el.tail:
-            buf.append(el.tail)
-    flush()
-    if not any(line.text for line in out):
-        warnings.append(f"{name}: no text found in the HTML.")
-    return out
 
 
 # ----------------------------------------------------------------------- blocks

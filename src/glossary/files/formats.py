@@ -375,6 +375,15 @@ def _is_translation_json(data: bytes) -> bool:
     )
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _encrypted_office(data: bytes) -> bool:
+    """A password-protected Word, Excel or PowerPoint file: an OLE container with an
+    EncryptedPackage stream (its directory is in the first sectors of small files)."""
+    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[:HEAD]
+
+
 # ------------------------------------------------------------------ registry
 
 _OFFICE_ADVICE = "Save it as plain text (.txt) in its program and give that file"
@@ -478,8 +487,18 @@ FORMATS: Final[dict[str, Format]] = {
             binary=True,
         ),
         Format(
+            "encrypted",
+            "a password-protected (encrypted) Office document",
+            "other",
+            (),
+            sniff=_encrypted_office,
+            advice="Remove its password in its program (in Word: File › Info › Protect "
+            "Document › Encrypt with Password, and clear it), save a copy and give that file",
+            binary=True,
+        ),
+        Format(
             "doc",
-            "an old Office file (.doc, .xls or .ppt)",
+            "an old Office file (.doc, .xls or .ppt) or an encrypted one",
             "document",
             (".doc", ".dot"),
             sniff=_starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),

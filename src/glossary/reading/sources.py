@@ -213,6 +213,8 @@ def _reason(found: Detection, *, short: bool) -> str:
             "add --source-side to read its source column as the document",
         ]
         text = f"{what}, not a document; {_either(todo)}"
+    elif fmt.name == "encrypted":
+        text = f"{what}; {advice}"
     elif fmt.kind == "termbase":
         text = f"{what}, not a document; import its terms with 'glossary import {name}'"
     elif fmt.kind == "document":

@@ -40,6 +40,7 @@ from typing import Final
 from glossary.document import Document
 from glossary.documents.structure import PAGE_FURNITURE
 from glossary.errors import InputError
+from glossary.reading.segment import ends_sentence
 
 # Furniture is looked for in these bands of the page height.
 BAND: Final = 0.12
@@ -341,7 +342,7 @@ def _pitch(lines: list[Line]) -> float:
     return pitches.most_common(1)[0][0] if pitches else 0.0
 
 
-def _blocks(main: list[Line], pitch: float) -> list[tuple[list[Line], str]]:
+def _blocks(main: list[Line], pitch: float, ocr: bool) -> list[tuple[list[Line], str]]:
     """The running text of a page in blocks, each with its hint."""
     blocks: list[tuple[list[Line], str]] = []
     left = min((ln.x0 for ln in main), default=0.0)
@@ -353,7 +354,7 @@ def _blocks(main: list[Line], pitch: float) -> list[tuple[list[Line], str]]:
             _beside(line, other) for other in main[max(0, i - 3) : i + 4] if other is not line
         )
         bullet = bool(_BULLET.match(line.text))
-        if previous is None or cell or bullet or _new_block(previous, line, left, pitch):
+        if previous is None or cell or bullet or _new_block(previous, line, left, pitch, ocr):
             blocks.append(([line], "item" if bullet else ""))
         else:
             blocks[-1][0].append(line)
@@ -361,9 +362,11 @@ def _blocks(main: list[Line], pitch: float) -> list[tuple[list[Line], str]]:
     return blocks
 
 
-def _hint(lines: list[Line], hint: str, body: float) -> str:
+def _hint(lines: list[Line], hint: str, body: float, ocr: bool) -> str:
     if hint:
         return hint
+    if ocr:
+        return "body"  # an OCR layer's sizes and weights say nothing
     first = lines[0]
     text = " ".join(ln.text for ln in lines)
     short = len(text.split()) <= 15 and len(lines) <= 2 and not text.rstrip().endswith(".")
@@ -392,7 +395,12 @@ def _layout_text(pages: list[Page], body: float) -> tuple[str, dict[int, str], d
         if out and out[-1] not in ("", "\f"):
             out.append("")
 
-    pitch = _pitch([ln for p in pages for ln in p.lines if not ln.role])
+    every = [ln for p in pages for ln in p.lines if not ln.role]
+    pitch = _pitch(every)
+    # An OCR layer (invisible text over a scan) has flat boxes and sizes scaled to
+    # fit each line: its sizes and weights are not read as layout.
+    flat = sum(1 for ln in every if ln.y1 - ln.y0 < 0.3 * max(ln.size, 1.0))
+    ocr = bool(every) and flat > 0.6 * len(every)
     for index, page in enumerate(pages):
         if index:
             out.append("\f")
@@ -405,14 +413,14 @@ def _layout_text(pages: list[Page], body: float) -> tuple[str, dict[int, str], d
             emit(line.text, page.number, "furniture")
         blank()
         left = min((ln.x0 for ln in main), default=0.0)
-        for lines, hint in _blocks(main, pitch):
+        for lines, hint in _blocks(main, pitch, ocr):
             blank()
             for k, line in enumerate(lines):
                 indent = line.x0 - left > 0.8 * max(line.size, 1.0)
                 emit(
                     ("  " if indent else "") + line.text,
                     page.number,
-                    _hint(lines, hint, body) if k == 0 else "",
+                    _hint(lines, hint, body, ocr) if k == 0 else "",
                 )
         pending_label = ""
         for line in notes:
@@ -447,10 +455,12 @@ def _beside(line: Line, other: Line) -> bool:
     return abs(line.y0 - other.y0) < 0.35 * size and (other.x0 >= line.x1 or line.x0 >= other.x1)
 
 
-def _new_block(previous: Line, line: Line, left: float, usual: float) -> bool:
+def _new_block(previous: Line, line: Line, left: float, usual: float, ocr: bool = False) -> bool:
     size = max(previous.size, line.size, 1.0)
     pitch = previous.y0 - line.y0
-    if abs(previous.size - line.size) > 0.15 * size or previous.bold != line.bold:
+    if ocr and not ends_sentence(previous.text) and -0.5 * size < pitch < 1.5 * (usual or size):
+        return False  # an OCR layer's sizes and gaps are rough: a sentence goes on
+    if not ocr and (abs(previous.size - line.size) > 0.15 * size or previous.bold != line.bold):
         return True  # a heading, or back from one
     limit = 1.3 * usual if usual and abs(previous.size - size) < 0.1 else 1.75 * size
     if pitch < -0.5 * size or pitch > limit:

@@ -257,8 +257,15 @@ def _stretches(runs: Sequence[Run]) -> tuple[list[_Stretch], list[tuple[int, int
         count = sum(1 for c in text if c.isalpha())
         by_key = letters.setdefault(stretch.chunk, {})
         by_key[stretch.key] = by_key.get(stretch.key, 0) + count
+    # The plain text of a piece: text without formatting of its own when there is
+    # some (HTML, OpenDocument), else the formatting with the most letters (Word
+    # runs always carry properties).
     plain = [
-        max(letters[c].items(), key=lambda kv: (kv[1], kv[0] == ""))[0] if c in letters else ""
+        ""
+        if c in letters and "" in letters[c]
+        else max(letters[c].items(), key=lambda kv: kv[1])[0]
+        if c in letters
+        else ""
         for c in range(chunk + 1)
     ]
     return stretches, atoms, plain

@@ -458,7 +458,7 @@ def _beside(line: Line, other: Line) -> bool:
 def _new_block(previous: Line, line: Line, left: float, usual: float, ocr: bool = False) -> bool:
     size = max(previous.size, line.size, 1.0)
     pitch = previous.y0 - line.y0
-    if ocr and not ends_sentence(previous.text) and -0.5 * size < pitch < 1.5 * (usual or size):
+    if ocr and not ends_sentence(previous.text) and -0.5 * size < pitch < 2.5 * size:
         return False  # an OCR layer's sizes and gaps are rough: a sentence goes on
     if not ocr and (abs(previous.size - line.size) > 0.15 * size or previous.bold != line.bold):
         return True  # a heading, or back from one

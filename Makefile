@@ -27,9 +27,12 @@ demo: $(STAMP)
 	$(BIN)/glossary check out/004_2e6791538f2596e0.po
 	$(BIN)/glossary export --all --status approved
 
-# The whole test suite (installs gettext's msgfmt when missing: PO tests need it).
+# The whole test suite (installs gettext's msgfmt when missing: PO tests need it;
+# LibreOffice and poppler's pdftotext: the document tests read their outputs with them).
 test: $(STAMP)
 	command -v msgfmt >/dev/null || (apt-get install -y -q gettext >/dev/null 2>&1 || sudo apt-get install -y -q gettext)
+	command -v soffice >/dev/null || (apt-get install -y -q libreoffice-writer-nogui >/dev/null 2>&1 || sudo apt-get install -y -q libreoffice-writer-nogui)
+	command -v pdftotext >/dev/null || (apt-get install -y -q poppler-utils >/dev/null 2>&1 || sudo apt-get install -y -q poppler-utils)
 	$(BIN)/python -m pytest
 
 # The inner loop: everything but the tests marked slow (whole-seed model runs, 50 MB files).

@@ -183,6 +183,19 @@ def test_a_word_report_translated_keeps_every_part(tmp_path: Path) -> None:
                 assert a.read(name) == b.read(name), name
 
 
+@pytest.mark.parametrize("name", ["woo-16101.docx", "woo-16103.odt"])
+def test_small_files_made_by_word_are_read_and_written(tmp_path: Path, name: str) -> None:
+    doc = read_document(str(DATA / name))
+    assert [p.text for p in doc.paragraphs] == ["App nut mice", f"Search text: {name[4:]}"]
+    out = render(translate(DATA / name))
+    path = tmp_path / f"out{Path(name).suffix}"
+    path.write_bytes(out)
+    assert [p.text for p in read_document(str(path)).paragraphs] == [
+        "APP NUT MICE",
+        f"SEARCH TEXT: {name[4:].upper()}",
+    ]
+
+
 # ---------------------------------------------------------- OpenDocument (ODT)
 
 

@@ -734,3 +734,25 @@ def test_documents_keep_their_original_and_format() -> None:
     doc: Document = read_document(str(DATA / "kamerbrief.docx"))
     assert doc.original == (DATA / "kamerbrief.docx").read_bytes()
     assert docx_format.LABEL in "Word document (DOCX)"
+
+
+@pytest.mark.slow
+def test_the_argos_engine_translates_a_word_document(
+    tiny_package: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real engine (the tiny Argos model: its English is junk) through the whole
+    command: the Word file comes back with its paragraphs, table, header and notes."""
+    import docx
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "kamerbrief.en.docx"
+    code, _, stderr = run("translate", str(DATA / "kamerbrief.docx"), "-o", str(out), "-q")
+    assert code == 0, stderr
+    source, target = docx.Document(str(DATA / "kamerbrief.docx")), docx.Document(str(out))
+    assert len(target.paragraphs) == len(source.paragraphs)
+    assert len(target.tables) == 1 and target.sections[0].header.paragraphs[0].text
+    pairs = zip(source.paragraphs, target.paragraphs, strict=True)
+    changed = sum(1 for a, b in pairs if a.text != b.text)
+    assert changed > 10
+    with zipfile.ZipFile(out) as package:
+        assert package.read("word/document.xml").decode().count("<w:footnoteReference") == 2

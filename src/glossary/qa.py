@@ -453,6 +453,36 @@ class Aligned:
     warnings: tuple[str, ...] = ()
 
 
+def _align_documents(source: Path, target: Path, raw: list[bytes], limit: int) -> Aligned:
+    """Units from two documents with structure (a Word file and its translation, an
+    HTML page and its translation): read both as documents, paragraph by paragraph."""
+    from glossary.reading import sources
+
+    documents = [
+        sources.load(str(path), data=data, limit=limit)
+        for path, data in zip((source, target), raw, strict=True)
+    ]
+    first, second = documents
+    if len(first.paragraphs) != len(second.paragraphs):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(first.paragraphs)} and "
+            f"{len(second.paragraphs)} paragraphs. Give the translation 'glossary translate' "
+            "wrote for this source (the same format, the same paragraphs)."
+        )
+    units = [
+        BilingualUnit(
+            a.text,
+            b.text,
+            ref=a.segments[0].place if a.segments else f"{source}:{a.line}",
+            line=a.line,
+        )
+        for a, b in zip(first.paragraphs, second.paragraphs, strict=True)
+        if a.kind != "furniture"
+    ]
+    warnings = tuple(w for d in documents for w in d.warnings)
+    return Aligned(tuple(units), warnings)
+
+
 def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Aligned:
     """Units from a source document and its translation.
 
@@ -471,11 +501,19 @@ def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Al
     texts: list[str] = []
     warnings: list[str] = []
     raw: list[bytes] = []
+    structured: list[bool] = []
     for path in (source, target):
         data = read_bytes(path, limit=limit)
         found = detect(path, data, sources.ROLE)
         if found.format is not None and not found.format.offers(sources.ROLE):
             raise sources.refusal(found)
+        raw.append(data)
+        structured.append(found.format is not None and found.format.name not in ("text",))
+    if any(structured):
+        return _align_documents(source, target, raw, limit)
+    raw = []
+    for path in (source, target):
+        data = read_bytes(path, limit=limit)
         decoded = decode_bytes(data, display_name(path))
         texts.append(decoded.text)
         warnings.extend(decoded.warnings)

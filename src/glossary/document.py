@@ -261,9 +261,10 @@ class BilingualUnit:
     notes: tuple[str, ...] = field(default=(), compare=False)
     unit_id: str = ""  # the unit's id in the file (XLIFF trans-unit id, TMX tuid)
     number: int = 0  # 1-based position among the file's units, as CAT tools number segments
-    # CAT jobs (glossary.exchange.jobs): the segment's number inside its unit (XLIFF
-    # 2.0 segments, 1.2 seg-source marks; 0 when the unit is one segment), its status ("new", "draft",
-    # "translated", "reviewed"; "" when the file has none) and the PO plural form.
+    # CAT jobs (glossary.exchange.jobs): the segment's number inside its unit
+    # (XLIFF 2.0 segments, 1.2 seg-source marks; 0 when the unit is one
+    # segment), its status ("new", "draft", "translated", "reviewed"; "" when
+    # the file has none) and the PO plural form.
     segment: int = field(default=0, compare=False)
     status: str = field(default="", compare=False)
     plural: int | None = field(default=None, compare=False)

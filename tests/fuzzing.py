@@ -9,6 +9,9 @@ format is fuzzed as soon as it is registered with a reader:
   `read_units` and then `qa.check_units` against the termbase;
 - `document:<format>`: every document reader (text, Markdown, HTML...),
   through `read_document`;
+- `job:<format>`: every CAT job reader (XLIFF, PO translated in place):
+  read, a target written into every segment by the job writer, and the
+  result read again (an unreadable result counts as a failing export);
 - `source-side:<format>`: every bilingual reader read as a document (the
   `--source-side` path of `segment`, `mine` and `translate`);
 - `termbase`: the termbase file itself, through `update_termbase`.
@@ -76,6 +79,7 @@ def targets() -> list[Target]:
     for role, kind in (
         ("termbase-reader", "import"),
         ("bilingual-reader", "units"),
+        ("job-reader", "job"),
         ("document-reader", "document"),
     ):
         for fmt in FORMATS.values():
@@ -160,6 +164,30 @@ def _real_files(*suffixes: str) -> list[bytes]:
     return found[:20]
 
 
+def _written_document(fmt_name: str) -> list[bytes]:
+    """A seed document written by the format's own document writer, when it
+    has one that needs no original file (subtitles need their cues: none)."""
+    from glossary.document import TranslatedDocument, TranslatedSegment
+    from glossary.files.formats import get
+    from glossary.reading.ingest import read_document
+
+    fmt = get(fmt_name)
+    if not fmt.offers("document-writer"):
+        return []
+    name, text = _seed_documents()[0]
+    document = read_document(name, text=text[:1500])
+    translated = TranslatedDocument(
+        document, tuple(TranslatedSegment(s, s.text) for s in document.segments)
+    )
+    try:
+        writer = fmt.function("document-writer")
+        stream = io.BytesIO()
+        writer(translated, stream)
+    except Exception:  # a writer that needs its original file: no made seed
+        return []
+    return [stream.getvalue()]
+
+
 HOSTILE_DOCUMENTS = [
     b"Inhoud\n\n1. Inleiding " + b"." * 60 + b" 3\n2. Doel " + b"." * 60 + b" 5\n",
     b"<p>Tekst" + b"<br>" * 3000 + b"einde.</p>",
@@ -187,7 +215,7 @@ def seeds(target: Target) -> list[bytes]:
         if fmt is not None:
             out.extend(_real_files(*fmt.suffixes))
         return out
-    if target.kind in ("units", "source-side"):
+    if target.kind in ("units", "source-side", "job"):
         docs = _translated(_seed_documents())
         fmt = registry.get(target.fmt)
         stream = io.StringIO()
@@ -198,8 +226,15 @@ def seeds(target: Target) -> list[bytes]:
 
             write_tsv(docs, stream)
         return [stream.getvalue().encode(), *_real_files(*fmt.suffixes)]
+    if target.kind == "document" and target.fmt not in ("text", "markdown", "html"):
+        fmt = registry.get(target.fmt)
+        real = _real_files(*fmt.suffixes)
+        made = _written_document(target.fmt)
+        return [*real, *made] or [b"no seed"]
     if target.kind == "document":
+        fmt = registry.get(target.fmt)
         texts = [text.encode() for _, text in _seed_documents()[:3]]
+        texts.extend(_real_files(*fmt.suffixes))
         if target.fmt == "markdown":
             texts.append(
                 b"# Titel ##\n\n* punt [link](http://x.nl) en **vet**\n\n> citaat[^1]\n\n"
@@ -473,6 +508,23 @@ def run_case(target: Target, data: bytes, work: Path, base: bytes) -> tuple[str,
 
             units = read_units(path, target.fmt)
             check_units(units, read_termbase(termbase).concepts)
+            changed = False
+        elif target.kind == "job":
+            from glossary.exchange.jobs import TargetUpdate, read_job, write_job
+
+            job = read_job(data, path.name, target.fmt)
+            updates = [
+                TargetUpdate(seg.key, f"English {n} & <b>")
+                for n, seg in enumerate(job.segments)
+                if seg.translate and not seg.locked
+            ]
+            written = write_job(data, path.name, updates, fmt=target.fmt)
+            try:
+                read_job(written, path.name, target.fmt)
+            except GlossaryError:
+                return "export-failed", "the job writer's output does not read back:\n" + (
+                    traceback.format_exc()[-2000:]
+                )
             changed = False
         elif target.kind in ("document", "source-side"):
             from glossary.reading.ingest import read_document

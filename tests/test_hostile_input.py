@@ -382,3 +382,74 @@ def test_a_quoted_field_over_the_csv_limit_is_no_crash(project: Path, name: str)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     if result.exit_code == 1:
         assert project.read_bytes() == before
+
+
+def _package(*members: tuple[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_zip_packages_that_lie_are_refused() -> None:
+    """Found by the fuzzer (issue 20): a ZIP whose directory lies about where
+    a part starts made zipfile raise ValueError ("negative seek value"), and
+    one claiming version 13.3 NotImplementedError; both are damaged files."""
+    import struct
+
+    from glossary.errors import InputError
+    from glossary.files import archive
+
+    data = _package(("a.xml", b"<a>" + b"x" * 100 + b"</a>"), ("b.xml", b"<b/>"))
+    shifted = data[:40] + data[44:]  # 4 bytes gone before the directory
+    package = archive.open_package(shifted, "t.docx", "Word document (DOCX)")
+    with pytest.raises(InputError, match="negative seek value"):
+        package.read("a.xml")
+    versioned = bytearray(data)
+    struct.pack_into("<H", versioned, versioned.find(b"PK\x01\x02") + 6, 133)
+    with pytest.raises(InputError, match=r"zip file version 13\.3"):
+        archive.open_package(bytes(versioned), "t.odt", "OpenDocument text (ODT)")
+
+
+def test_po_job_with_a_byte_order_mark_is_written_in_its_encoding() -> None:
+    """Found by the fuzzer (issue 20): a UTF-16 PO read fine as a job, then the
+    job writer decoded it as UTF-8 and crashed."""
+    from glossary.exchange.jobs import TargetUpdate, read_job, write_job
+
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+        'msgid "De vrede."\nmsgstr ""\n'
+    )
+    data = b"\xff\xfe" + text.encode("utf-16-le")
+    job = read_job(data, "job.po", "po")
+    updates = [TargetUpdate(s.key, "The peace.") for s in job.segments]
+    written = write_job(data, "job.po", updates, fmt="po")
+    assert written.startswith(b"\xff\xfe")
+    assert [s.target for s in read_job(written, "job.po", "po").segments] == ["The peace."]
+
+
+def test_po_job_that_would_be_written_broken_is_refused() -> None:
+    """Found by the fuzzer (issue 20): blank lines inside PO entries (polib
+    reads them) made the in-place writer put msgstr lines in the wrong place;
+    a written job must read back with the same segments, else nothing is written."""
+    from glossary.errors import UnreadableFile
+    from glossary.exchange.jobs import TargetUpdate, read_job, write_job
+
+    text = (
+        'msgid ""\n\nmsgstr ""\n\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '"Language: en\\n"\n\n\n\n#. Term: vrede → peace\n\n#: doc.txt:1\n\n'
+        'msgid "De vrede."\n\nmsgstr "Peace."\n\n'
+    )
+    data = text.encode()
+    job = read_job(data, "job.po", "po")
+    updates = [TargetUpdate(s.key, "The peace.") for s in job.segments]
+    try:
+        written = write_job(data, "job.po", updates, fmt="po")
+    except UnreadableFile as exc:
+        assert "nothing was written" in str(exc)
+    else:
+        assert [s.target for s in read_job(written, "job.po", "po").segments] == ["The peace."]

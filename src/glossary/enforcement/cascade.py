@@ -67,7 +67,14 @@ from glossary.enforcement.edits import (
     capitalised,
     plan_edits,
 )
-from glossary.engines.base import Capabilities, Engine, Hypothesis, Request, make_signature
+from glossary.engines.base import (
+    Capabilities,
+    Engine,
+    Hypothesis,
+    Request,
+    links,
+    make_signature,
+)
 from glossary.errors import InvalidValue
 from glossary.lang.text import fold_words
 from glossary.matching.verify import Glossary, Occurrence, Verification, verify
@@ -281,7 +288,9 @@ class Enforcer:
         for i, (text, occ, sup, hyps) in enumerate(zip(texts, found, suppress, first, strict=True)):
             if not occ:
                 results[i] = (
-                    SegmentResult(hyps[0].text, hyps[0].score) if hyps else SegmentResult("")
+                    SegmentResult(hyps[0].text, hyps[0].score, alignment=links(hyps[0]))
+                    if hyps
+                    else SegmentResult("")
                 )
             else:
                 w = self._nbest(text, occ, sup, hyps or [Hypothesis("")])
@@ -599,7 +608,8 @@ class Enforcer:
             uses[0] = dataclasses.replace(
                 first, detail="; ".join(filter(None, [first.detail, f"forbidden left: {bad}"]))
             )
-        return SegmentResult(text, w.score, tuple(uses))
+        alignment = links(w.base) if text == w.base.text else ()
+        return SegmentResult(text, w.score, tuple(uses), alignment)
 
 
 def _note_concept(w: _Work, edit: Edit) -> None:

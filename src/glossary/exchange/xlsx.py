@@ -51,7 +51,7 @@ def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) 
     options = options or ImportOptions()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
         raise _refuse(
             path,
             "not an Excel workbook (.xlsx is a ZIP archive; this is not one)",

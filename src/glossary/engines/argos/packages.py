@@ -509,7 +509,7 @@ def check_archive(
                         f"SentencePiece package ({TOKENIZER})",
                     )
                 raise _refuse(archive, f"it has no tokenizer model ({top}/{TOKENIZER})")
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise _refuse(archive, f"the zip is damaged ({exc})") from None
     got_from, got_to = str(metadata["from_code"]), str(metadata["to_code"])
     if (from_code and got_from != from_code) or (to_code and got_to != to_code):
@@ -651,7 +651,7 @@ def install_from_file(
     with _staging(root, ".glossary-install-") as scratch:
         try:
             _extract(archive, info, scratch)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
             raise _refuse(archive, f"the zip is damaged ({exc})") from None
         except OSError as exc:
             raise ModelError(

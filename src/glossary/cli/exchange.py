@@ -322,6 +322,46 @@ def _lang_option(value: str | None, default: str) -> str:
 
 # ------------------------------------------------------------------- check
 
+# Literal here so `glossary --help` imports nothing (tests compare them with
+# glossary.exchange.bilingual.MIN_STATUSES).
+MIN_STATUSES = ("draft", "translated", "reviewed")
+
+
+def _job_options(func: Any) -> Any:
+    """--min-status, --source-lang and --target-lang of check and merge."""
+    func = click.option(
+        "--target-lang",
+        metavar="CODE",
+        help="The file's language to read as English, when it declares another or none.",
+    )(func)
+    func = click.option(
+        "--source-lang",
+        metavar="CODE",
+        help="The file's language to read as Dutch, when it declares another or none "
+        "(e.g. --source-lang en --target-lang es to use a file of another pair anyway).",
+    )(func)
+    return click.option(
+        "--min-status",
+        type=click.Choice(MIN_STATUSES),
+        default="draft",
+        show_default=True,
+        help="PO/XLIFF: the least status a target needs to count as translated: draft "
+        "(every target: machine translation, fuzzy, needs-review, Trados Draft, memoQ "
+        "Pretranslated), translated (accepted by the translator: Trados Translated, "
+        "memoQ Confirmed, PO without fuzzy, XLIFF translated), or reviewed (final, "
+        "signed-off, Trados ApprovedTranslation, memoQ Reviewer1Confirmed). Targets "
+        "below it count as untranslated.",
+    )(func)
+
+
+def _languages(source_lang: str | None, target_lang: str | None) -> Any:
+    from glossary.exchange.jobs import LanguageChoice
+
+    return LanguageChoice(
+        _lang_option(source_lang, "") if source_lang else "",
+        _lang_option(target_lang, "") if target_lang else "",
+    )
+
 
 @main.command("check", context_settings=CONTEXT_SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -339,6 +379,7 @@ def _lang_option(value: str | None, default: str) -> str:
     show_default=True,
     help="Output format of the violations.",
 )
+@_job_options
 @_max_size_option
 @termbase_option
 @quiet_option
@@ -347,38 +388,60 @@ def check_command(
     target: Path | None,
     input_format: str | None,
     fmt: str,
+    min_status: str,
+    source_lang: str | None,
+    target_lang: str | None,
     max_size: int,
     termbase_path: Path | None,
     quiet: bool,
 ) -> None:
     """Check that translations use the termbase's English terms.
 
-    FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
-    columns; recognised by its content, else its suffix), or give SOURCE
-    TARGET: two aligned documents, one segment per line or the paragraphs
-    'glossary translate' writes. For each segment,
+    FILE is a bilingual file (PO, XLIFF 1.2 or 2.x from any CAT tool, TMX,
+    or TSV with source and target columns; recognised by its content, else
+    its suffix), or give SOURCE TARGET: two aligned documents, one segment
+    per line or the paragraphs 'glossary translate' writes. For each segment,
     every approved term in the Dutch must have its approved or admitted
     English, do-not-translate names must be copied, and forbidden
-    renderings are flagged. Prints the violations and the term accuracy
-    (WMT way: case-insensitive, whole tokens, English plurals accepted,
-    each target span counted once). Exit status 1 when there are
-    violations.
+    renderings are flagged. Prints the violations (PO/XLIFF: with the unit
+    id and segment number, or the PO line, to find them in the CAT tool)
+    and the term accuracy (WMT way: case-insensitive, whole tokens, English
+    plurals accepted, each target span counted once). The file's language
+    pair must be Dutch → English; units marked translate="no" are left out.
+    Exit status 1 when there are violations.
 
     \b
     Examples:
         glossary check report.po
+        glossary check job.sdlxliff --min-status translated
         glossary check report.xlf --format json
+        glossary check memory.tmx --source-lang nl-BE --target-lang en-GB
         glossary check source.nl.txt translation.en.txt
     """
-    from glossary.exchange.importing import read_units
+    from glossary.exchange.bilingual import read_bilingual
     from glossary.qa import align_files, check_units
     from glossary.termbase.store import read_termbase, resolve_termbase
 
-    if target is not None and input_format is not None:
-        raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
+    if target is not None and (
+        input_format is not None or source_lang or target_lang or min_status != "draft"
+    ):
+        raise click.UsageError(
+            "--input-format, --min-status, --source-lang and --target-lang are for one "
+            "bilingual FILE, not a pair of files."
+        )
+    languages = _languages(source_lang, target_lang)
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
-        units = read_units(file, input_format, max_size * MB)
+        read = read_bilingual(
+            file, input_format, max_size * MB, min_status=min_status, languages=languages
+        )
+        for warning in read.warnings:
+            info(f"Warning: {warning}", quiet)
+        for note in read.notes:
+            info(note, quiet)
+        if read.summary():
+            info(read.summary(), quiet)
+        units = list(read.units)
     else:
         aligned = align_files(file, target, limit=max_size * MB)
         for warning in aligned.warnings:
@@ -411,8 +474,10 @@ def check_command(
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 when a segment has no translation or is still fuzzy / needs review.",
+    help="Exit 1 when a segment has no translation or is still below 'translated' "
+    "(fuzzy, needs review, Trados Draft, machine translation).",
 )
+@_job_options
 @_max_size_option
 @quiet_option
 def merge_command(
@@ -421,6 +486,9 @@ def merge_command(
     output: str,
     fmt: str | None,
     strict: bool,
+    min_status: str,
+    source_lang: str | None,
+    target_lang: str | None,
     max_size: int,
     quiet: bool,
 ) -> None:
@@ -428,19 +496,29 @@ def merge_command(
 
     The source document is read again and each of its segments gets the
     translation of its unit (by segment key, else by source text), with the
-    source's paragraph layout. Segments without a translation stay in Dutch
-    and are reported.
+    source's paragraph layout. Segments without a translation (or with one
+    below --min-status) stay in Dutch and are reported. A file of another
+    language pair, or one that does not belong to the document (none of its
+    segments is one of the document's), is refused with exit status 1.
 
     \b
     Examples:
         glossary translate report.txt --format po -o report.po
         (post-edit report.po in Poedit, Lokalize, Weblate...)
         glossary merge report.po report.txt -o report.en.txt
+        glossary merge report.xlf report.txt --min-status translated -o report.en.txt
     """
     from glossary.exchange.importing import merge_file
     from glossary.translation.writers import write_text
 
-    result = merge_file(bilingual, source, fmt=fmt, max_bytes=max_size * MB)
+    result = merge_file(
+        bilingual,
+        source,
+        fmt=fmt,
+        max_bytes=max_size * MB,
+        min_status=min_status,
+        languages=_languages(source_lang, target_lang),
+    )
     with output_stream(output) as stream:
         write_text([result.translated], stream)
     info(

@@ -220,7 +220,8 @@ def check_languages(
 
         sources = [s.source for s in job.segments if s.translate and s.source.strip()]
         targets = [s.target for s in job.segments if s.target.strip()]
-        problem = content_problem(sources, targets, job.path)
+        what = "msgid and msgstr" if job.format == "po" else "source and target"
+        problem = content_problem(sources, targets, what)
         if problem:
             raise UnreadableFile(
                 f"{job.path} declares no language pair ({pair}) and its text does not "

@@ -54,14 +54,15 @@ def read_job(data: bytes, name: str) -> Job:
 
     po = _load(data, name)
     forms = _nplurals(po)
+    lines = data.decode("utf-8", "replace").split("\n")  # to point at msgid/msgstr[n] lines
     segments: list[JobSegment] = []
     for index, entry in enumerate(_entries(po)):
         fuzzy = "fuzzy" in entry.flags
         notes = tuple(entry.comment.splitlines()) if entry.comment else ()
         notes += tuple(entry.tcomment.splitlines()) if entry.tcomment else ()
+        msgid_line = _locate(lines, entry.linenum, "msgid") or entry.linenum
         common = {
             "unit_id": entry.msgctxt or "",
-            "line": entry.linenum,
             "notes": notes,
             "merge_key": entry.msgctxt or "",
         }
@@ -79,6 +80,7 @@ def read_job(data: bytes, name: str) -> Job:
                         state="fuzzy" if fuzzy else "",
                         status=_status(text, fuzzy),
                         plural=n,
+                        line=_locate(lines, entry.linenum, f"msgstr[{n}]") or msgid_line,
                         **common,  # type: ignore[arg-type]
                     )
                 )
@@ -92,6 +94,7 @@ def read_job(data: bytes, name: str) -> Job:
                 has_target=True,
                 state="fuzzy" if fuzzy else "",
                 status=_status(entry.msgstr, fuzzy),
+                line=msgid_line,
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -102,6 +105,19 @@ def read_job(data: bytes, name: str) -> Job:
     source = po.metadata.get("X-Source-Language", "").strip()
     flavour = "pot" if name.lower().endswith(".pot") else "po"
     return Job(name, "po", flavour, tuple(segments), source, target)
+
+
+def _locate(lines: Sequence[str], start: int | None, keyword: str) -> int | None:
+    """The 1-based line of `keyword` ("msgid", "msgstr[1]") in the entry that
+    starts at line `start`, or None."""
+    if not start:
+        return None
+    i = start - 1
+    while i < len(lines) and lines[i].strip():
+        if lines[i].lstrip().startswith(keyword + " "):
+            return i + 1
+        i += 1
+    return None
 
 
 def read_units(data: bytes, name: str) -> list[BilingualUnit]:

@@ -15,7 +15,9 @@ exactly. Whitespace follows `xml:space`: collapsed unless "preserve",
 where the text's leading and trailing white space is kept around the
 translation. Statuses: 1.2 `target@state` and `approved`, SDLXLIFF
 `sdl:seg@conf` and `locked`, memoQ `mq:status` and `mq:locked`, 2.x
-`segment@state` (and our `subState="glossary:mt"`); `translate="no"`
+`segment@state` (and our `subState="glossary:mt"`), WorldServer
+`iws:status` (`translation_status="finished"`, `translation_type`,
+`lock_status`); `translate="no"`
 (inherited from groups and files) marks segments nobody translates.
 
 Writing (`write_job`): the file is parsed again and each target written in
@@ -25,6 +27,8 @@ filled), 2.x `<target>` after `<source>`; inline codes rebuilt from their
 data in the target. Marks for machine translation: 1.2
 `state="needs-review-translation" state-qualifier="leveraged-mt"`;
 SDLXLIFF `sdl:seg conf="Draft" origin="mt"`; memoQ `mq:status="Pretranslated"`;
+WorldServer `iws:status translation_type="machine_translation_mt"` (with the
+1.2 state);
 2.x `state="translated" subState="glossary:mt"` (the spec's state for a
 target nobody reviewed; the sub-state says it is machine translation).
 Glossary notes (`<note from="glossary">` in 1.2, `<note category="glossary">`
@@ -53,6 +57,7 @@ NS12: Final = "urn:oasis:names:tc:xliff:document:1.2"
 NS20: Final = "urn:oasis:names:tc:xliff:document:2.0"
 SDL: Final = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MQ: Final = "MQXliff"
+IWS: Final = "http://www.idiominc.com/ws/asset"  # WorldServer
 XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
 XML_SPACE: Final = f"{{{XML_NS}}}space"
 
@@ -457,7 +462,15 @@ def _flavour(root: etree._Element, version: str) -> str:
         return "sdlxliff"
     if MQ in spaces:
         return "memoq"
+    if IWS in spaces:
+        return "worldserver"
     return "xliff-1.2"
+
+
+def _iws_status(unit: etree._Element) -> etree._Element | None:
+    """WorldServer's `<iws:segment-metadata><iws:status .../>` of a unit."""
+    metadata = unit.find(f"{{{IWS}}}segment-metadata")
+    return metadata.find(f"{{{IWS}}}status") if metadata is not None else None
 
 
 def _status_12(seg: _Seg, unit: etree._Element, has_text: bool) -> tuple[str, Status, bool]:
@@ -473,15 +486,28 @@ def _status_12(seg: _Seg, unit: etree._Element, has_text: bool) -> tuple[str, St
         locked = unit.get(f"{{{MQ}}}locked", "") in ("locked", "true", "yes")
         status = _MQ_STATUS.get(mq_status.lower(), "draft")
         return mq_status, (status if has_text else "new"), locked
+    iws = _iws_status(unit)
+    if iws is not None:
+        locked = iws.get("lock_status", "") == "locked"
+        kind = iws.get("translation_type", "")
+        finished = iws.get("translation_status", "") == "finished"
+        if has_text and kind.startswith("machine_translation"):
+            return kind, "draft", locked
+        if has_text and finished:
+            return "finished", "translated", locked
+        if has_text and iws.get("match-quality", "") == "fuzzy":
+            return "fuzzy", "draft", locked
+        if not has_text:
+            return kind, "new", locked
     state = ""
     target = _child(unit, "target")
     if target is not None:
         state = target.get("state", "")
     if not has_text:
-        return state, "new", False
+        return state, "new", locked
     if unit.get("approved") == "yes":
-        return state or "approved", "reviewed", False
-    return state, _STATES_12.get(state, "translated" if not state else "draft"), False
+        return state or "approved", "reviewed", locked
+    return state, _STATES_12.get(state, "translated" if not state else "draft"), locked
 
 
 def _status_20(seg: _Seg, has_text: bool) -> tuple[str, Status, bool]:
@@ -768,6 +794,16 @@ def _mark(seg: _Seg, unit: etree._Element, flavour: str, mark: str) -> None:
     target = _child(unit, "target")
     if flavour == "memoq":
         unit.set(f"{{{MQ}}}status", "Pretranslated" if mark == "mt" else "ManuallyConfirmed")
+    iws = _iws_status(unit) if flavour == "worldserver" else None
+    if iws is not None:
+        if mark == "mt":
+            iws.set("translation_type", "machine_translation_mt")
+            for stale in ("translation_status", "target_content", "match-quality"):
+                if stale in iws.attrib:
+                    del iws.attrib[stale]
+        else:
+            iws.set("translation_type", "manual_translation")
+            iws.set("translation_status", "finished")
     if target is not None and not seg.segmented:
         if mark == "mt":
             target.set("state", MT_STATE)

@@ -183,7 +183,7 @@ def _read_tmx(data: bytes, name: str, choice: LanguageChoice) -> list[BilingualU
             else "--source-lang CODE --target-lang CODE"
         )
         raise UnreadableFile(
-            f"{name} holds {counts_text(counts.most_common()) or 'no language variants'}: "
+            f"{name} holds {counts_text((lang, counts[lang]) for lang in held) or 'no variants'}: "
             f"no {' and no '.join(label(lang) for lang in missing)}. glossary checks "
             "Dutch (nl) → English (en) translations.",
             [

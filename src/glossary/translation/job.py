@@ -162,19 +162,21 @@ class JobResult:
 def plan_job(request: JobRequest) -> JobPlan:
     """Check everything, read the inputs and plan the outputs (see the module doc)."""
     _check_options(request)
-    fmt = request.format or (
-        writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
-    )
-    writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+    notes: list[str] = []
+    inputs = gather(request.inputs, source_side=request.source_side)
+    cat = _cat_inputs(request, inputs.files, notes)
+    fmt = cat[0].job.format if cat else ""
+    if not cat:  # a CAT file is written as what it is, whatever -o is called
+        fmt = request.format or (
+            writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
+        )
+        writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
     if _to_file(request.output):
         check_target(Path(str(request.output)))
     report = _report_path(request)
     if report is not None and not _inside(report, request.out_dir):
         check_target(report, "the report")  # --out-dir is created when writing
-    notes: list[str] = []
     engine, package = _choose_engine(request.engine, notes)
-    inputs = gather(request.inputs, source_side=request.source_side)
-    cat = _cat_inputs(request, inputs.files, notes)
     warnings: list[str] = []
     if cat:
         documents = tuple(c.document for c in cat)

@@ -18,6 +18,7 @@ endings, wrapping and comments of every other line stay as they were.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
@@ -260,6 +261,7 @@ def write_job(
     else:
         trailing = True
     blocks = _blocks(lines)
+    starts = [b[0] for b in blocks]
     wanted = {u.key: u for u in updates}
     edits: dict[int, list[str]] = {}
     for index, entry in enumerate(_entries(po)):
@@ -274,7 +276,8 @@ def write_job(
         if not found and not has_hints:
             continue
         at = int(entry.linenum or 0)
-        block = next((b for b in blocks if b[0] < at <= b[1]), None)
+        i = bisect.bisect_left(starts, at) - 1  # the last block starting before line `at`
+        block = blocks[i] if i >= 0 and blocks[i][0] < at <= blocks[i][1] else None
         if block is None:
             raise UnreadableFile(
                 f"{name} could not be written in place.",

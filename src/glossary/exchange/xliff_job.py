@@ -255,8 +255,11 @@ def content(
     out = _Content()
     _walk(element, out, segments=segments)
     raw = "".join(out.parts)
+    collapse = not _preserve(element)
+    if not out.codes:  # the common case, without the offset mapping
+        return (" ".join(raw.split()) if collapse else raw.strip()), ()
     codes = _fix_pairs(out.codes)
-    text, mapping = _normalise(raw, collapse=not _preserve(element))
+    text, mapping = _normalise(raw, collapse=collapse)
     from dataclasses import replace
 
     return text, tuple(replace(c, offset=mapping[c.offset]) for c in codes)
@@ -956,9 +959,8 @@ def _splice(
     local = "unit" if v2 else "trans-unit"
     old_spans = _unit_spans(original, local)
     new_spans = _unit_spans(new, local)
-    lines_ok = len(old_spans) == len(new_spans) == len(units) and all(
-        original.count("\n", 0, span[0]) + 1 <= (cast("int | None", u.element.sourceline) or 0)
-        for span, u in zip(old_spans, units, strict=False)
+    lines_ok = len(old_spans) == len(new_spans) == len(units) and _lines_agree(
+        original, old_spans, units
     )
     if not lines_ok:
         head = original[: _root_start(original)]
@@ -973,6 +975,18 @@ def _splice(
         pos = b
     pieces.append(original[pos:])
     return bom + "".join(pieces).encode(codec, "xmlcharrefreplace")
+
+
+def _lines_agree(text: str, spans: Sequence[tuple[int, int]], units: Sequence[_Unit]) -> bool:
+    """Each unit found in the text starts on or before the line the parser saw it
+    on (a check that the text search found the same units), counted in one pass."""
+    line, pos = 1, 0
+    for (start, _), unit in zip(spans, units, strict=True):
+        line += text.count("\n", pos, start)
+        pos = start
+        if line > (cast("int | None", unit.element.sourceline) or 0):
+            return False
+    return True
 
 
 def _root_start(text: str) -> int:

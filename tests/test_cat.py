@@ -147,8 +147,13 @@ def translate(
 
 @functools.cache
 def schema(version: str) -> etree.XMLSchema:
-    """The OASIS schema (1.2 transitional or 2.0), its xml.xsd import made local."""
-    name = "xliff_core_2.0.xsd" if version == "2.0" else "xliff-core-1.2-transitional.xsd"
+    """The OASIS schema ("1.2": transitional, "1.2-strict", "2.0"), its xml.xsd
+    import made local."""
+    name = {
+        "2.0": "xliff_core_2.0.xsd",
+        "1.2": "xliff-core-1.2-transitional.xsd",
+        "1.2-strict": "xliff-core-1.2-strict.xsd",
+    }[version]
     document = etree.parse(str(SCHEMAS / name))
     for node in document.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
         if node.get("namespace") == "http://www.w3.org/XML/1998/namespace":
@@ -432,6 +437,27 @@ def test_translate_toolkit_reads_xliff_20_targets_and_states(tmp_path: Path) -> 
         (None, None),
         ("translated", "glossary:mt"),
         ("translated", "glossary:mt"),
+    ]
+
+
+def test_our_own_xliff_export_validates_against_the_oasis_schemas(tmp_path: Path) -> None:
+    """`glossary translate DOC --format xliff` (with and without targets) is valid
+    XLIFF 1.2, strict and transitional."""
+    doc = tmp_path / "brief.txt"
+    doc.write_text("Vrede in de Kaukasus\n\nDe OVSE meldt een staakt-het-vuren.\n", "utf-8")
+    for strategy, name in ((None, "none.xlf"), (Marked(), "mt.xlf")):
+        request = translation.JobRequest(
+            inputs=(str(doc),), output=str(tmp_path / name), engine="none", glossary=False
+        )
+        plan = translation.plan_job(request)
+        translation.write_outputs(plan, translation.run_job(plan, strategy=strategy))
+        tree = etree.ElementTree(parse((tmp_path / name).read_bytes()))
+        for version in ("1.2-strict", "1.2"):
+            assert schema(version).validate(tree), schema(version).error_log
+    targets = list(parse((tmp_path / "mt.xlf").read_bytes()).iter(f"{{{NS12}}}target"))
+    assert [t.text for t in targets] == [
+        "EN: Vrede in de Kaukasus",
+        "EN: De OVSE meldt een staakt-het-vuren.",
     ]
 
 

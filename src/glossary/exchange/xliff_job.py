@@ -108,7 +108,7 @@ _MQ_STATUS: Final[dict[str, Status]] = {
     "proofread": "reviewed",
 }
 _STATES_20: Final[dict[str, Status]] = {
-    "initial": "new",
+    "initial": "draft",  # (a target in the initial state: nobody accepted it yet)
     "translated": "translated",
     "reviewed": "reviewed",
     "final": "reviewed",
@@ -519,7 +519,7 @@ def _status_20(seg: _Seg, has_text: bool) -> tuple[str, Status, bool]:
         return state, "new", False
     if seg.container.get("subState") == MT_SUBSTATE:
         return state, "draft", False
-    return state, _STATES_20.get(state, "draft" if state == "initial" else "translated"), False
+    return state, _STATES_20.get(state, "translated"), False
 
 
 # ------------------------------------------------------------------ reading

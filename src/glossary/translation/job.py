@@ -532,7 +532,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
         plan.engine, beam_size=request.beam, threads=request.threads, package=plan.package
     )
     if plan.concepts is None:
-        return PlainTranslator(engine)
+        # the engine's word alignment places inline codes (CAT jobs), when there are any
+        codes = any(s.codes for d in plan.documents for s in d.segments)
+        return PlainTranslator(engine, alignment=codes)
     from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.hints import Hinter
     from glossary.matching.verify import Glossary

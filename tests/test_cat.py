@@ -917,3 +917,102 @@ def test_cli_statuses_match_the_library() -> None:
     from glossary.cli import exchange
 
     assert exchange.MIN_STATUSES == bilingual.MIN_STATUSES
+
+
+# ------------------------------------------------------------ outputs and bad input
+
+
+def test_several_jobs_to_a_folder_in_place_or_stdout(tmp_path: Path) -> None:
+    memoq = tmp_path / "job.mqxliff"
+    shutil.copy(XLIFF[0].path, memoq)
+    po = tmp_path / "nl.po"
+    po.write_bytes(
+        (CAT / "okapi-AllCasesTest.po")
+        .read_bytes()
+        .replace(
+            b"Language-Team: LANGUAGE",
+            b'Language: en\\n"\r\n"X-Source-Language: nl\\n"\r\n"Language-Team: LANGUAGE',
+        )
+    )
+    original = memoq.read_bytes()
+    # two jobs need a folder or --in-place
+    code, _, err = run("translate", str(memoq), str(po), "--engine", "none")
+    assert code == 2 and "--out-dir DIR (same names) or --in-place" in err
+    code, _, err = run(
+        "translate", str(memoq), str(po), "--engine", "none", "--out-dir", str(tmp_path / "out")
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["job.mqxliff", "nl.po"]
+    assert memoq.read_bytes() == original
+    # stdout: the same bytes as a file
+    code, out, err = run("translate", str(memoq), "--engine", "none", "-q")
+    assert code == 0 and out.encode("utf-8") == (tmp_path / "out" / "job.mqxliff").read_bytes()
+    # a document and a job are translated in separate runs; job options are for jobs
+    doc = tmp_path / "brief.txt"
+    doc.write_text("Een zin.\n", encoding="utf-8")
+    code, _, err = run("translate", str(memoq), str(doc), "--engine", "none", "--out-dir", "o")
+    assert code == 2 and "in separate runs" in err
+    code, _, err = run("translate", str(doc), "--engine", "none", "--overwrite", "all")
+    assert code == 2 and "are for CAT files" in err
+    code, _, err = run("translate", str(memoq), "--in-place", "-o", str(tmp_path / "x.xlf"))
+    assert code == 2 and "--in-place writes over the inputs" in err
+
+
+def test_in_place_writes_over_the_job(tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    shutil.copy(CAT / "okapi-RB-12-Test02.xlf", job)
+    case = Case("job.xlf", "xliff-1.2", "en", "fr")
+    request = translation.JobRequest(
+        inputs=(str(job),), engine="none", glossary=False, in_place=True,
+        source_lang="en", target_lang="fr",
+    )  # fmt: skip
+    plan = translation.plan_job(request)
+    translation.write_outputs(plan, translation.run_job(plan, strategy=Marked()))
+    before = read_job((CAT / "okapi-RB-12-Test02.xlf").read_bytes(), case.name)
+    after = read_job(job.read_bytes(), case.name)
+    assert sum(s.status == "new" for s in before.segments) == 4
+    for old, new in zip(before.segments, after.segments, strict=True):
+        assert new.target == (f"EN: {old.source}" if old.status == "new" else old.target)
+    assert skeleton(parse(job.read_bytes())) == skeleton(
+        parse((CAT / "okapi-RB-12-Test02.xlf").read_bytes())
+    )
+
+
+def test_locked_segments_are_not_translated(tmp_path: Path) -> None:
+    """A Trados segment locked in the file (sdl:seg locked="true") keeps its target."""
+    data = (CAT / "okapi-TS09-12-Test01.xlf").read_bytes()
+    locked = data.replace(b'<sdl:seg id="8" />', b'<sdl:seg id="8" locked="true" />', 1)
+    assert locked != data
+    source = tmp_path / "locked.xlf"
+    source.write_bytes(locked)
+    case = XLIFF[XLIFF_IDS.index("okapi-TS09-12-Test01")]
+    translate(case, tmp_path / "out.xlf", source=source, overwrite="all")
+    job = read_job((tmp_path / "out.xlf").read_bytes(), "out.xlf")
+    seg = next(s for s in job.segments if s.unit_id == "caee5c3e-4f82-414f-b10e-3edcaa7d64e5")
+    assert seg.locked and seg.target == ""
+    assert any(s.target.startswith("EN: ") for s in job.segments)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cut.xlf", (CAT / "okapi-lqiTest.xlf").read_bytes()[:400], "cut.xlf"),
+        ("cut.po", b'msgid "a"\nmsgstr "pea', "cut.po"),
+        ("v3.xlf", b'<xliff version="3.0"><file/></xliff>', "XLIFF version 3.0 is not supported"),
+    ],
+    ids=["truncated-xliff", "truncated-po", "unknown-version"],
+)
+def test_broken_jobs_are_refused_without_output(
+    name: str, content: bytes, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "out" / name
+    for args in (
+        ("translate", str(path), "--engine", "none", "-o", str(out)),
+        ("check", str(path)),
+    ):
+        code, stdout, err = run(*args)
+        assert code == 1 and err.startswith("Error: ") and message in err, err
+        assert "Traceback" not in err and stdout == ""
+    assert not out.exists()

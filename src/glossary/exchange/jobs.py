@@ -2,8 +2,8 @@
 
 A job is a bilingual file a CAT tool exported (XLIFF 1.2 from Trados,
 memoQ, OmegaT, Okapi, WorldServer; XLIFF 2.0/2.1; PO/POT from Poedit or
-Weblate). `glossary translate`, `check`, `merge` and `fix` all see it the
-same way:
+Weblate). `glossary translate`, `check` and `merge` all see it the same
+way:
 
 - `read_job(data, name) -> Job`: every segment with its unit id, segment
   number, source and target (plain text and `InlineCode`s), the file's own
@@ -43,7 +43,7 @@ STATUSES: Final[tuple[Status, ...]] = ("new", "draft", "translated", "reviewed")
 RANK: Final[dict[str, int]] = {s: i for i, s in enumerate(STATUSES)}
 
 # What a new target is marked as: machine translation to review ("mt"), or a
-# translation to keep as translated ("translated", e.g. after a fix).
+# translation to keep as translated ("translated": a correction a person made).
 Mark = Literal["mt", "translated"]
 
 

@@ -315,8 +315,6 @@ def _plan_cat_outputs(
     """Where each CAT file goes: itself (--in-place), -o FILE (one input),
     --out-dir (same names), or stdout (one input)."""
     fmt = cat[0].job.format
-    if request.in_place and (request.output is not None or request.out_dir is not None):
-        raise OptionConflict("--in-place writes over the inputs; leave out -o and --out-dir.")
     if len(cat) > 1 and not (request.in_place or request.out_dir is not None):
         raise OptionConflict(
             "Several CAT files: write them with --out-dir DIR (same names) or --in-place."
@@ -379,6 +377,8 @@ def _to_file(output: str | None) -> bool:
 def _check_options(request: JobRequest) -> None:
     if request.output is not None and request.out_dir is not None:
         raise OptionConflict("Give either -o/--output or --out-dir, not both.")
+    if request.in_place and (request.output is not None or request.out_dir is not None):
+        raise OptionConflict("--in-place writes over the inputs; leave out -o and --out-dir.")
     if not request.glossary and (
         request.report or request.strict or request.termbase or request.report_format
     ):

@@ -726,9 +726,23 @@ def test_check_points_at_units_segments_and_po_lines(tmp_path: Path) -> None:
     import json
 
     report = json.loads(out)
-    refs = {v["ref"] for v in report["violations"]}
-    # "Multi-level heading structure" → "Kopstructuur met meerdere niveaus": no "kop" token
-    assert f"{sdl}: unit 5b10de20-cef2-4b8f-9389-a4b7df3a39e5, segment 2" in refs
+    # "Multi-level heading structure" → "Kopstructuur met meerdere niveaus": no "kop"
+    # token; the unit's second segment (Trados splits "2." from the heading)
+    where = next(
+        v["location"]
+        for v in report["violations"]
+        if v["location"]["unit_id"] == "5b10de20-cef2-4b8f-9389-a4b7df3a39e5"
+    )
+    assert (where["part"], where["segment"]) == (2, 5)  # the 5th unit of the file
+    mark = parse(sdl.read_bytes()).xpath(
+        "//*[@id='5b10de20-cef2-4b8f-9389-a4b7df3a39e5']/*[local-name()='seg-source']"
+        "//*[local-name()='mrk'][2]"
+    )[0]
+    assert where["line"] == mark.sourceline  # the segment's own <mrk> in <seg-source>
+    ref = "segment 5 (id 5b10de20-cef2-4b8f-9389-a4b7df3a39e5, part 2)"
+    assert any(v["ref"].endswith(ref) for v in report["violations"])
+    code, out, err = run("check", str(sdl), "--termbase", str(path), *langs)
+    assert ref in out  # the table says so too
 
     write_termbase(path, Termbase((make_concept("translation", "traduction"),)))
     po = CAT / "okapi-AllCasesTest.po"
@@ -736,7 +750,8 @@ def test_check_points_at_units_segments_and_po_lines(tmp_path: Path) -> None:
     code, out, err = run(*args, "--format", "json")
     report = json.loads(out)
     # the typo "traducion" on line 26 is the only violation; the fuzzy ones are right
-    assert [v["ref"] for v in report["violations"]] == [f"{po}: line 25"]
+    assert [v["location"]["line"] for v in report["violations"]] == [25]
+    assert report["violations"][0]["ref"].endswith("okapi-AllCasesTest.po:25")
     # 8 entries with a translation, two of them plurals with both forms filled
     assert report["segments"] == 10
     code, out, err = run(*args, "--format", "json", "--min-status", "translated")
@@ -755,8 +770,7 @@ def test_po_plural_forms_are_checked_one_by_one(tmp_path: Path) -> None:
         ("%d file", "%d fichier", 0),
         ("%d files", "%d fichiers", 1),
     ]
-    assert forms[0].ref.endswith("line 52, msgstr[0]")
-    assert forms[1].ref.endswith("line 53, msgstr[1]")
+    assert [(u.line, u.number, u.unit_id) for u in forms[:2]] == [(52, 8, ""), (53, 8, "")]
     args = ("check", str(CAT / "okapi-AllCasesTest.po"), "--termbase", str(path))
     code, _, err = run(*args, "--source-lang", "en", "--target-lang", "fr")
     assert code == 0, err
@@ -772,7 +786,9 @@ def test_check_reads_xliff_20_with_statuses(tmp_path: Path) -> None:
     )
     assert reviewed.below == 29
     assert sum(1 for u in reviewed.units if u.target) == 333
-    assert reviewed.units[0].ref.endswith("kadaster-sensrnet-messages.en.xlf: unit app.title")
+    first = reviewed.units[0]
+    assert (first.unit_id, first.number, first.line) == ("app.title", 1, 4)
+    assert first.ref == "src/app/app.component.ts:6"  # Angular's location note: the origin
 
 
 # ------------------------------------------------------------------ merge
@@ -816,6 +832,8 @@ def test_translate_then_merge_an_xliff_job_back(tmp_path: Path) -> None:
     assert code == 0, err
     case = Case("brief.xlf", "xliff-1.2")
     translate(case, tmp_path / "mt.xlf", source=tmp_path / "brief.xlf")
+    read = bilingual.read_bilingual(tmp_path / "mt.xlf")
+    assert [u.ref for u in read.units] == [f"{doc}:1", f"{doc}:3"]  # the location contexts
     result = merge_file(tmp_path / "mt.xlf", doc)
     assert [ts.target for ts in result.translated.segments] == [
         "EN: Vrede in de Kaukasus",

@@ -38,14 +38,14 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     client.mkdir()
     shutil.copy(SEED, client / "brief.txt")
     shutil.copy(DATA / "NSTest01.xlf", client / "job.xlf")
-    shutil.copy(DATA / "BoldWorld.docx", client / "brief.docx")
+    shutil.copy(DATA / "Test02.rtf", client / "brief.rtf")
     shutil.copy(DATA / "pocount_fuzzy.po", client / "nl.txt")  # a PO file named .txt
     monkeypatch.chdir(tmp_path)
     return client
 
 
 SKIPPED = [
-    "Skipped client/brief.docx: a Word document (DOCX), which glossary cannot read yet",
+    "Skipped client/brief.rtf: an RTF document, which glossary cannot read yet",
     "Skipped client/job.xlf: an XLIFF file (bilingual: source and target segments), "
     "not a document; check its terms with 'glossary check job.xlf', or add --source-side",
     "Skipped client/nl.txt: a gettext PO file (bilingual: source and target segments), by its "
@@ -78,9 +78,9 @@ def test_a_folder_names_what_it_skips(folder: Path, command: list[str]) -> None:
         (["mine", "--no-suggest"], "job.xlf"),
         (["review", "--no-suggest"], "job.xlf"),
         (["segment"], "nl.txt"),
-        (["translate", "--engine", "none"], "brief.docx"),
+        (["translate", "--engine", "none"], "brief.rtf"),
     ],
-    ids=["segment", "mine", "review", "po-as-txt", "docx"],
+    ids=["segment", "mine", "review", "po-as-txt", "rtf"],
 )
 def test_document_commands_refuse_non_documents(
     folder: Path, command: list[str], file: str
@@ -236,7 +236,7 @@ def test_check_recognises_a_bilingual_file_by_its_content(folder: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "No translated segment to check" in result.stderr
     # the unit marked translate="no" is left out
-    assert "1 untranslated segments not checked" in result.stderr
+    assert "1 untranslated segment not checked" in result.stderr
     assert 'job.xml: 1 segment(s) marked translate="no" left out' in result.stderr
     shutil.copy(DATA / "sampleTMX2.txt", "memory.txt")  # an en/fr memory: no Dutch units
     result = run("check", "memory.txt")

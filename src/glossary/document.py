@@ -103,6 +103,9 @@ class Segment:
     # Where a translator finds it when a line is not the way (a CAT job:
     # "job.xlf: unit 12, segment 2"); "" for documents.
     where: str = ""
+    # Where the segment is inside a document with structure, for people: "p. 2",
+    # "footnote 3", "header", "table 1", "cue 14" ("" for plain text).
+    location: str = ""
 
     @property
     def translate(self) -> bool:
@@ -113,6 +116,12 @@ class Segment:
         """`file:line`, as in PO references (or `where` when set)."""
         return self.where or f"{self.doc}:{self.line}"
 
+    @property
+    def place(self) -> str:
+        """`ref`, with where in the document when it has structure:
+        "brief.docx:12 (footnote 3)", "brief.pdf:40 (p. 2)"."""
+        return f"{self.ref} ({self.location})" if self.location else self.ref
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -122,6 +131,15 @@ class Paragraph:
     kind: Kind
     segments: tuple[Segment, ...]
     line: int
+    # Where the paragraph's writer puts the translation back in the original file
+    # (a DOCX part and paragraph number, a subtitle cue...); "" for plain text.
+    anchor: str = ""
+    # The paragraph's text as read, for documents with structure: what lies between
+    # and around its segments (tabs, line breaks, labels) is kept from here when the
+    # translation is put back. `offset` is where `source` starts in the document's
+    # text (segment offsets minus `offset` index into `source`).
+    source: str = ""
+    offset: int = 0
 
     @property
     def text(self) -> str:
@@ -151,6 +169,10 @@ class Document:
     repairs: tuple[Repair, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The registry name of the format it was read from ("docx", "srt"...; "" for
+    # plain text), and the original bytes its writer edits (structured formats only).
+    format: str = ""
+    original: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -183,6 +205,9 @@ class TermUse:
     target_end: int = -1
     dnt: bool = False
     detail: str = ""
+    # For hints: the concept's other correct English and its forbidden renderings.
+    alternatives: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,12 +257,14 @@ class BilingualUnit:
     ref: str = ""  # where to look: "file:line" of the source document, or the unit id
     key: str = ""  # identity for merging: `segment_key` of the segment it came from
     reviewed: bool = True  # False while still fuzzy / needs-review
-    line: int | None = None  # line in the bilingual file itself
+    line: int | None = None  # line in the bilingual file itself (PO: the msgid line)
     notes: tuple[str, ...] = field(default=(), compare=False)
-    # CAT jobs (glossary.exchange.jobs): the unit id and 1-based segment number a
-    # translator finds in the CAT tool, the segment's status ("new", "draft",
-    # "translated", "reviewed"; "" when the file has none) and the PO plural form.
-    unit_id: str = field(default="", compare=False)
+    unit_id: str = ""  # the unit's id in the file (XLIFF trans-unit id, TMX tuid)
+    number: int = 0  # 1-based position among the file's units, as CAT tools number segments
+    # CAT jobs (glossary.exchange.jobs): the segment's number inside its unit
+    # (XLIFF 2.0 segments, 1.2 seg-source marks; 0 when the unit is one
+    # segment), its status ("new", "draft", "translated", "reviewed"; "" when
+    # the file has none) and the PO plural form.
     segment: int = field(default=0, compare=False)
     status: str = field(default="", compare=False)
     plural: int | None = field(default=None, compare=False)

@@ -12,7 +12,20 @@ from .common import info, quiet_option, source_side_option, termbase_option
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.translation.writers.FORMATS and glossary.translation.job.
-FORMAT_CHOICES = ("text", "po", "xliff", "tmx", "tsv", "json")
+FORMAT_CHOICES = (
+    "text",
+    "markdown",
+    "html",
+    "docx",
+    "odt",
+    "srt",
+    "vtt",
+    "po",
+    "xliff",
+    "tmx",
+    "tsv",
+    "json",
+)
 ENGINE_CHOICES = ("argos", "none", "auto")
 REPORT_FORMATS = ("table", "json")
 
@@ -62,7 +75,8 @@ REPORT_FORMATS = ("table", "json")
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 when an approved term could not be enforced.",
+    help="Exit 1 when an approved term could not be enforced, or when no termbase is "
+    "found (without --strict that is a warning, shown even with -q).",
 )
 @click.option(
     "--redecode-budget",
@@ -121,15 +135,18 @@ def translate(
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
 
-    INPUT is a file, a folder (its .txt, .md and .html files; every other file
-    is named with the reason it is skipped) or '-' for stdin. A bilingual
-    file (PO, XLIFF, TMX) is refused with a hint, or read as its Dutch
-    source side with --source-side. Every sentence is translated once, in
-    token batches, on this machine; the output keeps the paragraphs of the
-    source. Formats: text (the English), tsv (bilingual segment table),
-    json (segments, offsets, scores, model signature), po, xliff, tmx (for
-    CAT tools). Output files appear only when all are complete: an error or
-    Ctrl-C leaves none half written and no mix of old and new files.
+    INPUT is a file, a folder (its documents; every other file is named
+    with the reason it is skipped) or '-' for stdin. Documents: plain text,
+    Markdown, HTML, Word (.docx), OpenDocument (.odt), PDF with a text
+    layer, SRT and WebVTT subtitles. Each comes back in its own format with
+    its structure and formatting (-o FILE or --out-dir DIR; a PDF as an
+    editable .docx); on the terminal as text. A bilingual file (PO, XLIFF,
+    TMX) is translated in place, or read as its Dutch source side with
+    --source-side. Every sentence is translated once, in token batches, on
+    this machine. Other formats: text (the English), tsv (bilingual segment
+    table), json (segments, offsets, scores, model signature), po, xliff,
+    tmx (for CAT tools). Output files appear only when all are complete: an
+    error or Ctrl-C leaves none half written and no mix of old and new files.
 
     Approved terms of the termbase are enforced: each occurrence comes out
     as its approved English (names marked do-not-translate as they are),
@@ -139,6 +156,8 @@ def translate(
     \b
     Examples:
         glossary translate report.txt
+        glossary translate report.docx -o report.en.docx
+        glossary translate brief.pdf ondertitels.srt --out-dir out/
         glossary translate seeds/ --out-dir out/
         glossary translate seeds/ -o seeds.tsv
         glossary translate report.txt -o report.json --beam 2 --threads 4
@@ -188,8 +207,8 @@ def translate(
         info(f"Skipped {skipped}", quiet)
     for note in plan.notes:
         info(f"Note: {note}", quiet)
-    for warning in plan.warnings:
-        info(f"Warning: {warning}", quiet)
+    for warning in plan.warnings:  # never hidden by -q: enforcement off must not be silent
+        click.echo(f"Warning: {warning}", err=True)
 
     with click.progressbar(
         length=plan.segments,

@@ -589,12 +589,16 @@ def merge_file(
 
 
 def read_units(
-    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    languages: LanguageChoice | None = None,
 ) -> list[BilingualUnit]:
     """The bilingual units of a PO, XLIFF, TMX or TSV file ("-" for stdin); the format
     is `fmt`, else what the content shows, else what the suffix says. Every target
-    counts; the language pair must be Dutch → English
-    (`glossary.exchange.bilingual.read_bilingual` says more)."""
+    counts; the language pair must be Dutch → English unless `languages` names
+    the file's (`glossary.exchange.bilingual.read_bilingual` says more)."""
     from glossary.exchange.bilingual import read_bilingual
 
-    return list(read_bilingual(path, fmt, max_bytes).units)
+    return list(read_bilingual(path, fmt, max_bytes, languages=languages).units)

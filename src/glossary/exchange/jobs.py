@@ -81,6 +81,9 @@ class JobSegment:
     # The identity `glossary merge` matches segments of a document by: the
     # `segment_key` ("brief.txt#12") of files `glossary translate` wrote.
     merge_key: str = ""
+    # Where the source segment came from, when the file says: PO `#:`
+    # references, XLIFF location contexts ("brief.txt:12").
+    origin: str = ""
 
     @property
     def ref(self) -> str:
@@ -116,6 +119,11 @@ class Job:
         may be translated, with a target only when its status is at least
         `min_status` (others count as untranslated)."""
         units = []
+        # 1-based position of each unit (PO: entry) in the file, as CAT tools
+        # number them: the segments of a unit and the forms of a plural share it.
+        positions: dict[str, int] = {}
+        for seg in self.segments:
+            positions.setdefault(_unit_key(seg.key), len(positions) + 1)
         for seg in self.segments:
             if not seg.translate:
                 continue
@@ -124,18 +132,25 @@ class Job:
                 BilingualUnit(
                     seg.source,
                     seg.target if counted else "",
-                    ref=f"{self.path}: {seg.ref}",
+                    ref=seg.origin,
                     key=seg.merge_key,
                     reviewed=RANK[seg.status] >= RANK["translated"],
                     line=seg.line,
                     notes=seg.notes,
-                    unit_id=seg.unit_id,
-                    segment=seg.number,
+                    # a PO msgctxt is no id a translator sees: PO is found by line
+                    unit_id=seg.unit_id if self.format != "po" else "",
+                    number=positions[_unit_key(seg.key)],
+                    segment=seg.number if seg.segmented else 0,
                     status=seg.status,
                     plural=seg.plural,
                 )
             )
         return units
+
+
+def _unit_key(key: str) -> str:
+    """The unit part of a segment key: "u12" of "u12s2", "e7" of "e7p1"."""
+    return key.split("s", 1)[0].split("p", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -51,19 +51,23 @@ def _status(text: str, fuzzy: bool) -> Status:
 
 def read_job(data: bytes, name: str) -> Job:
     """The segments of a PO or POT file (see the module doc)."""
-    from glossary.exchange.po import _load
+    from glossary.exchange.po import _charset, _load
+    from glossary.exchange.registry import decode_text
 
     po = _load(data, name)
     forms = _nplurals(po)
-    lines = data.decode("utf-8", "replace").split("\n")  # to point at msgid/msgstr[n] lines
+    # the text polib read, to point at the msgid and msgstr[n] lines
+    lines = decode_text(data, name, _charset(data)).split("\n")
     segments: list[JobSegment] = []
     for index, entry in enumerate(_entries(po)):
         fuzzy = "fuzzy" in entry.flags
         notes = tuple(entry.comment.splitlines()) if entry.comment else ()
         notes += tuple(entry.tcomment.splitlines()) if entry.tcomment else ()
-        msgid_line = _locate(lines, entry.linenum, "msgid") or entry.linenum
+        msgid_line = _locate(lines, entry.linenum, "msgid") or entry.linenum or None
+        occurrence = entry.occurrences[0] if entry.occurrences else None
         common = {
             "unit_id": entry.msgctxt or "",
+            "origin": f"{occurrence[0]}:{occurrence[1]}" if occurrence else "",
             "notes": notes,
             "merge_key": entry.msgctxt or "",
         }
@@ -109,15 +113,19 @@ def read_job(data: bytes, name: str) -> Job:
 
 
 def _locate(lines: Sequence[str], start: int | None, keyword: str) -> int | None:
-    """The 1-based line of `keyword` ("msgid", "msgstr[1]") in the entry that
-    starts at line `start`, or None."""
-    if not start:
-        return None
-    i = start - 1
-    while i < len(lines) and lines[i].strip():
-        if lines[i].lstrip().startswith(keyword + " "):
+    """The 1-based line of `keyword` ("msgid", "msgstr[1]") of the entry polib
+    says starts at line `start` (its comments; 0 for a first entry after a
+    lone comment), or None: the first such line from there, before the next
+    entry's msgid."""
+    seen_msgid = False
+    for i in range(max(start or 1, 1) - 1, len(lines)):
+        line = lines[i].lstrip()
+        if line.startswith("msgid "):
+            if seen_msgid:
+                return None
+            seen_msgid = True
+        if line.startswith(keyword + " "):
             return i + 1
-        i += 1
     return None
 
 

@@ -154,6 +154,8 @@ def read_units(
                 ref=ref or unit.get("tuid", "") or f"{path}:{line}",
                 key=unit.get("tuid", ""),
                 line=line,
+                unit_id=unit.get("tuid", ""),
+                number=len(units) + 1,
             )
         )
     return units

@@ -561,6 +561,7 @@ def read_job(data: bytes, name: str) -> Job:
                 " ".join("".join(str(t) for t in n.itertext()).split())
                 for n in unit.element.iter("{*}note")
             )
+            origin = _origin(unit.element)
             segments.append(
                 JobSegment(
                     key=seg.key,
@@ -575,10 +576,16 @@ def read_job(data: bytes, name: str) -> Job:
                     status=status,
                     translate=seg.translate,
                     locked=locked,
-                    line=cast("int | None", seg.source.sourceline),
+                    # The unit's line for a unit of one segment (what `check`
+                    # points at), the segment's own source line otherwise.
+                    line=cast(
+                        "int | None",
+                        seg.source.sourceline if seg.segmented else unit.element.sourceline,
+                    ),
                     file=unit.file,
                     segmented=seg.segmented,
                     notes=notes,
+                    origin=origin,
                     merge_key=segment_key(unit.file, int(unit.unit_id))
                     if unit.file and unit.unit_id.isdigit() and not seg.segmented
                     else "",
@@ -586,6 +593,23 @@ def read_job(data: bytes, name: str) -> Job:
             )
     source_lang, target_lang = pairs[0] if pairs else ("", "")
     return Job(name, "xliff", flavour, tuple(segments), source_lang, target_lang, tuple(warnings))
+
+
+def _origin(unit: etree._Element) -> str:
+    """The source file and line a unit's location gives ("brief.txt:12"): a
+    1.2 `<context-group purpose="location">`, a 2.x `<note category="location">`
+    (Angular), "" when it has none."""
+    for note in unit.iter("{*}note"):
+        if note.get("category") == "location" and (note.text or "").strip():
+            return (note.text or "").strip()
+    for group in unit.iter("{*}context-group"):
+        if group.get("purpose") != "location":
+            continue
+        found = {c.get("context-type"): (c.text or "").strip() for c in group.iter("{*}context")}
+        if found.get("sourcefile"):
+            line = found.get("linenumber", "")
+            return found["sourcefile"] + (f":{line}" if line else "")
+    return ""
 
 
 def read_units(data: bytes, name: str) -> list[BilingualUnit]:

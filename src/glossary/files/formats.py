@@ -103,6 +103,13 @@ class Format:
     default_statuses: tuple[str, ...] = ("approved", "proposed", "rejected")
     advice: str = ""  # what to do with such a file where it cannot be used
     binary: bool = False  # never text: decoding refuses it (PDF, ZIP, Office...)
+    # The format a translation of such a document is written in by default ("" for
+    # the format itself when it has a document writer, else text): a PDF comes
+    # back as a Word document.
+    output_format: str = ""
+    # The formats of the documents its writer can write a translation of (empty: any):
+    # a document edited in place needs its own original.
+    writes_from: tuple[str, ...] = ()
 
     def target(self, role: str) -> str:
         """The "module:function" string for `role` ("" when not offered)."""
@@ -368,6 +375,15 @@ def _is_translation_json(data: bytes) -> bool:
     )
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _encrypted_office(data: bytes) -> bool:
+    """A password-protected Word, Excel or PowerPoint file: an OLE container with an
+    EncryptedPackage stream (its directory is in the first sectors of small files)."""
+    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[:HEAD]
+
+
 # ------------------------------------------------------------------ registry
 
 _OFFICE_ADVICE = "Save it as plain text (.txt) in its program and give that file"
@@ -391,6 +407,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".md", ".markdown"),
             document_reader="glossary.reading.ingest:read_markdown",
+            document_writer="glossary.documents.markdown:write",
+            extension=".md",
+            writes_from=("markdown",),
         ),
         Format(
             "html",
@@ -398,7 +417,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".html", ".htm", ".xhtml"),
             sniff=_is_html,
-            document_reader="glossary.reading.ingest:read_html",
+            document_reader="glossary.documents.html:read",
+            document_writer="glossary.documents.html:write",
+            extension=".html",
+            writes_from=("html",),
         ),
         Format(
             "docx",
@@ -406,7 +428,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".docx", ".docm", ".dotx"),
             sniff=_zip_with(b"word/"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.docx:read",
+            document_writer="glossary.documents.docx:write",
+            extension=".docx",
             binary=True,
         ),
         Format(
@@ -415,8 +439,11 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".odt", ".ott"),
             sniff=_zip_with(b"mimetypeapplication/vnd.oasis.opendocument.text"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.odt:read",
+            document_writer="glossary.documents.odt:write",
+            extension=".odt",
             binary=True,
+            writes_from=("odt",),
         ),
         Format(
             "pdf",
@@ -424,9 +451,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".pdf",),
             sniff=_starts(b"%PDF-"),
-            advice="Extract its text first, e.g. 'pdftotext -layout FILE.pdf FILE.txt', "
-            "and give the .txt file",
+            document_reader="glossary.documents.pdf:read",
             binary=True,
+            output_format="docx",
         ),
         Format(
             "srt",
@@ -434,8 +461,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".srt",),
             sniff=_is_srt,
-            advice="Give the text of its cues as a .txt file (cue numbers and timecodes "
-            "are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_srt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".srt",
+            writes_from=("srt",),
         ),
         Format(
             "vtt",
@@ -443,7 +472,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".vtt",),
             sniff=_is_vtt,
-            advice="Give the text of its cues as a .txt file (timecodes are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_vtt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".vtt",
+            writes_from=("vtt",),
         ),
         Format(
             "rtf",
@@ -455,8 +487,18 @@ FORMATS: Final[dict[str, Format]] = {
             binary=True,
         ),
         Format(
+            "encrypted",
+            "a password-protected (encrypted) Office document",
+            "other",
+            (),
+            sniff=_encrypted_office,
+            advice="Remove its password in its program (in Word: File › Info › Protect "
+            "Document › Encrypt with Password, and clear it), save a copy and give that file",
+            binary=True,
+        ),
+        Format(
             "doc",
-            "an old Office file (.doc, .xls or .ppt)",
+            "an old Office file (.doc, .xls or .ppt) or an encrypted one",
             "document",
             (".doc", ".dot"),
             sniff=_starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),

@@ -37,7 +37,8 @@ def parse(data: bytes, path: str, *, keep: bool = False) -> etree._ElementTree:
     """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message.
 
     `keep`: keep comments, processing instructions and CDATA sections, for
-    files written back in place (CAT jobs)."""
+    files written back in place (CAT jobs, the parts of Word and OpenDocument
+    files)."""
     from lxml import etree
 
     if not data.strip():

@@ -95,8 +95,9 @@ class JobRequest:
 class Outputs:
     """Where every output goes."""
 
-    format: str
+    format: str  # the output format; "document" when documents keep their own formats
     files: tuple[Path, ...] = ()  # one for -o, one per document for an output folder
+    formats: tuple[str, ...] = ()  # the format of each document's translation
     out_dir: Path | None = None
     report: Path | None = None
     report_stdout: bool = False
@@ -165,12 +166,18 @@ def plan_job(request: JobRequest) -> JobPlan:
     notes: list[str] = []
     inputs = gather(request.inputs, source_side=request.source_side)
     cat = _cat_inputs(request, inputs.files, notes)
-    fmt = cat[0].job.format if cat else ""
+    fmt: str | None = None
     if not cat:  # a CAT file is written as what it is, whatever -o is called
         fmt = request.format or (
-            writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
+            writers.format_for_path(str(request.output)) if _to_file(request.output) else None
         )
+    if fmt is not None:
         writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+        if writers.is_binary(fmt) and not _to_file(request.output) and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} translation is a file, not text for the terminal: give "
+                f"-o FILE{writers.extension(fmt)} or --out-dir DIR."
+            )
     if _to_file(request.output):
         check_target(Path(str(request.output)))
     report = _report_path(request)
@@ -197,7 +204,8 @@ def plan_job(request: JobRequest) -> JobPlan:
     if cat:
         outputs = _plan_cat_outputs(request, cat, report, termbase)
     else:
-        outputs = _plan_outputs(request, fmt, inputs.files, report, termbase)
+        chosen = _output_formats(request, fmt, documents, notes)
+        outputs = _plan_outputs(request, chosen, inputs.files, report, termbase)
     work = plan(documents)
     return JobPlan(
         request=request,
@@ -214,6 +222,38 @@ def plan_job(request: JobRequest) -> JobPlan:
         distinct=work.unique,
         cat=cat,
     )
+
+
+def _output_formats(
+    request: JobRequest, fmt: str | None, documents: Sequence[Document], notes: list[str]
+) -> tuple[str, ...]:
+    """The format each document's translation is written in.
+
+    Given (--format, or the -o suffix): that one, if it can hold every document.
+    Else with --out-dir each document's own (a PDF as DOCX); on stdout one
+    document's own when it is text (Markdown, HTML, subtitles), else text.
+    """
+    if fmt is not None:
+        for document in documents:
+            writers.check_writable(fmt, document)
+        if writers.is_binary(fmt) and len(documents) > 1 and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} file holds one document; {len(documents)} inputs were given. "
+                "Use --out-dir DIR to write one file per input."
+            )
+        return tuple(fmt for _ in documents)
+    natural = [writers.natural_format(d) for d in documents]
+    if request.out_dir is not None:
+        return tuple(natural)
+    if len(documents) == 1 and not writers.is_binary(natural[0]):
+        return (natural[0],)
+    for document, name in zip(documents, natural, strict=True):
+        if writers.is_binary(name):
+            notes.append(
+                f"The translation of {document.path} is shown as text; give -o "
+                f"FILE{writers.extension(name)} or --out-dir DIR for a {name} file."
+            )
+    return tuple("text" for _ in documents)
 
 
 # ------------------------------------------------------------------ CAT jobs
@@ -338,7 +378,9 @@ def _plan_cat_outputs(
         report=request.report,
         report_format=request.report_format,
     )
-    planned = _plan_outputs(plain, fmt, [c.path for c in cat], report, termbase, keep_names=True)
+    planned = _plan_outputs(
+        plain, [fmt for _ in cat], [c.path for c in cat], report, termbase, keep_names=True
+    )
     return planned
 
 
@@ -441,7 +483,11 @@ def _termbase(
         except TermbaseNotFound as exc:
             if report is not None or request.report or request.strict:
                 raise
-            warnings.append(f"{exc} Translating without the glossary (--no-glossary).")
+            warnings.append(
+                f"{exc} Term enforcement is OFF: approved terms are not enforced. Pass "
+                "--no-glossary to say that is what you want, or --strict to make a missing "
+                "termbase an error."
+            )
             return None, None
     return path, tuple(read_termbase(path).concepts)
 
@@ -457,7 +503,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _plan_outputs(
     request: JobRequest,
-    fmt: str,
+    chosen: Sequence[str],
     inputs: Sequence[str],
     report: Path | None,
     termbase: Path | None,
@@ -466,6 +512,9 @@ def _plan_outputs(
 ) -> Outputs:
     files: list[Path] = []
     out_dir = Path(request.out_dir) if request.out_dir is not None else None
+    fmt = chosen[0] if chosen and len(set(chosen)) == 1 else "document"
+    if not chosen:
+        fmt = request.format or "text"
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out-dir {out_dir} is a file, not a folder.")
@@ -473,7 +522,7 @@ def _plan_outputs(
         names = (
             [Path(p).name for p in inputs]
             if keep_names
-            else [stem + writers.extension(fmt) for stem in stems]
+            else [stem + writers.extension(f) for stem, f in zip(stems, chosen, strict=True)]
         )
         clashes = sorted({n for n in names if names.count(n) > 1})
         if clashes:
@@ -511,6 +560,7 @@ def _plan_outputs(
     return Outputs(
         format=fmt,
         files=tuple(files),
+        formats=tuple(chosen),
         out_dir=out_dir,
         report=report,
         report_stdout=request.report == STDIN,
@@ -600,13 +650,13 @@ def write_outputs(
     outputs = plan.outputs
     if plan.cat:
         return _write_cat(plan, result, stdout=stdout)
-    writer = writers.get_writer(outputs.format)
+    chosen = outputs.formats or tuple(outputs.format for _ in result.documents)
     files: list[OutputFile] = []
     if outputs.out_dir is not None:
-        for document, path in zip(result.documents, outputs.files, strict=True):
-            files.append(OutputFile(path, _render([document], writer)))
+        for document, path, fmt in zip(result.documents, outputs.files, chosen, strict=True):
+            files.append(OutputFile(path, _render([document], fmt)))
     elif outputs.files:
-        files.append(OutputFile(outputs.files[0], _render(result.documents, writer)))
+        files.append(OutputFile(outputs.files[0], _render(result.documents, chosen[0])))
     report_text = ""
     if result.report is not None and (outputs.report is not None or outputs.report_stdout):
         report_text = render_report(result.report, outputs.report_json)
@@ -620,7 +670,7 @@ def write_outputs(
     write_all(files)
     if stdout is not None:
         if outputs.stdout:
-            writer(list(result.documents), stdout)
+            writers.get_writer(chosen[0] if chosen else "text")(list(result.documents), stdout)
         if outputs.report_stdout and report_text:
             stdout.write(report_text)
     return tuple(f.path for f in files)
@@ -672,7 +722,15 @@ def _raw(data: bytes) -> Render:
     return render
 
 
-def _render(docs: Sequence[TranslatedDocument], writer: writers.Writer) -> Render:
+def _render(docs: Sequence[TranslatedDocument], fmt: str) -> Render:
+    writer = writers.get_writer(fmt)
+    if writers.is_binary(fmt):
+
+        def render_bytes(handle: IO[bytes]) -> None:
+            writer(list(docs), handle)
+
+        return render_bytes
+
     def render(handle: IO[bytes]) -> None:
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
         writer(list(docs), text)

@@ -81,4 +81,5 @@ def check(source: Path, target: Path | None, termbase: Termbase, *, max_bytes: i
         units = read_units(source, None, max_bytes)
     else:
         units = list(align_files(source, target, limit=max_bytes).units)
-    return check_units(units, termbase.concepts)
+    # The file the locations point into: the bilingual file, or the translation.
+    return check_units(units, termbase.concepts, file=str(target or source))

@@ -226,14 +226,20 @@ def test_no_other_module_reads_files_itself() -> None:
 
 
 def test_check_recognises_a_bilingual_file_by_its_content(folder: Path) -> None:
-    """An XLIFF file named .xml and a TMX file named .txt are read as what they are."""
+    """An XLIFF file named .xml and a TMX file named .txt are read as what they are
+    (so their language pairs, en → fr, are refused; named, they are checked)."""
     shutil.copy(DATA / "NSTest01.xlf", "job.xml")
     result = run("check", "job.xml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: job.xml declares the language pair en → fr")
+    result = run("check", "job.xml", "--source-lang", "en", "--target-lang", "fr")
     assert result.exit_code == 0, result.stderr
     assert "No translated segment to check" in result.stderr
     # the unit marked translate="no" is left out
     assert "1 untranslated segment not checked" in result.stderr
+    assert 'job.xml: 1 segment(s) marked translate="no" left out' in result.stderr
     shutil.copy(DATA / "sampleTMX2.txt", "memory.txt")  # an en/fr memory: no Dutch units
     result = run("check", "memory.txt")
-    assert result.exit_code == 0, result.stderr
-    assert "No translated segment to check" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: memory.txt holds en (2), fr (2): no Dutch (nl).")
+    assert "--source-lang en --target-lang fr" in result.stderr

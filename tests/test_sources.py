@@ -35,7 +35,7 @@ REFUSED = [
             "'glossary check job.xlf'",
             "'glossary merge job.xlf SOURCE'",
             "--source-side",
-            "'glossary translate' will translate XLIFF files in place once that is supported",
+            "pre-translate it in place with 'glossary translate job.xlf'",
         ],
     ),
     (

@@ -82,11 +82,14 @@ class Location:
     """Where a translator finds a segment.
 
     `file` is the file to open (the bilingual file, or the translation of
-    a pair of files); `line` its line (PO: the msgid line; XLIFF: the
-    trans-unit; TSV and text: the line); `segment` the 1-based number of
-    the unit in the file, as CAT tools number segments; `unit_id` the
-    XLIFF trans-unit id or TMX tuid; `origin` where the source segment came
-    from when the file says ("seeds/004.txt:12", PO `#:` references).
+    a pair of files); `line` its line (PO: the msgid line, or msgstr[n]'s
+    for a plural form; XLIFF: the trans-unit; TSV and text: the line);
+    `segment` the 1-based number of the unit in the file, as CAT tools
+    number segments; `unit_id` the XLIFF trans-unit id or TMX tuid; `part`
+    the segment's number inside a unit of several (XLIFF 2.0 `<segment>`s,
+    Trados and memoQ `<mrk mtype="seg">`); `origin` where the source
+    segment came from when the file says ("seeds/004.txt:12", PO `#:`
+    references, XLIFF location contexts).
     """
 
     file: str = ""
@@ -94,12 +97,16 @@ class Location:
     segment: int | None = None
     unit_id: str = ""
     origin: str = ""
+    part: int | None = None
+
+    def _id(self) -> str:
+        return f"(id {self.unit_id}" + (f", part {self.part}" if self.part else "") + ")"
 
     def short(self) -> str:
-        """Without the file name: "line 23", "segment 3 (id 2)"."""
+        """Without the file name: "line 23", "segment 3 (id 2)", "segment 3 (id 2, part 1)"."""
         if self.unit_id:
             number = f"segment {self.segment} " if self.segment else ""
-            return f"{number}(id {self.unit_id})"
+            return f"{number}{self._id()}"
         if self.line is not None:
             return f"line {self.line}"
         if self.segment:
@@ -112,7 +119,7 @@ class Location:
         name = self.file or "?"
         if self.unit_id:
             number = f" segment {self.segment}" if self.segment else ""
-            return f"{name}{number} (id {self.unit_id})"
+            return f"{name}{number} {self._id()}"
         if self.line is not None and self.file:
             return f"{name}:{self.line}"
         if self.segment:
@@ -125,6 +132,7 @@ class Location:
             "line": self.line,
             "segment": self.segment,
             "unit_id": self.unit_id,
+            "part": self.part,
             "origin": self.origin,
         }
 
@@ -291,6 +299,7 @@ def location(unit: BilingualUnit, file: str = "") -> Location:
         segment=unit.number or None,
         unit_id=unit.unit_id,
         origin=unit.ref if unit.ref != file else "",
+        part=unit.segment or None,
     )
 
 

@@ -2,8 +2,8 @@
 
 A job is a bilingual file a CAT tool exported (XLIFF 1.2 from Trados,
 memoQ, OmegaT, Okapi, WorldServer; XLIFF 2.0/2.1; PO/POT from Poedit or
-Weblate). `glossary translate`, `check`, `merge` and `fix` all see it the
-same way:
+Weblate). `glossary translate`, `check` and `merge` all see it the same
+way:
 
 - `read_job(data, name) -> Job`: every segment with its unit id, segment
   number, source and target (plain text and `InlineCode`s), the file's own
@@ -43,7 +43,7 @@ STATUSES: Final[tuple[Status, ...]] = ("new", "draft", "translated", "reviewed")
 RANK: Final[dict[str, int]] = {s: i for i, s in enumerate(STATUSES)}
 
 # What a new target is marked as: machine translation to review ("mt"), or a
-# translation to keep as translated ("translated", e.g. after a fix).
+# translation to keep as translated ("translated": a correction a person made).
 Mark = Literal["mt", "translated"]
 
 
@@ -81,6 +81,9 @@ class JobSegment:
     # The identity `glossary merge` matches segments of a document by: the
     # `segment_key` ("brief.txt#12") of files `glossary translate` wrote.
     merge_key: str = ""
+    # Where the source segment came from, when the file says: PO `#:`
+    # references, XLIFF location contexts ("brief.txt:12").
+    origin: str = ""
 
     @property
     def ref(self) -> str:
@@ -116,10 +119,11 @@ class Job:
         may be translated, with a target only when its status is at least
         `min_status` (others count as untranslated)."""
         units = []
-        # 1-based position of each unit in the file, as CAT tools number them.
-        positions: dict[tuple[str, str], int] = {}
+        # 1-based position of each unit (PO: entry) in the file, as CAT tools
+        # number them: the segments of a unit and the forms of a plural share it.
+        positions: dict[str, int] = {}
         for seg in self.segments:
-            positions.setdefault((seg.file, seg.unit_id or seg.key), len(positions) + 1)
+            positions.setdefault(_unit_key(seg.key), len(positions) + 1)
         for seg in self.segments:
             if not seg.translate:
                 continue
@@ -128,19 +132,25 @@ class Job:
                 BilingualUnit(
                     seg.source,
                     seg.target if counted else "",
-                    ref=f"{self.path}: {seg.ref}",
+                    ref=seg.origin,
                     key=seg.merge_key,
                     reviewed=RANK[seg.status] >= RANK["translated"],
                     line=seg.line,
                     notes=seg.notes,
-                    unit_id=seg.unit_id,
-                    number=positions[(seg.file, seg.unit_id or seg.key)],
+                    # a PO msgctxt is no id a translator sees: PO is found by line
+                    unit_id=seg.unit_id if self.format != "po" else "",
+                    number=positions[_unit_key(seg.key)],
                     segment=seg.number if seg.segmented else 0,
                     status=seg.status,
                     plural=seg.plural,
                 )
             )
         return units
+
+
+def _unit_key(key: str) -> str:
+    """The unit part of a segment key: "u12" of "u12s2", "e7" of "e7p1"."""
+    return key.split("s", 1)[0].split("p", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -225,7 +235,8 @@ def check_languages(
 
         sources = [s.source for s in job.segments if s.translate and s.source.strip()]
         targets = [s.target for s in job.segments if s.target.strip()]
-        problem = content_problem(sources, targets, job.path)
+        what = "msgid and msgstr" if job.format == "po" else "source and target"
+        problem = content_problem(sources, targets, what)
         if problem:
             raise UnreadableFile(
                 f"{job.path} declares no language pair ({pair}) and its text does not "

@@ -18,6 +18,7 @@ endings, wrapping and comments of every other line stay as they were.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
@@ -50,22 +51,23 @@ def _status(text: str, fuzzy: bool) -> Status:
 
 def read_job(data: bytes, name: str) -> Job:
     """The segments of a PO or POT file (see the module doc)."""
-    from glossary.exchange.po import _keyword_line, _load
-    from glossary.files.inputs import decode_bytes
+    from glossary.exchange.po import _charset, _load
+    from glossary.exchange.registry import decode_text
 
     po = _load(data, name)
-    lines = decode_bytes(data, name).text.splitlines()
     forms = _nplurals(po)
+    # the text polib read, to point at the msgid and msgstr[n] lines
+    lines = decode_text(data, name, _charset(data)).split("\n")
     segments: list[JobSegment] = []
     for index, entry in enumerate(_entries(po)):
         fuzzy = "fuzzy" in entry.flags
         notes = tuple(entry.comment.splitlines()) if entry.comment else ()
         notes += tuple(entry.tcomment.splitlines()) if entry.tcomment else ()
+        msgid_line = _locate(lines, entry.linenum, "msgid") or entry.linenum or None
+        occurrence = entry.occurrences[0] if entry.occurrences else None
         common = {
             "unit_id": entry.msgctxt or "",
-            # The msgid line, as `glossary check` points at it (polib's
-            # `linenum` is the entry's first line, its comments).
-            "line": _keyword_line(lines, entry.linenum or 1, "msgid"),
+            "origin": f"{occurrence[0]}:{occurrence[1]}" if occurrence else "",
             "notes": notes,
             "merge_key": entry.msgctxt or "",
         }
@@ -83,6 +85,7 @@ def read_job(data: bytes, name: str) -> Job:
                         state="fuzzy" if fuzzy else "",
                         status=_status(text, fuzzy),
                         plural=n,
+                        line=_locate(lines, entry.linenum, f"msgstr[{n}]") or msgid_line,
                         **common,  # type: ignore[arg-type]
                     )
                 )
@@ -96,6 +99,7 @@ def read_job(data: bytes, name: str) -> Job:
                 has_target=True,
                 state="fuzzy" if fuzzy else "",
                 status=_status(entry.msgstr, fuzzy),
+                line=msgid_line,
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -106,6 +110,23 @@ def read_job(data: bytes, name: str) -> Job:
     source = po.metadata.get("X-Source-Language", "").strip()
     flavour = "pot" if name.lower().endswith(".pot") else "po"
     return Job(name, "po", flavour, tuple(segments), source, target)
+
+
+def _locate(lines: Sequence[str], start: int | None, keyword: str) -> int | None:
+    """The 1-based line of `keyword` ("msgid", "msgstr[1]") of the entry polib
+    says starts at line `start` (its comments; 0 for a first entry after a
+    lone comment), or None: the first such line from there, before the next
+    entry's msgid."""
+    seen_msgid = False
+    for i in range(max(start or 1, 1) - 1, len(lines)):
+        line = lines[i].lstrip()
+        if line.startswith("msgid "):
+            if seen_msgid:
+                return None
+            seen_msgid = True
+        if line.startswith(keyword + " "):
+            return i + 1
+    return None
 
 
 def read_units(data: bytes, name: str) -> list[BilingualUnit]:
@@ -241,10 +262,8 @@ def write_job(
 ) -> bytes:
     """The PO file `data` with the `msgstr`s of `updates` in place (see the module doc)."""
     from glossary.exchange.po import _load
-    from glossary.files.inputs import decode_bytes
 
     po = _load(data, name)
-    lines = decode_bytes(data, name).text.splitlines()
     forms = _nplurals(po)
     hints = hints or {}
     charset = re.search(r"charset=([A-Za-z0-9_.:-]+)", po.metadata.get("Content-Type", ""))
@@ -269,6 +288,7 @@ def write_job(
     else:
         trailing = True
     blocks = _blocks(lines)
+    starts = [b[0] for b in blocks]
     wanted = {u.key: u for u in updates}
     edits: dict[int, list[str]] = {}
     for index, entry in enumerate(_entries(po)):
@@ -283,7 +303,8 @@ def write_job(
         if not found and not has_hints:
             continue
         at = int(entry.linenum or 0)
-        block = next((b for b in blocks if b[0] < at <= b[1]), None)
+        i = bisect.bisect_left(starts, at) - 1  # the last block starting before line `at`
+        block = blocks[i] if i >= 0 and blocks[i][0] < at <= blocks[i][1] else None
         if block is None:
             raise UnreadableFile(
                 f"{name} could not be written in place.",

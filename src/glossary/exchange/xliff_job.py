@@ -15,7 +15,9 @@ exactly. Whitespace follows `xml:space`: collapsed unless "preserve",
 where the text's leading and trailing white space is kept around the
 translation. Statuses: 1.2 `target@state` and `approved`, SDLXLIFF
 `sdl:seg@conf` and `locked`, memoQ `mq:status` and `mq:locked`, 2.x
-`segment@state` (and our `subState="glossary:mt"`); `translate="no"`
+`segment@state` (and our `subState="glossary:mt"`), WorldServer
+`iws:status` (`translation_status="finished"`, `translation_type`,
+`lock_status`); `translate="no"`
 (inherited from groups and files) marks segments nobody translates.
 
 Writing (`write_job`): the file is parsed again and each target written in
@@ -25,6 +27,8 @@ filled), 2.x `<target>` after `<source>`; inline codes rebuilt from their
 data in the target. Marks for machine translation: 1.2
 `state="needs-review-translation" state-qualifier="leveraged-mt"`;
 SDLXLIFF `sdl:seg conf="Draft" origin="mt"`; memoQ `mq:status="Pretranslated"`;
+WorldServer `iws:status translation_type="machine_translation_mt"` (with the
+1.2 state);
 2.x `state="translated" subState="glossary:mt"` (the spec's state for a
 target nobody reviewed; the sub-state says it is machine translation).
 Glossary notes (`<note from="glossary">` in 1.2, `<note category="glossary">`
@@ -53,6 +57,7 @@ NS12: Final = "urn:oasis:names:tc:xliff:document:1.2"
 NS20: Final = "urn:oasis:names:tc:xliff:document:2.0"
 SDL: Final = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MQ: Final = "MQXliff"
+IWS: Final = "http://www.idiominc.com/ws/asset"  # WorldServer
 XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
 XML_SPACE: Final = f"{{{XML_NS}}}space"
 
@@ -103,7 +108,7 @@ _MQ_STATUS: Final[dict[str, Status]] = {
     "proofread": "reviewed",
 }
 _STATES_20: Final[dict[str, Status]] = {
-    "initial": "new",
+    "initial": "draft",  # (a target in the initial state: nobody accepted it yet)
     "translated": "translated",
     "reviewed": "reviewed",
     "final": "reviewed",
@@ -250,8 +255,11 @@ def content(
     out = _Content()
     _walk(element, out, segments=segments)
     raw = "".join(out.parts)
+    collapse = not _preserve(element)
+    if not out.codes:  # the common case, without the offset mapping
+        return (" ".join(raw.split()) if collapse else raw.strip()), ()
     codes = _fix_pairs(out.codes)
-    text, mapping = _normalise(raw, collapse=not _preserve(element))
+    text, mapping = _normalise(raw, collapse=collapse)
     from dataclasses import replace
 
     return text, tuple(replace(c, offset=mapping[c.offset]) for c in codes)
@@ -457,7 +465,15 @@ def _flavour(root: etree._Element, version: str) -> str:
         return "sdlxliff"
     if MQ in spaces:
         return "memoq"
+    if IWS in spaces:
+        return "worldserver"
     return "xliff-1.2"
+
+
+def _iws_status(unit: etree._Element) -> etree._Element | None:
+    """WorldServer's `<iws:segment-metadata><iws:status .../>` of a unit."""
+    metadata = unit.find(f"{{{IWS}}}segment-metadata")
+    return metadata.find(f"{{{IWS}}}status") if metadata is not None else None
 
 
 def _status_12(seg: _Seg, unit: etree._Element, has_text: bool) -> tuple[str, Status, bool]:
@@ -473,15 +489,28 @@ def _status_12(seg: _Seg, unit: etree._Element, has_text: bool) -> tuple[str, St
         locked = unit.get(f"{{{MQ}}}locked", "") in ("locked", "true", "yes")
         status = _MQ_STATUS.get(mq_status.lower(), "draft")
         return mq_status, (status if has_text else "new"), locked
+    iws = _iws_status(unit)
+    if iws is not None:
+        locked = iws.get("lock_status", "") == "locked"
+        kind = iws.get("translation_type", "")
+        finished = iws.get("translation_status", "") == "finished"
+        if has_text and kind.startswith("machine_translation"):
+            return kind, "draft", locked
+        if has_text and finished:
+            return "finished", "translated", locked
+        if has_text and iws.get("match-quality", "") == "fuzzy":
+            return "fuzzy", "draft", locked
+        if not has_text:
+            return kind, "new", locked
     state = ""
     target = _child(unit, "target")
     if target is not None:
         state = target.get("state", "")
     if not has_text:
-        return state, "new", False
+        return state, "new", locked
     if unit.get("approved") == "yes":
-        return state or "approved", "reviewed", False
-    return state, _STATES_12.get(state, "translated" if not state else "draft"), False
+        return state or "approved", "reviewed", locked
+    return state, _STATES_12.get(state, "translated" if not state else "draft"), locked
 
 
 def _status_20(seg: _Seg, has_text: bool) -> tuple[str, Status, bool]:
@@ -490,7 +519,7 @@ def _status_20(seg: _Seg, has_text: bool) -> tuple[str, Status, bool]:
         return state, "new", False
     if seg.container.get("subState") == MT_SUBSTATE:
         return state, "draft", False
-    return state, _STATES_20.get(state, "draft" if state == "initial" else "translated"), False
+    return state, _STATES_20.get(state, "translated"), False
 
 
 # ------------------------------------------------------------------ reading
@@ -532,6 +561,7 @@ def read_job(data: bytes, name: str) -> Job:
                 " ".join("".join(str(t) for t in n.itertext()).split())
                 for n in unit.element.iter("{*}note")
             )
+            origin = _origin(unit.element)
             segments.append(
                 JobSegment(
                     key=seg.key,
@@ -555,6 +585,7 @@ def read_job(data: bytes, name: str) -> Job:
                     file=unit.file,
                     segmented=seg.segmented,
                     notes=notes,
+                    origin=origin,
                     merge_key=segment_key(unit.file, int(unit.unit_id))
                     if unit.file and unit.unit_id.isdigit() and not seg.segmented
                     else "",
@@ -562,6 +593,23 @@ def read_job(data: bytes, name: str) -> Job:
             )
     source_lang, target_lang = pairs[0] if pairs else ("", "")
     return Job(name, "xliff", flavour, tuple(segments), source_lang, target_lang, tuple(warnings))
+
+
+def _origin(unit: etree._Element) -> str:
+    """The source file and line a unit's location gives ("brief.txt:12"): a
+    1.2 `<context-group purpose="location">`, a 2.x `<note category="location">`
+    (Angular), "" when it has none."""
+    for note in unit.iter("{*}note"):
+        if note.get("category") == "location" and (note.text or "").strip():
+            return (note.text or "").strip()
+    for group in unit.iter("{*}context-group"):
+        if group.get("purpose") != "location":
+            continue
+        found = {c.get("context-type"): (c.text or "").strip() for c in group.iter("{*}context")}
+        if found.get("sourcefile"):
+            line = found.get("linenumber", "")
+            return found["sourcefile"] + (f":{line}" if line else "")
+    return ""
 
 
 def read_units(data: bytes, name: str) -> list[BilingualUnit]:
@@ -773,6 +821,16 @@ def _mark(seg: _Seg, unit: etree._Element, flavour: str, mark: str) -> None:
     target = _child(unit, "target")
     if flavour == "memoq":
         unit.set(f"{{{MQ}}}status", "Pretranslated" if mark == "mt" else "ManuallyConfirmed")
+    iws = _iws_status(unit) if flavour == "worldserver" else None
+    if iws is not None:
+        if mark == "mt":
+            iws.set("translation_type", "machine_translation_mt")
+            for stale in ("translation_status", "target_content", "match-quality"):
+                if stale in iws.attrib:
+                    del iws.attrib[stale]
+        else:
+            iws.set("translation_type", "manual_translation")
+            iws.set("translation_status", "finished")
     if target is not None and not seg.segmented:
         if mark == "mt":
             target.set("state", MT_STATE)
@@ -925,9 +983,8 @@ def _splice(
     local = "unit" if v2 else "trans-unit"
     old_spans = _unit_spans(original, local)
     new_spans = _unit_spans(new, local)
-    lines_ok = len(old_spans) == len(new_spans) == len(units) and all(
-        original.count("\n", 0, span[0]) + 1 <= (cast("int | None", u.element.sourceline) or 0)
-        for span, u in zip(old_spans, units, strict=False)
+    lines_ok = len(old_spans) == len(new_spans) == len(units) and _lines_agree(
+        original, old_spans, units
     )
     if not lines_ok:
         head = original[: _root_start(original)]
@@ -942,6 +999,18 @@ def _splice(
         pos = b
     pieces.append(original[pos:])
     return bom + "".join(pieces).encode(codec, "xmlcharrefreplace")
+
+
+def _lines_agree(text: str, spans: Sequence[tuple[int, int]], units: Sequence[_Unit]) -> bool:
+    """Each unit found in the text starts on or before the line the parser saw it
+    on (a check that the text search found the same units), counted in one pass."""
+    line, pos = 1, 0
+    for (start, _), unit in zip(spans, units, strict=True):
+        line += text.count("\n", pos, start)
+        pos = start
+        if line > (cast("int | None", unit.element.sourceline) or 0):
+            return False
+    return True
 
 
 def _root_start(text: str) -> int:

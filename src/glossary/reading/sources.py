@@ -193,19 +193,16 @@ def _reason(found: Detection, *, short: bool) -> str:
     name = PurePath(found.path).name or "FILE"
     advice = fmt.advice[:1].lower() + fmt.advice[1:]
     if fmt.kind == "bilingual":
-        todo = [f"check its terms with 'glossary check {name}'"]
+        todo = []
+        if fmt.offers("job-reader") and not short:
+            todo.append(f"pre-translate it in place with 'glossary translate {name}'")
+        todo.append(f"check its terms with 'glossary check {name}'")
         if fmt.name in ("po", "xliff") and not short:
             todo.append(
                 f"merge a post-edited copy into its document with 'glossary merge {name} SOURCE'"
             )
         todo.append("add --source-side to read its source side as the document")
         text = f"{what}, not a document; {_either(todo)}"
-        if not short:
-            text += (
-                f". ('glossary translate' will translate {fmt.name.upper()} files in place "
-                "once that is supported.)"
-            )
-            return text
     elif fmt.kind == "table":
         todo = [
             f"import a glossary with 'glossary import {name}'",

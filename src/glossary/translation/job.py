@@ -163,9 +163,14 @@ class JobResult:
 def plan_job(request: JobRequest) -> JobPlan:
     """Check everything, read the inputs and plan the outputs (see the module doc)."""
     _check_options(request)
-    fmt = request.format or (
-        writers.format_for_path(str(request.output)) if _to_file(request.output) else None
-    )
+    notes: list[str] = []
+    inputs = gather(request.inputs, source_side=request.source_side)
+    cat = _cat_inputs(request, inputs.files, notes)
+    fmt: str | None = None
+    if not cat:  # a CAT file is written as what it is, whatever -o is called
+        fmt = request.format or (
+            writers.format_for_path(str(request.output)) if _to_file(request.output) else None
+        )
     if fmt is not None:
         writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
         if writers.is_binary(fmt) and not _to_file(request.output) and request.out_dir is None:
@@ -178,10 +183,7 @@ def plan_job(request: JobRequest) -> JobPlan:
     report = _report_path(request)
     if report is not None and not _inside(report, request.out_dir):
         check_target(report, "the report")  # --out-dir is created when writing
-    notes: list[str] = []
     engine, package = _choose_engine(request.engine, notes)
-    inputs = gather(request.inputs, source_side=request.source_side)
-    cat = _cat_inputs(request, inputs.files, notes)
     warnings: list[str] = []
     if cat:
         documents = tuple(c.document for c in cat)
@@ -353,8 +355,6 @@ def _plan_cat_outputs(
     """Where each CAT file goes: itself (--in-place), -o FILE (one input),
     --out-dir (same names), or stdout (one input)."""
     fmt = cat[0].job.format
-    if request.in_place and (request.output is not None or request.out_dir is not None):
-        raise OptionConflict("--in-place writes over the inputs; leave out -o and --out-dir.")
     if len(cat) > 1 and not (request.in_place or request.out_dir is not None):
         raise OptionConflict(
             "Several CAT files: write them with --out-dir DIR (same names) or --in-place."
@@ -419,6 +419,8 @@ def _to_file(output: str | None) -> bool:
 def _check_options(request: JobRequest) -> None:
     if request.output is not None and request.out_dir is not None:
         raise OptionConflict("Give either -o/--output or --out-dir, not both.")
+    if request.in_place and (request.output is not None or request.out_dir is not None):
+        raise OptionConflict("--in-place writes over the inputs; leave out -o and --out-dir.")
     if not request.glossary and (
         request.report or request.strict or request.termbase or request.report_format
     ):
@@ -580,7 +582,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
         plan.engine, beam_size=request.beam, threads=request.threads, package=plan.package
     )
     if plan.concepts is None:
-        return PlainTranslator(engine)
+        # the engine's word alignment places inline codes (CAT jobs), when there are any
+        codes = any(s.codes for d in plan.documents for s in d.segments)
+        return PlainTranslator(engine, alignment=codes)
     from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.hints import Hinter
     from glossary.matching.verify import Glossary

@@ -225,10 +225,16 @@ _APOSTROPHE = "['\u2019]"
 
 
 @functools.lru_cache(maxsize=4096)
-def _english_pattern(term: str) -> re.Pattern[str] | None:
+def _english_pattern(term: str, verb: bool = False) -> re.Pattern[str] | None:
     words = [w for w in re.split(r"[\s\-" + DASHES + "]+", clean_value(term)) if w]
     if not words:
         return None
+    if verb:  # the verb is the first word ("recognise", "refrain from")
+        first = words[0]
+        options = sorted({first, *en.verb_forms(first)}, key=len, reverse=True)
+        head = "(?:" + "|".join(re.escape(w) for w in options) + ")"
+        rest = "".join(r"[\s\-]+" + re.escape(w) for w in words[1:])
+        return re.compile(r"(?<![\w])" + head + rest + r"(?![\w])", re.IGNORECASE)
     last = words[-1]
     last_options = sorted({last, *en.plural_forms(last)}, key=len, reverse=True)
     body = r"[\s\-]+".join(re.escape(w) for w in words[:-1])
@@ -239,13 +245,15 @@ def _english_pattern(term: str) -> re.Pattern[str] | None:
     )
 
 
-def find_english(text: str, term: str) -> list[tuple[int, int]]:
+def find_english(text: str, term: str, *, verb: bool = False) -> list[tuple[int, int]]:
     """Spans of `term` in English `text`: case-insensitive, whole tokens,
-    hyphen or space between words, plural and possessive forms accepted.
+    hyphen or space between words, plural and possessive forms accepted
+    (with `verb`, the forms of its first word instead: "recognised",
+    "recognises", "recognising").
 
     Spans do not overlap and are in text order, so a caller can use each once.
     """
-    pattern = _english_pattern(term)
+    pattern = _english_pattern(term, verb)
     if pattern is None:
         return []
     return [m.span() for m in pattern.finditer(text)]

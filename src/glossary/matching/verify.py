@@ -241,6 +241,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _COMPOUND_MIN = 9  # a closed compound holding a term is at least this long
 _PART_MIN = 3  # the other part of a compound: at least this many letters
 _PART_ZIPF = 2.0  # ... and a Dutch word at least this frequent
+_HEAD_MIN = 7  # a term as a compound's head: at least this long ("hamburger" is no burger)
 
 
 class Glossary:
@@ -408,7 +409,7 @@ def _split_compound(
     allowed), the longest of each: "vredesakkoordonderhandelingen" has the
     head "onderhandelingen" and the modifier "vredesakkoord"."""
     found: list[tuple[Concept, str, bool]] = []
-    for size in range(len(word) - _PART_MIN, 4, -1):
+    for size in range(len(word) - _PART_MIN, _HEAD_MIN - 1, -1):
         head = forms.get(word[-size:])
         if head is not None:
             rest = word[:-size]

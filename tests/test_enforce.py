@@ -301,7 +301,7 @@ CASES: dict[str, Case] = {
         target="The ceasefire was yesterday agreed.",
         steps=(("staakt-het-vuren", "prefix"),),
         english=("ceasefire",),
-        detail="forced in the prefix: replaced the aligned 'truce'",
+        detail="forced in the prefix: replaced 'truce'",
     ),
     "replace-at-sentence-end": Case(
         "Er was geen staakt-het-vuren.",
@@ -440,21 +440,54 @@ CASES: dict[str, Case] = {
         exact=("EU",),
         english=("the Netherlands",),
     ),
-    "inserted-next-to-neighbour": Case(
+    # The rendering goes: no synonym is left beside the term ("ceasefire truce").
+    "unaligned-rendering-replaced": Case(
         "Er is een staakt-het-vuren.",
         {"staakt-het-vuren": ["~truce"]},
         NO_REDECODE,
-        target="There is a ceasefire truce.",
+        target="There is a ceasefire.",
         steps=(("staakt-het-vuren", "replace"),),
         english=("ceasefire",),
-        detail=INSERTED,
+        absent=("truce",),
+        detail="replaced 'truce' (between the translations of its neighbours) with 'ceasefire'",
     ),
-    "inserted-blindly-without-alignment": Case(
+    "rendering-replaced-without-alignment": Case(
         "Er is een staakt-het-vuren.",
         {"staakt-het-vuren": ["truce"]},
         NO_REDECODE,
         engine={"links": False},
-        target="There ceasefire is a truce.",
+        target="There is a ceasefire.",
+        steps=(("staakt-het-vuren", "replace"),),
+        english=("ceasefire",),
+        absent=("truce",),
+    ),
+    # Nothing renders the term: it is inserted (and listed for review).
+    "inserted-next-to-neighbour": Case(
+        "Er is een staakt-het-vuren gisteren.",
+        {"staakt-het-vuren": ["~"]},
+        NO_REDECODE,
+        target="There is a ceasefire yesterday.",
+        steps=(("staakt-het-vuren", "replace"),),
+        english=("ceasefire",),
+        detail=INSERTED,
+    ),
+    # Without an alignment, the words both sides share ("is") anchor the insertion.
+    "inserted-by-anchors-without-alignment": Case(
+        "Er is een staakt-het-vuren gisteren.",
+        {"staakt-het-vuren": ["~"]},
+        NO_REDECODE,
+        engine={"links": False},
+        target="There is a ceasefire yesterday.",
+        steps=(("staakt-het-vuren", "replace"),),
+        english=("ceasefire",),
+        detail=INSERTED,
+    ),
+    "inserted-blindly-without-alignment-or-anchor": Case(
+        "Gisteren staakt-het-vuren.",
+        {"staakt-het-vuren": ["~"]},
+        NO_REDECODE,
+        engine={"links": False},
+        target="Yesterday ceasefire.",
         steps=(("staakt-het-vuren", "replace"),),
         english=("ceasefire",),
         detail=BLIND,
@@ -735,9 +768,10 @@ def test_an_engine_with_fewer_capabilities_gets_the_steps_it_can_do(
         [("raad-van-europa", "enforced", "mask")],
         [],
     ]
-    # No alignment: the term goes in at the proportional position.
-    assert results[0].target == "The ceasefire truce was yesterday agreed."
-    assert results[0].terms[0].detail.startswith(BLIND)
+    # No alignment: the rendering between the neighbours' translations is replaced.
+    assert results[0].target == "The ceasefire was yesterday agreed."
+    assert results[0].terms[0].detail.startswith("replaced 'truce'")
+    assert (results[0].terms[0].edit, results[0].terms[0].replaced) == ("replaced", "truce")
     assert "prefix not supported by the engine" in results[0].terms[0].detail
     notes = {n.step: n for n in enforcer.notes()}
     assert (notes["mask"].attempted, notes["mask"].succeeded) == (2, 1)
@@ -928,8 +962,18 @@ def edit_case(text: str, source: str, links: tuple[Link, ...] = ()) -> str:
         ("Staakt-het-vuren nu.", "Truce now.", (Link(0, 16, 0, 5, 1.0),), "Ceasefire now."),
         ("Nederland.", "Netherlands.", (Link(0, 9, 0, 11, 1.0),), "The Netherlands."),
         ("In Nederland.", "In the Holland.", (), "In the Netherlands."),
-        ("Het staakt-het-vuren.", "The rest.", (Link(0, 3, 0, 3, 1.0),), "The ceasefire rest."),
-        ("Een staakt-het-vuren.", "One two three four.", (), "One ceasefire two three four."),
+        (
+            "Er is een staakt-het-vuren.",
+            "There is a.",
+            (Link(3, 5, 6, 8, 1.0),),
+            "There is a ceasefire.",
+        ),
+        (
+            "Een staakt-het-vuren.",
+            "One two three four five six.",
+            (),
+            "One ceasefire two three four five six.",
+        ),
         # Pieces glued into one word are cut out with spaces around the term.
         (
             "Een staakt-het-vuren.",
@@ -938,7 +982,7 @@ def edit_case(text: str, source: str, links: tuple[Link, ...] = ()) -> str:
             "abcdefghij ceasefire nopqrstuvwxyz",
         ),
         # An aligned punctuation mark is never replaced.
-        ("Een staakt-het-vuren.", "A truce.", (Link(4, 20, 7, 8, 1.0),), "A truce ceasefire."),
+        ("Een staakt-het-vuren.", "A truce.", (Link(4, 20, 7, 8, 1.0),), "A ceasefire."),
     ],
     ids=[
         "wrong-case",
@@ -963,7 +1007,8 @@ def test_present_terms_are_never_moved() -> None:
     text = "The OSCE and the group."
     # The attention points both occurrences at the first OSCE.
     links = (Link(3, 7, 4, 8, 1.0), Link(14, 18, 4, 8, 1.0))
-    assert edit_case(text, source, links) == "The OSCE OSCE and the group."
+    # "group" is the one word between the translations of the neighbours.
+    assert edit_case(text, source, links) == "The OSCE and the OSCE."
 
 
 # ------------------------------------------------------------ the report
@@ -984,7 +1029,7 @@ def test_report_counts_per_concept_and_lists_failures_and_insertions() -> None:
         "Armenië en Azerbeidzjan sloten een staakt-het-vuren.",
         "Het leger is groot.",
     ]
-    engine = WordEngine({"staakt-het-vuren": ["~truce"], "azerbeidzjan": ["Azerbaijan"]})
+    engine = WordEngine({"staakt-het-vuren": ["~"], "azerbeidzjan": ["Azerbaijan"]})
     enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(mask="off", prefix=False))
     results = enforcer.translate_texts(texts)
     # One failure, made by hand: enforcement itself never leaves one.

@@ -61,8 +61,9 @@ from typing import Literal
 
 from glossary.document import SegmentResult, TermStatus, TermUse
 from glossary.enforcement.edits import (
+    Applied,
     Edit,
-    apply_edits,
+    apply,
     at_sentence_start,
     capitalised,
     plan_edits,
@@ -203,6 +204,7 @@ class _Work:
     details: dict[int, list[str]] = field(default_factory=dict)
     edits: list[Edit] | None = None
     edited: str = ""
+    applied: list[Applied] = field(default_factory=list)  # the edits of step 4 as made
     # Why each re-decode step did not repair it (step -> reason).
     why_not: dict[str, str] = field(default_factory=dict)
 
@@ -475,9 +477,16 @@ class Enforcer:
 
     def _plan(self, w: _Work) -> None:
         """Step 4's edits of the base hypothesis (step 3 builds its prefix from them)."""
-        edits = plan_edits(w.base.text, w.text, w.occurrences, w.base_check, w.base.alignment)
+        edits = plan_edits(
+            w.base.text,
+            w.text,
+            w.occurrences,
+            w.base_check,
+            w.base.alignment,
+            glossary=self.glossary,
+        )
         w.edits = edits
-        w.edited = apply_edits(w.base.text, edits)
+        w.edited, w.applied = apply(w.base.text, edits)
 
     def _prefix(self, pending: list[_Work]) -> list[_Work]:
         if not self.options.prefix:
@@ -540,24 +549,25 @@ class Enforcer:
         if w.edits is None:
             self._plan(w)
         text = w.edited
-        edits = list(w.edits or [])
-        result = verify(text, w.occurrences)
+        applied = list(w.applied)
+        result = verify(text, w.occurrences, _pins(applied))
         # Placing one term can take a span another was counted on (a longer
         # English term built around it); place what is still missing again.
         for _ in range(3):
             if result.ok:
                 break
-            more = plan_edits(text, w.text, w.occurrences, result, ())
-            edits += more
-            text = apply_edits(text, more)
-            result = verify(text, w.occurrences)
-        w.final, w.score = text, None
-        for e in edits:
+            more = plan_edits(text, w.text, w.occurrences, result, (), glossary=self.glossary)
+            text, again = apply(text, more)
+            applied = _shifted(applied, again) + again
+            result = verify(text, w.occurrences, _pins(applied))
+        w.final, w.score, w.applied = text, None, applied
+        for a in applied:
+            e = a.edit
             if e.occurrence < 0:
                 _note_concept(w, e)
             elif e.occurrence not in w.steps and result.spans[e.occurrence] is not None:
                 w.steps[e.occurrence] = "replace"
-                w.note(e.occurrence, e.describe())
+                w.note(e.occurrence, e.describe(a.after))
         if w.why_not:
             why = "; ".join(f"{step} {reason}" for step, reason in w.why_not.items())
             for i, step in w.steps.items():
@@ -566,7 +576,9 @@ class Enforcer:
 
     def _result(self, w: _Work) -> SegmentResult:
         text = w.final if w.final is not None else w.base.text
-        result = verify(text, w.occurrences)
+        replaced = text == w.final and any(s == "replace" for s in w.steps.values())
+        edits = {a.edit.occurrence: a for a in w.applied} if replaced else {}
+        result = verify(text, w.occurrences, _pins(w.applied) if replaced else None)
         uses = []
         for i, occ in enumerate(w.occurrences):
             span = result.spans[i]
@@ -578,6 +590,7 @@ class Enforcer:
                 details.append("not found in the translation after every step")
             else:
                 status, step = "enforced", w.steps.get(i, "nbest")
+            made = edits.get(i) if step == "replace" else None
             uses.append(
                 TermUse(
                     occ.concept.id,
@@ -591,6 +604,8 @@ class Enforcer:
                     span[1] if span else -1,
                     occ.concept.dnt,
                     "; ".join(details),
+                    ("inserted" if made.edit.inserted else "replaced") if made else "",
+                    made.before if made else "",
                 )
             )
         if result.forbidden and uses:
@@ -600,6 +615,22 @@ class Enforcer:
                 first, detail="; ".join(filter(None, [first.detail, f"forbidden left: {bad}"]))
             )
         return SegmentResult(text, w.score, tuple(uses))
+
+
+def _pins(applied: Sequence[Applied]) -> dict[int, tuple[int, int]]:
+    """The span each edit put its occurrence's term in (to verify with)."""
+    return {a.edit.occurrence: (a.start, a.end) for a in applied if a.edit.occurrence >= 0}
+
+
+def _shifted(applied: Sequence[Applied], later: Sequence[Applied]) -> list[Applied]:
+    """Earlier edits' positions after the `later` edits were made in the same text."""
+    out = []
+    for a in applied:
+        shift = sum(
+            len(b.after) - len(b.before) for b in later if b.start + len(b.before) <= a.start
+        )
+        out.append(dataclasses.replace(a, start=a.start + shift, end=a.end + shift))
+    return out
 
 
 def _note_concept(w: _Work, edit: Edit) -> None:

@@ -252,8 +252,9 @@ def _insertion_point(
             return position, "neighbour"
     if source and text:
         position = _boundary_near(text, round(match.start / len(source) * len(text)))
-        if position == 0 and " " in text.strip():  # not before the capital of the first word
-            position = text.index(" ", len(text) - len(text.lstrip()))
+        first = re.search(r"\w[\w'’-]*", text)
+        if position == 0 and first is not None:  # not before the capital of the first word
+            position = first.end()
         if free(position):
             return position, "proportional"
     return len(text.rstrip(".!?;:\"' ")), "appended"

@@ -1048,16 +1048,22 @@ def test_report_counts_per_concept_and_lists_failures_and_insertions() -> None:
     assert [(f.concept_id, f.ref, f.segment) for f in report.failures] == [
         ("nederland", "doc.txt:3", "Het leger is groot.")
     ]
-    assert [r.concept_id for r in report.review] == ["staakt-het-vuren"] * 2
+    # Every edit not made by the model is listed: the copied "Armenië" replaced, two insertions.
+    assert [(r.concept_id, r.edit, r.before) for r in report.review] == [
+        ("staakt-het-vuren", "inserted", ""),
+        ("armenie", "replaced", "Armenië"),
+        ("staakt-het-vuren", "inserted", ""),
+    ]
     assert report.summary() == (
         "Terms: 5 occurrences, 80.0% enforced (nbest 1, mask 0, prefix 0, replace 3), "
-        "1 failed; 2 inserted where nothing was replaced (listed in the report)"
+        "1 failed; edited by glossary, not the model: 1 replaced, 2 inserted "
+        "(listed in the report for review)"
     )
     data = report.to_dict()
     assert list(data) == [
         "format", "version", "signature", "segments", "term_segments", "occurrences",
         "enforced", "failed", "hints", "term_accuracy", "steps", "inserted", "repairs",
-        "concepts", "failures", "review",
+        "concepts", "failures", "review", "unenforced",
     ]  # fmt: skip
     assert data["term_accuracy"] == 0.8 and data["steps"]["replace"] == 3
     assert data["concepts"][0] == {

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from glossary.engines.base import Link
 from glossary.lang import en
 from glossary.lang.text import fold_words, split_words, strip_accents
-from glossary.matching.matcher import find_english
+from glossary.matching.matcher import Match, find_english
 from glossary.matching.verify import Glossary, Occurrence, Span, Verification, overlaps
 from glossary.termbase.model import Concept
 
@@ -393,7 +393,7 @@ def _gap(
             if m.group(0).lower() not in _DUTCH_ANCHORS
         ]
 
-        def is_term(m: re.Match[str]) -> bool:
+        def is_term(m: re.Match[str], match: Match = match) -> bool:
             return m.start() < match.end and match.start < m.end()
 
         others = [m for m in source_gap if not is_term(m) and not _dutch_function(m.group(0))]

@@ -32,6 +32,7 @@ everything and inserts what has no candidate at all.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Sequence
@@ -246,11 +247,19 @@ def _other_concepts(
                     concept = occurrences[i].concept
                     if any(fold_words(term) == fold_words(t) for t in occurrences[i].accepted):
                         continue
+                    if any(_inside(term, t) for t in occurrences[i].accepted):
+                        continue  # part of the term's own English ("human rights")
                     if related(concept, other):
                         found.append(Candidate(i, start, end, STRONG + 15, "related"))
                     elif other.pos == concept.pos and len(missing) == 1:
                         found.append(Candidate(i, start, end, WEAK + 5, "unrelated"))
     return found
+
+
+def _inside(part: str, whole: str) -> bool:
+    """Whether the words of `part` are a run of the words of `whole`."""
+    a, b = fold_words(part).split(), fold_words(whole).split()
+    return len(a) < len(b) and any(b[k : k + len(a)] == a for k in range(len(b) - len(a) + 1))
 
 
 def _overlap(
@@ -423,6 +432,44 @@ def _gap(
     return found
 
 
+def _leftover(
+    source: str,
+    text: str,
+    toks: Sequence[Token],
+    occurrences: Sequence[Occurrence],
+    result: Verification,
+    missing: Sequence[int],
+) -> list[Candidate]:
+    """When the term is the one Dutch content word no anchor explains and one
+    run of English content words is all that no anchor explains, they are
+    each other's translation, whatever the word order ("Nederland heeft de
+    genocide erkend" / "... has acknowledged the genocide")."""
+    if len(missing) != 1:
+        return []
+    i = missing[0]
+    match = occurrences[i].match
+    anchors = _anchors(source, text, toks, occurrences, result)
+    explained_s = [(a[0], a[1]) for a in anchors]
+    explained_t = [(a[2], a[3]) for a in anchors]
+    source_left = [
+        m
+        for m in _TOKEN.finditer(source)
+        if not overlaps(m.span(), explained_s)
+        and not (m.start() < match.end and match.start < m.end())
+        and not _dutch_function(m.group(0))
+        and not m.group(0).isdigit()
+    ]
+    if source_left:
+        return []
+    left = [t for t in toks if not t.function and not overlaps((t.start, t.end), explained_t)]
+    if not left or len(left) > len(_content_words(occurrences[i].english)) + 1:
+        return []
+    first, last = toks.index(left[0]), toks.index(left[-1])
+    if last - first + 1 != len(left) or _gap_has_stop(text, toks, first, last):
+        return []  # not one run
+    return [Candidate(i, left[0].start, left[-1].end, STRONG + 5, "leftover")]
+
+
 def _dutch_function(word: str) -> bool:
     from glossary.lang import nl
 
@@ -471,7 +518,7 @@ def _aligned(
         size = len(split_words(occurrences[i].english)) + 1
         for run in runs:
             run = run[:size]
-            found.append(Candidate(i, run[0].start, run[-1].end, STRONG - 5, "aligned"))
+            found.append(Candidate(i, run[0].start, run[-1].end, STRONG, "aligned"))
     return found
 
 
@@ -506,7 +553,33 @@ def place(
     links: Sequence[Link] = (),
 ) -> list[Placement]:
     """Where each missing occurrence is rendered in `text`, best evidence first;
-    occurrences without a candidate are not in the list."""
+    occurrences without a candidate are not in the list.
+
+    In rounds: what is placed for certain (a forbidden rendering, the copied
+    Dutch) becomes an anchor for the others ("Holland acknowledges the
+    genocide": once "Holland" is Nederland's, "acknowledges" is the one word
+    left for erkent).
+    """
+    placements = _place_once(text, source, occurrences, result, glossary, links)
+    sure = {p.occurrence: p for p in placements if p.certain}
+    if not sure or len(sure) == len(result.missing):
+        return placements
+    terms = tuple(
+        dataclasses.replace(t, span=(sure[i].start, sure[i].end)) if i in sure else t
+        for i, t in enumerate(result.terms)
+    )
+    again = _place_once(text, source, occurrences, Verification(terms, ()), glossary, links)
+    return sorted([*sure.values(), *again], key=lambda p: p.occurrence)
+
+
+def _place_once(
+    text: str,
+    source: str,
+    occurrences: Sequence[Occurrence],
+    result: Verification,
+    glossary: Glossary | None = None,
+    links: Sequence[Link] = (),
+) -> list[Placement]:
     missing = result.missing
     if not missing:
         return []
@@ -518,6 +591,7 @@ def place(
     candidates += _overlap(text, toks, occurrences, missing)
     candidates += _similar(toks, occurrences, missing)
     candidates += _gap(source, text, toks, occurrences, result, missing)
+    candidates += _leftover(source, text, toks, occurrences, result, missing)
     if links:
         copied = [(t.start, t.end) for t in toks if t.text in source and len(t.text) > 1]
         candidates += _aligned(text, toks, occurrences, missing, links, [*taken, *copied])
@@ -552,10 +626,10 @@ def place(
     totals.sort(key=lambda t: (-t[0], t[2][0], t[1]))
     placements: list[Placement] = []
     placed: set[int] = set()
-    for total, i, span, how, others in totals:
+    for total, i, span, how, agreed in totals:
         if i in placed or overlaps(span, taken) or total < WEAK:
             continue
-        placements.append(Placement(i, span[0], span[1], how, total, others))
+        placements.append(Placement(i, span[0], span[1], how, total, agreed))
         placed.add(i)
         taken.append(span)
     placements.sort(key=lambda p: p.occurrence)

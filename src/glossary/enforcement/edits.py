@@ -66,6 +66,7 @@ _DESCRIBE = {
     "overlap": "replaced '{found}' (shares words with the term)",
     "similar": "replaced '{found}' (spelled like the term)",
     "gap": "replaced '{found}' (between the translations of its neighbours)",
+    "leftover": "replaced '{found}' (the one word both sides leave unexplained)",
     "aligned": "replaced the aligned '{found}'",
     "aligned-insert": INSERTED + " where the attention points (a punctuation mark or "
     "another term's span)",

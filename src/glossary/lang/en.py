@@ -186,8 +186,8 @@ WORD_ACRONYMS: frozenset[str] = frozenset(
 # Letters whose name starts with a vowel sound ("an MP", "an OSCE mission").
 _VOWEL_LETTERS = frozenset("AEFHILMNORSX")
 # Words starting with a vowel letter and a consonant sound ("a union", "a European").
-_A_BEFORE = ("uni", "unan", "use", "usu", "uti", "ura", "ure", "uro", "eu", "ewe", "one", "once")
-_A_BEFORE += ("ukr", "ubiq", "u-", "uk")
+_A_BEFORE: tuple[str, ...] = ("uni", "unan", "use", "usu", "uti", "ura", "ure", "uro", "eu")
+_A_BEFORE += ("ewe", "one", "once", "ukr", "ubiq", "u-", "uk")
 # Words starting with a silent h ("an hour").
 _AN_BEFORE = ("hour", "honest", "honour", "honor", "heir")
 

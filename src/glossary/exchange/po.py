@@ -494,3 +494,15 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
             )
         )
     return units
+
+
+def update_targets(data: bytes, path: str, targets: dict[int, str]) -> str:
+    """The PO file with the msgstr of the entries at the given lines
+    (`BilingualUnit.line`, the line of the entry) replaced; every other
+    entry, comment, flag and the header kept (`glossary fix`)."""
+    po = _load(data, path)
+    for entry in po:
+        if entry.obsolete or entry.linenum not in targets:
+            continue
+        entry.msgstr = _same_newlines(entry.msgid, targets[entry.linenum])
+    return str(po.__unicode__())

@@ -166,3 +166,29 @@ def _flat(element: etree._Element) -> str:
     if parent is not None and parent.get(XML_SPACE) == "preserve":
         return text
     return norm_space(text)
+
+
+def update_targets(data: bytes, path: str, targets: dict[int, str]) -> tuple[bytes, list[int]]:
+    """The XLIFF file with the `<target>` text of the trans-units at the given
+    lines (`BilingualUnit.line`) replaced; everything else kept (states,
+    notes, other units, the declaration). A target holding inline markup
+    (`<g>`, `<x/>`, `<mrk>`...) is not touched: its line is returned, so the
+    caller can say so. Returns the new bytes and the lines left alone."""
+    from lxml import etree
+
+    tree = safexml.parse(data, path, keep_comments=True)
+    skipped: list[int] = []
+    for unit in tree.getroot().iter("{*}trans-unit"):
+        line = cast("int | None", unit.sourceline)
+        if line is None or line not in targets:
+            continue
+        target = unit.find("{*}target")
+        if target is None:
+            continue
+        if len(target):
+            skipped.append(line)
+            continue
+        target.text = targets[line]
+    declaration = data.lstrip().startswith(b"<?xml")
+    out: bytes = etree.tostring(tree, encoding="UTF-8", xml_declaration=declaration)
+    return (out if out.endswith(b"\n") else out + b"\n"), skipped

@@ -33,8 +33,11 @@ def _refuse(
     )
 
 
-def parse(data: bytes, path: str) -> etree._ElementTree:
-    """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message."""
+def parse(data: bytes, path: str, *, keep_comments: bool = False) -> etree._ElementTree:
+    """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message.
+
+    `keep_comments`: keep comments and processing instructions (to write the
+    file back with everything in it)."""
     from lxml import etree
 
     if not data.strip():
@@ -45,8 +48,8 @@ def parse(data: bytes, path: str) -> etree._ElementTree:
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        remove_comments=not keep_comments,
+        remove_pis=not keep_comments,
         # Not collect_ids=False: in lxml it makes libxml2 load the external DTD.
     )
     try:

@@ -1,0 +1,178 @@
+"""`glossary fix` on files: read a translation, apply the termbase, write it back the same way.
+
+Inputs are what `glossary check` takes:
+
+- two text files, a Dutch source and its English translation, aligned line
+  by line (the same number of non-empty lines) or paragraph by paragraph
+  (the source read as a document, the translation split at blank lines, as
+  `glossary translate` writes it); the output is the translation with the
+  changed lines or paragraphs replaced and everything else byte for byte;
+- a bilingual PO file (msgstr updated in place, every other entry, comment
+  and flag kept), XLIFF 1.2 (`<target>` text updated in place, states and
+  notes kept; a target with inline markup is left and flagged) or TSV
+  (`source<TAB>target` or `glossary translate --format tsv`: the target
+  cell of changed rows replaced).
+
+`fix_file` is the library call: it reads, fixes every segment
+(`glossary.enforcement.fix`) and returns the report and the new file
+content; the caller writes it (atomically).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from glossary.enforcement.fix import Aligner, FixReport, Segment, fix_segments
+from glossary.errors import InputError, InvalidValue
+from glossary.exchange import registry as formats
+from glossary.exchange.registry import DEFAULT_MAX_BYTES, BilingualUnit, decode_text
+from glossary.matching.verify import Glossary
+
+FIX_FORMATS = ("po", "xliff", "tsv")
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixed file's content (text, in the input's encoding rules), its
+    format ("text", "po", "xliff", "tsv") and the report."""
+
+    report: FixReport
+    content: bytes
+    format: str
+    skipped: tuple[str, ...] = ()  # units not written (inline markup), as refs
+
+
+def fix_file(
+    file: Path,
+    target: Path | None,
+    glossary: Glossary,
+    *,
+    fmt: str | None = None,
+    aligner: Aligner | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> FixResult:
+    """Apply the termbase to a translation (see the module doc)."""
+    if target is not None:
+        return _fix_pair(file, target, glossary, aligner, max_bytes)
+    chosen = formats.get(fmt) if fmt else formats.infer(file, "units")
+    if chosen.name not in FIX_FORMATS:
+        raise InvalidValue(
+            f"glossary fix reads PO, XLIFF or TSV files (or two text files), not "
+            f"{chosen.name}; pass --input-format po|xliff|tsv, or SOURCE TARGET."
+        )
+    data = formats.read_limited(file, max_bytes)
+    units: list[BilingualUnit] = chosen.function("units")(data, str(file))
+    report = fix_segments([Segment(u.ref, u.source, u.target) for u in units], glossary, aligner)
+    changed = {
+        u.line: s.fixed
+        for u, s in zip(units, report.segments, strict=True)
+        if s.changed and u.line is not None
+    }
+    if chosen.name == "po":
+        from glossary.exchange.po import update_targets
+
+        text = update_targets(data, str(file), changed) if changed else None
+        content = text.encode("utf-8") if text is not None else data
+        return FixResult(report, content, "po")
+    if chosen.name == "xliff":
+        from glossary.exchange.xliff import update_targets as update_xliff
+
+        if not changed:
+            return FixResult(report, data, "xliff")
+        content, skipped = update_xliff(data, str(file), changed)
+        refs = [u.ref for u in units if u.line in skipped]
+        if skipped:
+            report = _unwritten(report, units, set(skipped))
+        return FixResult(report, content, "xliff", tuple(refs))
+    return FixResult(report, _update_tsv(data, str(file), changed), "tsv")
+
+
+def _unwritten(report: FixReport, units: list[BilingualUnit], lines: set[int]) -> FixReport:
+    """The report with the segments that could not be written back as they were."""
+    segments = tuple(
+        replace(s, fixed=s.target, edits=(), notes=(*s.notes, "inline markup: not fixed"))
+        if u.line in lines
+        else s
+        for u, s in zip(units, report.segments, strict=True)
+    )
+    return replace(report, segments=segments)
+
+
+def _update_tsv(data: bytes, path: str, changed: dict[int, str]) -> bytes:
+    text = decode_text(data, path)
+    lines = text.splitlines(keepends=True)
+    column = 1
+    if lines:
+        header = lines[0].rstrip("\r\n").split("\t")
+        if "source" in header and "target" in header:
+            column = header.index("target")
+    for number, fixed in changed.items():
+        raw = lines[number - 1]
+        body = raw.rstrip("\r\n")
+        cells = body.split("\t")
+        cells[column] = re.sub(r"[\t\r\n]+", " ", fixed)
+        lines[number - 1] = "\t".join(cells) + raw[len(body) :]
+    return "".join(lines).encode("utf-8")
+
+
+# ------------------------------------------------------------ two text files
+
+
+def _fix_pair(
+    source: Path, target: Path, glossary: Glossary, aligner: Aligner | None, max_bytes: int
+) -> FixResult:
+    from glossary.reading.ingest import read_document
+
+    source_text = decode_text(formats.read_limited(source, max_bytes), str(source))
+    target_text = decode_text(formats.read_limited(target, max_bytes), str(target))
+    source_lines = [(n, s.strip()) for n, s in enumerate(source_text.splitlines(), 1) if s.strip()]
+    target_raw = target_text.splitlines(keepends=True)
+    target_lines = [(n, t) for n, t in enumerate(target_raw, 1) if t.strip()]
+    if len(source_lines) == len(target_lines):
+        segments = [
+            Segment(f"{source}:{n}", s, t.strip())
+            for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
+        ]
+        report = fix_segments(segments, glossary, aligner)
+        for (n, raw), seg in zip(target_lines, report.segments, strict=True):
+            if seg.changed:
+                body = raw.strip()
+                start = raw.index(body)
+                target_raw[n - 1] = raw[:start] + seg.fixed + raw[start + len(body) :]
+        return FixResult(report, "".join(target_raw).encode("utf-8"), "text")
+    document = read_document(str(source), text=source_text)
+    blocks = _blocks(target_text)
+    if len(document.paragraphs) != len(blocks):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(source_lines)} and "
+            f"{len(target_lines)} non-empty lines, {len(document.paragraphs)} and "
+            f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
+            "translation 'glossary translate' wrote for this source."
+        )
+    pairs = [
+        (paragraph, block)
+        for paragraph, block in zip(document.paragraphs, blocks, strict=True)
+        if paragraph.kind != "furniture"
+    ]
+    segments = [
+        Segment(f"{source}:{p.line}", p.text, " ".join(block[2].split())) for p, block in pairs
+    ]
+    report = fix_segments(segments, glossary, aligner)
+    out = target_text
+    for (_, (start, end, _)), seg in sorted(
+        zip(pairs, report.segments, strict=True), key=lambda x: -x[0][1][0]
+    ):
+        if seg.changed:
+            out = out[:start] + seg.fixed + out[end:]
+    return FixResult(report, out.encode("utf-8"), "text")
+
+
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """The paragraphs of a text split at blank lines: (start, end, text) with
+    the offsets of the paragraph's text (its surrounding white space outside)."""
+    found = []
+    for m in re.finditer(r"\S(?:.|\n(?![ \t\r\f\v]*\n))*", text):
+        found.append((m.start(), m.start() + len(m.group(0).rstrip()), m.group(0).rstrip()))
+    return found

@@ -357,10 +357,15 @@ def _anchors(
     target_by_word: dict[str, list[Token]] = {}
     for tok in toks:
         target_by_word.setdefault(tok.lower, []).append(tok)
+    source_count: dict[str, int] = {}
+    for m in source_tokens:
+        source_count[m.group(0).lower()] = source_count.get(m.group(0).lower(), 0) + 1
     for m in source_tokens:
         if overlaps(m.span(), taken):
             continue
         word = m.group(0).lower()
+        if source_count[word] > 1:
+            continue  # only words that occur once on each side
         options = [word] if (m.group(0)[:1].isupper() or word.isdigit()) else []
         options += list(_DUTCH_ANCHORS.get(word, ()))
         hits = [t for w in options for t in target_by_word.get(w, [])]

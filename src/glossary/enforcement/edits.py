@@ -92,6 +92,7 @@ class Edit:
     pos: str = ""  # the concept's part of speech: how to carry the grammar over
     score: int = CERTAIN
     accepted: tuple[str, ...] = ()  # the English that counts (the closest one is written)
+    surface: str = ""  # the Dutch as the source writes it
 
     @property
     def inserted(self) -> bool:
@@ -195,6 +196,7 @@ def _edit(occ: Occurrence, i: int, span: Span, how: str, text: str, score: int) 
         occ.concept.pos,
         score,
         tuple(t for t in occ.concept.en_terms if t in occ.accepted),
+        occ.match.surface,
     )
 
 
@@ -265,19 +267,31 @@ def _insertion_point(
 
 
 def _closest(edit: Edit) -> str:
-    """The English to write: the accepted term sharing most words with what it
-    replaces ("Minsk Group" for "Minsk Groep" when both are admitted), else
-    the occurrence's English."""
+    """The English to write: of the accepted terms, the one most like what it
+    replaces (words shared, then the same number of words, then the same
+    number: "Helsinki Accords" for "Helsinki Agreements", "Minsk Group" for
+    "Minsk Groep"), the occurrence's English when none is closer."""
     if edit.inserted or not edit.found or not edit.accepted:
         return edit.english
-    found = {w.lower() for w in split_words(edit.found)}
+    found_words = [w.lower() for w in split_words(edit.found)]
+    found = set(found_words)
+    plural = bool(found_words) and found_words[-1].endswith("s")
 
-    def shared(term: str) -> int:
-        return len({w.lower() for w in split_words(term)} & found)
+    dutch = len(split_words(edit.surface)) if edit.surface else 0
 
-    best = max(edit.accepted, key=shared)
-    better = shared(best) > shared(edit.english) and fold_words(best) != fold_words(edit.english)
-    if better and (len(split_words(best)) == len(split_words(edit.english)) or shared(best) >= 2):
+    def closeness(term: str) -> tuple[int, int, int, int]:
+        words = [w.lower() for w in split_words(term)]
+        return (
+            len(set(words) & found),
+            int(len(words) == dutch),
+            int(len(words) == len(found_words)),
+            int(bool(words) and words[-1].endswith("s") == plural),
+        )
+
+    best = max(edit.accepted, key=closeness)
+    mine = closeness(edit.english)
+    closer = closeness(best) > mine and closeness(best)[0] >= mine[0] and closeness(best)[0] > 0
+    if closer and fold_words(best) != fold_words(edit.english):
         return best
     return edit.english
 
@@ -301,7 +315,7 @@ def inflected(edit: Edit) -> str:
         if tag != "VB":
             first, _, rest = english.partition(" ")
             english = en.inflect_verb(first, tag) + (" " + rest if rest else "")
-    elif edit.pos in ("noun", "properNoun", "") and not edit.keeps_case:
+    elif edit.pos in ("noun", "") and not edit.keeps_case:
         plural = en.is_plural_noun(words[-1])
         if plural and not _reads_plural(english):
             from glossary.matching.verify import english_plural

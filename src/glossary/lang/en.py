@@ -21,6 +21,13 @@ PREPOSITIONS: frozenset[str] = frozenset(
     ("of", "for", "on", "in", "to", "with", "at", "from", "between", "against", "by", "under")
 )
 ARTICLE = "the"
+# Nouns whose plural is the word itself (or that have none).
+INVARIANT: frozenset[str] = frozenset(
+    (
+        *("aircraft", "personnel", "equipment", "staff", "military", "police", "news", "law"),
+        *("information", "aid", "assistance", "security", "governance", "heritage", "genocide"),
+    )
+)
 
 _VES = {
     "life": "lives",
@@ -68,6 +75,8 @@ def plural(word: str) -> str | None:
     lower = word.lower()
     if not lower.isalpha() or not any(c.islower() for c in word):
         return None
+    if lower in INVARIANT or lower.endswith("ing"):
+        return word  # aircraft, personnel; fighting, shelling
     if lower.endswith(("is", "us", "ss")) and not lower.endswith("ss"):
         return None  # crisis/crises, status: not forms the matcher accepts
     if lower.endswith("s") and not lower.endswith("ss"):

@@ -192,6 +192,11 @@ def _start_skipping_spaces(folded: str, start: int, spaces: int) -> int:
     return start
 
 
+# An article then a space at the start of a match: the article is a word of
+# its own there, so a term that joins it ("de-escalatie") does not match.
+_ARTICLE_LEAD = re.compile(r"(de|het|een|De|Het|Een)[ \t\n]+")
+
+
 def _pick(
     bucket: tuple[_Entry, ...],
     text: str,
@@ -203,10 +208,14 @@ def _pick(
     """The best entry whose conditions hold: an inflectional ending attached to
     its word, and a case-sensitive term's exact spelling."""
     exact: str | None = None
+    o_start = start if positions is None else positions[start]
+    lead = _ARTICLE_LEAD.match(text, o_start)
     for entry in bucket:
         tail = entry[5]
         if tail and " " in folded[end - tail : end]:
             continue
+        if lead is not None and not entry[2].lower().startswith(lead.group(1).lower() + " "):
+            continue  # "de escalatie" is the article and a noun, not "de-escalatie"
         if entry[3]:
             if exact is None:
                 o_start, o_end = (

@@ -324,7 +324,17 @@ def _similar(
                 joined = _squash(" ".join(t.text for t in run))
                 if len(joined) < 4:
                     continue
-                best = max(difflib.SequenceMatcher(None, joined, w).ratio() for w in wanted)
+                best = (
+                    max(
+                        difflib.SequenceMatcher(None, joined, w).ratio()
+                        for w in wanted
+                        if min(len(w), len(joined)) >= 0.8 * max(len(w), len(joined))
+                    )
+                    if any(
+                        min(len(w), len(joined)) >= 0.8 * max(len(w), len(joined)) for w in wanted
+                    )
+                    else 0.0
+                )
                 if best >= 0.8:
                     found.append(
                         Candidate(
@@ -369,6 +379,13 @@ def _anchors(
         options = [word] if (m.group(0)[:1].isupper() or word.isdigit()) else []
         options += list(_DUTCH_ANCHORS.get(word, ()))
         hits = [t for w in options for t in target_by_word.get(w, [])]
+        if not hits and len(word) >= 5 and word not in _DUTCH_ANCHORS:
+            # A cognate spelled almost alike ("parlement", "parliament").
+            hits = [
+                t
+                for t in toks
+                if len(t.text) >= 5 and difflib.SequenceMatcher(None, word, t.lower).ratio() >= 0.8
+            ]
         if len(hits) == 1:  # only unambiguous anchors
             pairs.append((m.start(), m.end(), hits[0].start, hits[0].end))
     end_s = re.search(r"[.!?]\W*$", source)
@@ -467,7 +484,7 @@ def _leftover(
     if source_left:
         return []
     left = [t for t in toks if not t.function and not overlaps((t.start, t.end), explained_t)]
-    if not left or len(left) > len(_content_words(occurrences[i].english)) + 1:
+    if not left or len(left) > len(_content_words(occurrences[i].english)):
         return []
     first, last = toks.index(left[0]), toks.index(left[-1])
     if last - first + 1 != len(left) or _gap_has_stop(text, toks, first, last):
@@ -605,7 +622,10 @@ def _place_once(
     for c in candidates:
         if overlaps(c.span, taken) or not text[c.start : c.end].strip():
             continue
-        if c.score < CERTAIN and _name_part(text, c.span, toks, occurrences[c.occurrence].concept):
+        concept = occurrences[c.occurrence].concept
+        if c.score < CERTAIN and _name_part(text, c.span, toks, concept):
+            continue
+        if c.score < CERTAIN and not _class_fits(text[c.start : c.end], concept.pos):
             continue
         key = (c.occurrence, c.span)
         score, how, others = scored.get(key, (0, "", []))
@@ -639,6 +659,21 @@ def _place_once(
         taken.append(span)
     placements.sort(key=lambda p: p.occurrence)
     return placements
+
+
+def _class_fits(found: str, pos: str) -> bool:
+    """Whether a one-word rendering can be of the term's part of speech: a
+    noun term is no word that is only a verb ("lasted"), a verb term no word
+    that is only a noun or adjective. Unknown words and longer spans fit."""
+    words = found.split()
+    if len(words) != 1 or pos not in ("noun", "verb") or words[0][:1].isupper():
+        return True
+    classes = en.word_classes(words[0].strip("'’"))
+    if not classes:
+        return True
+    if pos == "noun":
+        return bool(classes & {"NOUN", "PROPN"})
+    return "VERB" in classes
 
 
 def _distance_penalty(text: str, source: str, span: Span, occ: Occurrence) -> int:

@@ -43,9 +43,9 @@ from glossary.enforcement.align import (
 )
 from glossary.engines.base import Link
 from glossary.lang import en
-from glossary.lang.text import fold_words, split_words
+from glossary.lang.text import split_words
 from glossary.matching.matcher import Match, find_english
-from glossary.matching.verify import Glossary, Occurrence, Span, Verification
+from glossary.matching.verify import Glossary, Occurrence, Span, Verification, overlaps
 
 # How `TermUse.detail` starts when a term was inserted rather than put in
 # the place of a rendering; "inserted blindly" when nothing in the alignment
@@ -157,8 +157,9 @@ def plan_edits(
         if p.score < min_score:
             continue
         occ = occurrences[p.occurrence]
-        edits.append(_edit(occ, p.occurrence, (p.start, p.end), p.how, text, p.score))
-        taken.append((p.start, p.end))
+        span = _absorb(text, (p.start, p.end), occ.english, taken)
+        edits.append(_edit(occ, p.occurrence, span, p.how, text, p.score))
+        taken.append(span)
         placed.add(p.occurrence)
     if insert:
         for i in result.missing:
@@ -181,6 +182,35 @@ def plan_edits(
             edits.append(_edit(occ, i, (position, position), how, text, 0))
             taken.append((position, position))
     return edits
+
+
+_WORD_AT_START = re.compile(r"\s*([\w][\w'’-]*)")
+_WORD_AT_END = re.compile(r"([\w][\w'’-]*)\s*$")
+
+
+def _absorb(text: str, span: Span, english: str, taken: Sequence[Span]) -> Span:
+    """Grow a span over the words right beside it that the term brings
+    itself, so none is doubled ("fighting parties" with "warring parties"
+    replacing "fighting": the span takes "parties" too)."""
+    words = [w.lower() for w in split_words(english)]
+    if len(words) < 2:
+        return span
+    start, end = span
+    inside = {w.lower() for w in split_words(text[start:end])}
+    after = _WORD_AT_START.match(text, end)
+    if after and words[-1] not in inside and _alike(after.group(1), words[-1]):
+        if not overlaps((after.start(1), after.end(1)), taken):
+            end = after.end(1)
+    before = _WORD_AT_END.search(text[:start])
+    if before and words[0] not in inside and _alike(before.group(1), words[0]):
+        if not overlaps((before.start(1), before.end(1)), taken):
+            start = before.start(1)
+    return start, end
+
+
+def _alike(word: str, term_word: str) -> bool:
+    word = word.lower()
+    return word == term_word or word in en.plural_forms(term_word)
 
 
 def _edit(occ: Occurrence, i: int, span: Span, how: str, text: str, score: int) -> Edit:
@@ -267,33 +297,52 @@ def _insertion_point(
 
 
 def _closest(edit: Edit) -> str:
-    """The English to write: of the accepted terms, the one most like what it
-    replaces (words shared, then the same number of words, then the same
-    number: "Helsinki Accords" for "Helsinki Agreements", "Minsk Group" for
-    "Minsk Groep"), the occurrence's English when none is closer."""
+    """The English to write.
+
+    In place of a forbidden rendering, a wrong case or the copied Dutch, the
+    occurrence's English (the preferred term), or its plural among the
+    accepted terms when what it replaces is plural and the term cannot be
+    made plural by rule ("prisoners of war", "Helsinki Accords"). In place
+    of another rendering (a related concept's English, shared words...),
+    the accepted term sharing most words with it, at the same length
+    ("fighter aircraft" for "fighter planes"), else the preferred term.
+    """
+    english = edit.english
     if edit.inserted or not edit.found or not edit.accepted:
-        return edit.english
-    found_words = [w.lower() for w in split_words(edit.found)]
-    found = set(found_words)
-    plural = bool(found_words) and found_words[-1].endswith("s")
+        return english
+    found = [_bare_word(w) for w in edit.found.split()]
+    content = [w for w in found if len(w) > 3]
 
-    dutch = len(split_words(edit.surface)) if edit.surface else 0
+    def shared(term: str) -> int:
+        return sum(1 for w in term.split() if any(_alike(f, _bare_word(w)) for f in content))
 
-    def closeness(term: str) -> tuple[int, int, int, int]:
-        words = [w.lower() for w in split_words(term)]
-        return (
-            len(set(words) & found),
-            int(len(words) == dutch),
-            int(len(words) == len(found_words)),
-            int(bool(words) and words[-1].endswith("s") == plural),
-        )
+    if edit.how not in ("forbidden", "wrong-case", "copied"):
+        best = max(edit.accepted, key=shared)
+        if shared(best) > shared(english) and len(best.split()) == len(found):
+            return best
+    plural = bool(found) and found[-1].endswith("s") and not found[-1].endswith("ss")
+    if plural and not _reads_plural(english):
+        for term in edit.accepted:
+            if term != english and _plural_of(term, english):
+                return term
+        if edit.pos == "properNoun":
+            for term in edit.accepted:
+                if term != english and term.endswith("s") and shared(term):
+                    return term
+    return english
 
-    best = max(edit.accepted, key=closeness)
-    mine = closeness(edit.english)
-    closer = closeness(best) > mine and closeness(best)[0] >= mine[0] and closeness(best)[0] > 0
-    if closer and fold_words(best) != fold_words(edit.english):
-        return best
-    return edit.english
+
+def _bare_word(word: str) -> str:
+    return word.lower().strip(".,;:!?\"'()").removesuffix("'s").removesuffix("’s")
+
+
+def _plural_of(term: str, english: str) -> bool:
+    """Whether `term` is `english` with one word in the plural ("prisoners of war")."""
+    a, b = term.lower().split(), english.lower().split()
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in en.plural_forms(diff[0][1])
 
 
 def inflected(edit: Edit) -> str:
@@ -324,9 +373,7 @@ def inflected(edit: Edit) -> str:
     if possessive:
         mark = possessive.group(1)
         apostrophe = mark[0]
-        english += (
-            apostrophe if english.endswith("s") and _reads_plural(english) else apostrophe + "s"
-        )
+        english += apostrophe if english.endswith("s") else apostrophe + "s"
     return english
 
 

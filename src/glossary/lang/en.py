@@ -173,6 +173,13 @@ def inflect_verb(word: str, tag: str) -> str:
     return word[:1] + form[1:] if word[:1].isupper() else form
 
 
+def word_classes(word: str) -> frozenset[str]:
+    """The parts of speech an English word can have (lemminflect's lexicon:
+    "NOUN", "VERB", "ADJ", "ADV", ...); empty when it does not know the word."""
+    lemmas: dict[str, tuple[str, ...]] = _lemminflect().getAllLemmas(word.lower())
+    return frozenset(lemmas)
+
+
 def is_plural_noun(word: str) -> bool:
     """Whether an English noun as written is a plural ("truces", "casualties")."""
     lower = word.lower()

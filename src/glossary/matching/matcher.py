@@ -105,6 +105,8 @@ class Matcher:
                 if not term:
                     continue
                 forms = nl.inflect(term, sensitive) if inflect else [(clean_value(term), 0)]
+                if inflect and concept.pos == "verb":
+                    forms += [(f, 0) for f in nl.verb_forms(term)]
                 for n, (form, tail) in enumerate(forms):
                     key = _fold_term(form)
                     if not key:
@@ -245,6 +247,13 @@ def _english_pattern(term: str, verb: bool = False) -> re.Pattern[str] | None:
         rest = "".join(r"[\s\-]+" + re.escape(w) for w in words[1:])
         return re.compile(r"(?<![\w])" + head + rest + r"(?![\w])", re.IGNORECASE)
     last = words[-1]
+    if len(words) == 1 and 2 <= len(last) <= 5 and last.isalpha() and last.isupper():
+        # An acronym also with full stops ("U.S." for "US").
+        dotted = r"\.".join(re.escape(c) for c in last) + r"\."
+        return re.compile(
+            r"(?<![\w.])(?:" + dotted + "|" + re.escape(last) + r"(?:['\u2019]?s)?)(?![\w])",
+            re.IGNORECASE,
+        )
     last_options = sorted({last, *en.plural_forms(last)}, key=len, reverse=True)
     body = r"[\s\-]+".join(re.escape(w) for w in words[:-1])
     tail = "(?:" + "|".join(re.escape(w) for w in last_options) + ")"

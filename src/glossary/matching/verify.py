@@ -538,8 +538,18 @@ def verify(
     """
     candidates: list[tuple[Span, int]] = []
     allowed: list[Span] = []
+    bad_spans = {
+        c.id: _forbidden_spans(text, c) for c in dict.fromkeys(o.concept for o in occurrences)
+    }
     for i, occ in enumerate(occurrences):
         found = {s for term in occ.accepted for s in find_english(text, term, verb=occ.verb)}
+        # Accepted English swallowed by a longer forbidden rendering is no
+        # rendering ("remains" inside "material remains").
+        found = {
+            s
+            for s in found
+            if not any(b[0] <= s[0] and s[1] <= b[1] and b != s for b in bad_spans[occ.concept.id])
+        }
         allowed.extend(found)
         candidates.extend((span, i) for span in found)
     places = Counter(i for _, i in candidates)
@@ -568,7 +578,7 @@ def verify(
             for o, span in zip(occurrences, spans, strict=True)
             if o.concept is concept and span is None
         )
-        found_bad = [s for s in _forbidden_spans(text, concept) if not overlaps(s, allowed)]
+        found_bad = [s for s in bad_spans[concept.id] if not overlaps(s, allowed)]
         for n, (start, end) in enumerate(found_bad):
             (forbidden if n < missing else stray).append((start, end, concept.id))
     found_forbidden = tuple(sorted(forbidden))

@@ -198,13 +198,21 @@ def _absorb(text: str, span: Span, english: str, taken: Sequence[Span]) -> Span:
     start, end = span
     inside = {w.lower() for w in split_words(text[start:end])}
     after = _WORD_AT_START.match(text, end)
-    if after and words[-1] not in inside and _alike(after.group(1), words[-1]):
-        if not overlaps((after.start(1), after.end(1)), taken):
-            end = after.end(1)
+    if (
+        after
+        and words[-1] not in inside
+        and _alike(after.group(1), words[-1])
+        and not overlaps((after.start(1), after.end(1)), taken)
+    ):
+        end = after.end(1)
     before = _WORD_AT_END.search(text[:start])
-    if before and words[0] not in inside and _alike(before.group(1), words[0]):
-        if not overlaps((before.start(1), before.end(1)), taken):
-            start = before.start(1)
+    if (
+        before
+        and words[0] not in inside
+        and _alike(before.group(1), words[0])
+        and not overlaps((before.start(1), before.end(1)), taken)
+    ):
+        start = before.start(1)
     return start, end
 
 

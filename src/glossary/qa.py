@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from glossary.enforcement.damage import Damage, find_damage
 from glossary.errors import InputError
 from glossary.exchange.registry import BilingualUnit, decode_text
 from glossary.matching.verify import Glossary, Occurrence, verify
@@ -61,6 +62,8 @@ class QAReport:
     occurrences: int  # required term occurrences in the sources
     correct: int  # of those, found in the targets
     violations: tuple[Violation, ...]
+    # Damage next to terms (glossary.enforcement.damage), with the unit's ref.
+    damage: tuple[tuple[str, Damage], ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -78,6 +81,7 @@ class QAReport:
             "correct": self.correct,
             "term_accuracy": None if self.accuracy is None else round(self.accuracy, 4),
             "violations": [v.to_dict() for v in self.violations],
+            "damage": [{"ref": ref, **d.to_dict()} for ref, d in self.damage],
         }
 
     def summary(self) -> str:
@@ -95,6 +99,8 @@ class QAReport:
         text += f"; {count} violation{'' if count == 1 else 's'} ({kinds})"
         if self.untranslated:
             text += f"; {self.untranslated} untranslated segments not checked"
+        if self.damage:
+            text += f"; {len(self.damage)} possible damage next to terms"
         return text
 
 
@@ -107,6 +113,7 @@ def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> 
     """
     glossary = Glossary(concepts)
     violations: list[Violation] = []
+    damage: list[tuple[str, Damage]] = []
     segments = untranslated = occurrences = correct = 0
     for unit in units:
         if not unit.target.strip():
@@ -117,6 +124,7 @@ def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> 
         result = verify(unit.target, found)
         occurrences += len(found)
         correct += result.satisfied
+        damage.extend((unit.ref, d) for d in find_damage(unit.target, found, result))
         first: dict[str, Occurrence] = {}
         for occ, term in zip(found, result.terms, strict=True):
             first.setdefault(occ.concept.id, occ)
@@ -148,7 +156,7 @@ def check_units(units: Iterable[BilingualUnit], concepts: Sequence[Concept]) -> 
                     unit.target,
                 )
             )
-    return QAReport(segments, untranslated, occurrences, correct, tuple(violations))
+    return QAReport(segments, untranslated, occurrences, correct, tuple(violations), tuple(damage))
 
 
 # ------------------------------------------------------------ aligned files

@@ -386,6 +386,10 @@ def check_command(
     elif report.violations:
         rows = [[v.ref, v.kind, v.term, " | ".join(v.expected), v.found] for v in report.violations]
         click.echo(render_table(["SEGMENT", "KIND", "TERM", "EXPECTED", "FOUND"], rows))
+    if fmt != "json" and report.damage:
+        rows = [[ref, d.kind, d.concept_id, d.message] for ref, d in report.damage]
+        click.echo("\nPossible damage next to terms (check these):")
+        click.echo(render_table(["SEGMENT", "KIND", "CONCEPT", "WHAT"], rows, max_width=70))
     info(report.summary(), quiet)
     if report.violations:
         raise SystemExit(1)

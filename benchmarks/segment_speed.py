@@ -6,7 +6,9 @@ timed three ways:
 
 - one 1M-word file through `glossary.reading.ingest.read_document`;
 - the same words as separate seed-sized files through `read_documents`
-  (a folder of documents, as `glossary segment seeds/` reads them);
+  (a folder of documents, as `glossary segment seeds/` reads them), and of
+  that the folder scan alone (`sources.gather`: each file's format told from
+  its first bytes);
 - `glossary segment FILE --format json -o /dev/null` end to end (process
   start, lexicon load, JSON output included).
 
@@ -86,6 +88,15 @@ def main() -> None:
                 (folder / f"{i:05d}_{j}.txt").write_text(text, encoding="utf-8")
         t = median_time(lambda: list(ingest.read_documents([str(folder)])), args.repeat)
         report(f"read_documents, {copies * len(seeds):,} seed files", t, words)
+        # Of which: finding the files and telling each one's format from its first bytes.
+        from glossary.reading import sources
+
+        t = median_time(lambda: sources.gather([str(folder)]), args.repeat)
+        files = copies * len(seeds)
+        print(
+            f"  of which gather (folder scan, format of each file) {t:5.2f} s = "
+            f"{t / files * 1000:.2f} ms per file"
+        )
 
         cmd = [sys.executable, "-m", "glossary", "segment", str(big), "--format", "json",
                "-o", "/dev/null", "-q"]  # fmt: skip

@@ -103,7 +103,7 @@ def test_several_files_are_separated_by_a_blank_line(tmp_path: Path) -> None:
     ("setup", "message"),
     [
         (lambda p: p / "nope.txt", "nope.txt: no such file or folder"),
-        (lambda p: (p / "leeg").mkdir() or p / "leeg", "the folder has no .txt"),
+        (lambda p: (p / "leeg").mkdir() or p / "leeg", "the folder has no documents"),
         (lambda p: (p / "x.txt").write_bytes(b"\x00\x01bin") and p / "x.txt", "binary file"),
         (lambda p: (p / "x.pdf").write_bytes(b"%PDF-1.4 ...") and p / "x.pdf", "pdftotext"),
     ],

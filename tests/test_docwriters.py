@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -23,6 +24,7 @@ from glossary.document import (
 )
 from glossary.engines.registry import ENGINES
 from glossary.errors import UnknownFormat
+from glossary.files import formats
 from glossary.translation import writers as docwriters
 
 SIGNATURE = (
@@ -200,26 +202,35 @@ def test_builtin_writers_resolve() -> None:
 
 
 def test_exchange_formats_map_to_their_modules() -> None:
-    assert docwriters.WRITERS["po"] == "glossary.exchange.po:write_translations"
-    assert docwriters.WRITERS["xliff"] == "glossary.exchange.xliff:write_translations"
-    assert docwriters.WRITERS["tmx"] == "glossary.exchange.tmx:write_translations"
+    for name in ("po", "xliff", "tmx"):
+        target = formats.get(name).bilingual_writer
+        assert target == f"glossary.exchange.{name}:write_translations"
+        assert docwriters.get_writer(name) is formats.get(name).function("bilingual-writer")
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(UnknownFormat, match=r"Unknown output format 'docx'.*text, tsv, json"):
+    with pytest.raises(UnknownFormat, match=r"Unknown output format 'docx'.*text, po, xliff"):
         docwriters.get_writer("docx")
 
 
+def use_writer(monkeypatch: pytest.MonkeyPatch, name: str, target: str) -> None:
+    """Point the registry's writer of format `name` at `target` ("module:function")."""
+    fmt = formats.get(name)
+    field = "document_writer" if fmt.document_writer else "bilingual_writer"
+    monkeypatch.setitem(formats.FORMATS, name, dataclasses.replace(fmt, **{field: target}))
+
+
 def test_missing_writer_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(docwriters.WRITERS, "xliff", "glossary.no_such_module:write_translations")
+    use_writer(monkeypatch, "xliff", "glossary.no_such_module:write_translations")
     with pytest.raises(
-        UnknownFormat, match=r"xliff writer is not available: module glossary\.no_such_module"
+        UnknownFormat,
+        match=r"xliff bilingual writer is not available: module glossary\.no_such_module",
     ):
         docwriters.get_writer("xliff")
 
 
 def test_writer_module_without_the_function(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(docwriters.WRITERS, "po", "glossary.lang.text:write_translations")
+    use_writer(monkeypatch, "po", "glossary.lang.text:write_translations")
     with pytest.raises(UnknownFormat, match=r"glossary\.lang\.text has no write_translations"):
         docwriters.get_writer("po")
 
@@ -228,7 +239,7 @@ def test_writer_needing_a_missing_package(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "needs_dep.py").write_text("import not_installed_dep_xyz\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "needs_dep", raising=False)
-    monkeypatch.setitem(docwriters.WRITERS, "tmx", "needs_dep:write_translations")
+    use_writer(monkeypatch, "tmx", "needs_dep:write_translations")
     with pytest.raises(UnknownFormat, match="pip install not_installed_dep_xyz"):
         docwriters.get_writer("tmx")
 
@@ -241,7 +252,7 @@ def test_lazy_writer_is_called(
         "    stream.write(str(sum(len(d.segments) for d in docs)))\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(docwriters.WRITERS, "po", "fake_po:write_translations")
+    use_writer(monkeypatch, "po", "fake_po:write_translations")
     assert render("po", [doc]) == "6"
 
 
@@ -255,8 +266,10 @@ def test_lazy_writer_is_called(
         ("x.xlf", "xliff"),
         ("x.xliff", "xliff"),
         ("x.tmx", "tmx"),
+        ("x.pot", "po"),
+        ("x.sdlxliff", "xliff"),
     ],
-    ids=["txt", "upper-case", "folder", "po", "xlf", "xliff", "tmx"],
+    ids=["txt", "upper-case", "folder", "po", "xlf", "xliff", "tmx", "pot", "sdlxliff"],
 )
 def test_format_for_path(name: str, fmt: str) -> None:
     assert docwriters.format_for_path(name) == fmt
@@ -269,8 +282,9 @@ def test_format_for_unknown_suffix(name: str) -> None:
 
 
 def test_every_format_has_an_extension_and_a_cli_choice() -> None:
-    assert set(docwriters.EXTENSIONS) == set(docwriters.FORMATS)
-    assert all(docwriters.format_for_path("x" + e) == f for f, e in docwriters.EXTENSIONS.items())
+    assert docwriters.FORMATS == ("text", "po", "xliff", "tmx", "tsv", "json")
+    for name in docwriters.FORMATS:
+        assert docwriters.format_for_path("x" + docwriters.extension(name)) == name
     assert cli_translate.FORMAT_CHOICES == docwriters.FORMATS
     assert cli_translate.ENGINE_CHOICES[:-1] == tuple(ENGINES)
     assert cli_translate.ENGINE_CHOICES[-1] == "auto"

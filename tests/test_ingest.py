@@ -28,12 +28,12 @@ from glossary.reading.ingest import (
     HYPHEN_KEPT,
     OCR_DIACRITIC,
     PAGE_JOIN,
-    expand_inputs,
     read_document,
     read_documents,
     repair_word,
 )
 from glossary.reading.segment import ABBREVIATIONS
+from glossary.reading.sources import gather
 
 SEED = {p.name[:3]: p for p in sorted(SEEDS.glob("*.txt"))}
 _DOCS: dict[str, Document] = {}
@@ -845,40 +845,44 @@ def test_random_documents_never_fail(suffix: str) -> None:
 # ---------------------------------------------------------------- inputs
 
 
-def test_expand_inputs(tmp_path: Path) -> None:
+def test_gather(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / ".hidden").mkdir()
     for name in ["a.txt", "b/c.md", "b/d.HTML", "e.pdf", "f.htm", ".hidden/g.txt", "b/h.markdown"]:
         (tmp_path / name).write_text("x", encoding="utf-8")
     single = str(tmp_path / "e.pdf")
-    assert expand_inputs([str(tmp_path), single, "-"]) == [
+    found = gather([str(tmp_path), single, "-"])
+    assert found.files == (
         str(tmp_path / "a.txt"),
         str(tmp_path / "b" / "c.md"),
         str(tmp_path / "b" / "d.HTML"),
         str(tmp_path / "b" / "h.markdown"),
         str(tmp_path / "f.htm"),
-        single,  # a file named explicitly is taken as given
+        single,  # a file named explicitly is taken as given (and refused when read)
         "-",
-    ]
+    )
+    assert [s.path for s in found.skipped] == [str(tmp_path / ".hidden"), single]
+    assert found.skipped[0].reason == "a hidden folder; not read"
+    assert found.skipped[1].reason.startswith("a PDF file, which glossary cannot read yet")
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda p: p / "missing.txt", "no such file or folder"),
-        (lambda p: (p / "empty").mkdir() or p / "empty", "has no .txt"),
+        (lambda p: (p / "empty").mkdir() or p / "empty", r"has no documents to read \(it is"),
     ],
     ids=["missing", "empty-folder"],
 )
-def test_expand_inputs_errors(tmp_path: Path, make: object, message: str) -> None:
+def test_gather_errors(tmp_path: Path, make: object, message: str) -> None:
     path = make(tmp_path)  # type: ignore[operator]
     with pytest.raises(InputError, match=message):
-        expand_inputs([str(path)])
+        gather([str(path)])
 
 
-def test_expand_inputs_needs_something() -> None:
+def test_gather_needs_something() -> None:
     with pytest.raises(InputError, match="No input"):
-        expand_inputs([])
+        gather([])
 
 
 def test_read_documents_is_a_generator(tmp_path: Path) -> None:
@@ -982,8 +986,10 @@ def test_too_large_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     path = tmp_path / "groot.txt"
     path.write_bytes(b"Een zin. " * 200)
     monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
-    with pytest.raises(InputError, match=r"larger than .* Split the file"):
+    message = r"is 1.8 KB; the limit .* is 1000 bytes\. Split it"
+    with pytest.raises(InputError, match=message) as info:
         read_document(str(path))
+    assert "--max-size" not in str(info.value)  # no such option for documents
 
 
 def test_too_much_stdin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -992,7 +998,7 @@ def test_too_much_stdin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("sys.stdin", FakeStdin())
     monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
-    with pytest.raises(InputError, match="stdin: more than"):
+    with pytest.raises(InputError, match="<stdin> is larger than that; the limit"):
         read_document("-")
 
 

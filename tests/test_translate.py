@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -20,6 +21,7 @@ from glossary.engines.argos.engine import ArgosEngine
 from glossary.engines.argos.packages import Package
 from glossary.engines.base import Hypothesis, Request, parse_signature
 from glossary.engines.none import NoneEngine
+from glossary.files import formats
 from glossary.reading import ingest
 from glossary.translation import pipeline as tr
 from glossary.translation import writers as docwriters
@@ -389,13 +391,14 @@ def test_unreadable_input(make: object, message: str, tmp_path: Path) -> None:
 def test_missing_writer_module_is_reported_before_translating(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(docwriters.WRITERS, "po", "glossary.no_such_po:write_translations")
+    use_writer(monkeypatch, "po", "glossary.no_such_po:write_translations")
     code, out, err = run("translate", str(SEEDS), "-o", str(tmp_path / "x.po"))
     assert (code, out) == (1, "")
     assert err == (
-        "Error: The po writer is not available: module glossary.no_such_po is missing from "
-        "this installation. Choose another --format.\n"
+        "Error: The po bilingual writer is not available: module glossary.no_such_po is "
+        "missing from this installation. Choose another format.\n"
     )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_refuses_to_overwrite_inputs(tmp_path: Path) -> None:
@@ -425,6 +428,13 @@ def test_same_names_in_one_folder_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def use_writer(monkeypatch: pytest.MonkeyPatch, name: str, target: str) -> None:
+    """Point the registry's writer of format `name` at `target` ("module:function")."""
+    fmt = formats.get(name)
+    field = "document_writer" if fmt.document_writer else "bilingual_writer"
+    monkeypatch.setitem(formats.FORMATS, name, dataclasses.replace(fmt, **{field: target}))
+
+
 def explode_after_partial_write(docs: Sequence[TranslatedDocument], stream: IO[str]) -> None:
     stream.write('{"half": ')
     stream.flush()
@@ -434,7 +444,7 @@ def explode_after_partial_write(docs: Sequence[TranslatedDocument], stream: IO[s
 def test_ctrl_c_while_writing_leaves_no_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(docwriters.WRITERS, "json", explode_after_partial_write)
+    use_writer(monkeypatch, "json", "test_translate:explode_after_partial_write")
     target = tmp_path / "out.json"
     target_dir = tmp_path / "dir"
     code, out, err = run("translate", str(SEEDS), "--engine", "none", "-o", str(target))
@@ -471,7 +481,7 @@ def test_an_existing_output_survives_ctrl_c(
 ) -> None:
     target = tmp_path / "out.json"
     target.write_text("previous\n", "utf-8")
-    monkeypatch.setitem(docwriters.WRITERS, "json", explode_after_partial_write)
+    use_writer(monkeypatch, "json", "test_translate:explode_after_partial_write")
     code, _, _ = run("translate", str(SEEDS), "--engine", "none", "-o", str(target))
     assert code == 1
     assert target.read_text("utf-8") == "previous\n"

@@ -1,7 +1,8 @@
 """The document model shared by reading, mining, translation and exchange.
 
 `glossary.reading.ingest` turns a file into a `Document` of `Paragraph`s of
-`Segment`s. Translation turns each segment into a `TranslatedSegment` with
+`Segment`s; a bilingual file (PO, XLIFF, TMX) is a list of `BilingualUnit`s.
+Translation turns each segment into a `TranslatedSegment` with
 the `TermUse`s found in it; exporters (PO, XLIFF, TMX, text) and QA read these.
 Everything is frozen: stages build new values, never mutate old ones.
 """
@@ -78,10 +79,15 @@ class Repair:
 
 @dataclass(frozen=True)
 class Document:
+    """A document as read: its paragraphs, the clean-up repairs, warnings about the
+    input (encoding, empty file...) and notes on how it was read (a file recognised
+    by its content, the source side of a bilingual file, one paragraph per line)."""
+
     path: str
     paragraphs: tuple[Paragraph, ...]
     repairs: tuple[Repair, ...] = ()
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -144,6 +150,22 @@ class TranslatedDocument:
             (p, [by_index[s.index] for s in p.segments if s.index in by_index])
             for p in self.document.paragraphs
         ]
+
+
+# ------------------------------------------------------------ bilingual files
+
+
+@dataclass(frozen=True)
+class BilingualUnit:
+    """One source segment and its translation, from a PO, XLIFF, TMX or TSV file."""
+
+    source: str
+    target: str
+    ref: str = ""  # where to look: "file:line" of the source document, or the unit id
+    key: str = ""  # identity for merging: `segment_key` of the segment it came from
+    reviewed: bool = True  # False while still fuzzy / needs-review
+    line: int | None = None  # line in the bilingual file itself
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 # ------------------------------------------------------------ translation strategies

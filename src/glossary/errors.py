@@ -75,6 +75,10 @@ class InvalidValue(GlossaryError):
     """A value given on the command line or through the API is not valid."""
 
 
+class OptionConflict(InvalidValue):
+    """Options that cannot be used together (the command line's usage error, exit 2)."""
+
+
 class LockTimeout(GlossaryError):
     """Another process holds the termbase lock for too long."""
 

@@ -17,7 +17,7 @@ For every segment of a bilingual file (or a pair of aligned files):
 
 The rule is the one enforcement verifies with: `glossary.matching.verify`.
 
-`check_units` is pure; `align_files` turns two plain files into units.
+`check_units` is pure; `align_files` turns a document and its translation into units.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from glossary.document import BilingualUnit
 from glossary.enforcement.damage import Damage, find_damage
 from glossary.errors import InputError
-from glossary.exchange.registry import BilingualUnit, decode_text
+from glossary.files.formats import detect
+from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
 from glossary.matching.verify import Glossary, Occurrence, verify
 from glossary.termbase.model import Concept
 
@@ -170,28 +172,48 @@ def _blocks(text: str) -> list[str]:
     return [" ".join(b.split()) for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
 
 
-def align_files(source: Path, target: Path) -> list[BilingualUnit]:
+@dataclass(frozen=True)
+class Aligned:
+    """Units aligned from a source document and its translation, and input warnings."""
+
+    units: tuple[BilingualUnit, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Aligned:
     """Units from a source document and its translation.
 
     Line by line when both have the same number of non-empty lines (test
     sets, one segment per line); else paragraph by paragraph, the source
     read as a document (PDF line breaks and hyphenation repaired) and the
-    target split at blank lines, as `glossary translate` writes it.
+    target split at blank lines, as `glossary translate` writes it. Both
+    are read by the one guarded read and decoding policy (a file that is
+    not UTF-8 is read as Windows-1252 with a warning); a bilingual file, a
+    termbase or a document format without a reader is refused.
     """
-    from glossary.reading.ingest import read_document
+    from glossary.reading import sources
 
-    try:
-        source_text = decode_text(source.read_bytes(), str(source))
-        target_text = decode_text(target.read_bytes(), str(target))
-    except OSError as exc:
-        raise InputError(f"Cannot read {exc.filename}: {exc.strerror}.") from None
+    texts: list[str] = []
+    warnings: list[str] = []
+    raw: list[bytes] = []
+    for path in (source, target):
+        data = read_bytes(path, limit=limit)
+        found = detect(path, data, sources.ROLE)
+        if found.format is not None and not found.format.offers(sources.ROLE):
+            raise sources.refusal(found)
+        decoded = decode_bytes(data, display_name(path))
+        texts.append(decoded.text)
+        warnings.extend(decoded.warnings)
+        raw.append(data)
+    source_text, target_text = texts
     source_lines, target_lines = _lines(source_text), _lines(target_text)
     if len(source_lines) == len(target_lines):
-        return [
+        units = [
             BilingualUnit(s, t, ref=f"{source}:{n}", line=n)
             for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
         ]
-    document = read_document(str(source), text=source_text)
+        return Aligned(tuple(units), tuple(warnings))
+    document = sources.load(str(source), data=raw[0], limit=limit)
     blocks = _blocks(target_text)
     if len(document.paragraphs) != len(blocks):
         raise InputError(
@@ -200,8 +222,9 @@ def align_files(source: Path, target: Path) -> list[BilingualUnit]:
             f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
             "translation 'glossary translate' wrote for this source."
         )
-    return [
+    units = [
         BilingualUnit(paragraph.text, block, ref=f"{source}:{paragraph.line}", line=paragraph.line)
         for paragraph, block in zip(document.paragraphs, blocks, strict=True)
         if paragraph.kind != "furniture"
     ]
+    return Aligned(tuple(units), tuple(warnings))

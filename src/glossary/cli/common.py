@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from glossary.termbase.store import ENV_VAR
+
+if TYPE_CHECKING:
+    from glossary.document import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,10 +52,28 @@ def quiet_option(func: F) -> F:
     )
 
 
+def source_side_option(func: F) -> F:
+    """`--source-side`: read bilingual inputs (PO, XLIFF, TMX, TSV) as their source side."""
+    return click.option(
+        "--source-side",
+        is_flag=True,
+        help="Read bilingual files (PO, XLIFF, TMX, segment TSV) as the document of their "
+        "Dutch source segments instead of refusing them.",
+    )(func)
+
+
 def info(message: str, quiet: bool = False) -> None:
     """A summary or note for the user: stderr, so stdout stays data."""
     if not quiet:
         click.echo(message, err=True)
+
+
+def show_notes(document: Document, quiet: bool) -> None:
+    """A document's warnings (always) and notes on how it was read (unless quiet), on stderr."""
+    for warning in document.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for note in document.notes:
+        info(f"Note: {note}", quiet)
 
 
 def dump_json(data: Any) -> str:

@@ -354,8 +354,9 @@ def check_command(
     """Check that translations use the termbase's English terms.
 
     FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
-    columns), or give SOURCE TARGET: two aligned files, one segment per
-    line or the paragraphs 'glossary translate' writes. For each segment,
+    columns; recognised by its content, else its suffix), or give SOURCE
+    TARGET: two aligned documents, one segment per line or the paragraphs
+    'glossary translate' writes. For each segment,
     every approved term in the Dutch must have its approved or admitted
     English, do-not-translate names must be copied, and forbidden
     renderings are flagged. Prints the violations and the term accuracy
@@ -379,7 +380,10 @@ def check_command(
     if target is None:
         units = read_units(file, input_format, max_size * MB)
     else:
-        units = align_files(file, target)
+        aligned = align_files(file, target, limit=max_size * MB)
+        for warning in aligned.warnings:
+            info(f"Warning: {warning}", quiet)
+        units = list(aligned.units)
     report = check_units(units, termbase.concepts)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))

@@ -7,7 +7,15 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import dump_json, format_option, info, output_stream, quiet_option
+from .common import (
+    dump_json,
+    format_option,
+    info,
+    output_stream,
+    quiet_option,
+    show_notes,
+    source_side_option,
+)
 
 if TYPE_CHECKING:
     from glossary.document import Document
@@ -28,17 +36,22 @@ if TYPE_CHECKING:
     show_default=True,
     help="Write to this file instead of stdout ('-').",
 )
+@source_side_option
 @quiet_option
-def segment(inputs: tuple[str, ...], fmt: str, no_repair: bool, output: str, quiet: bool) -> None:
+def segment(
+    inputs: tuple[str, ...], fmt: str, no_repair: bool, output: str, source_side: bool, quiet: bool
+) -> None:
     """Split documents into paragraphs and sentences, as translation sees them.
 
-    FILE may be a .txt, .md or .html file, a folder (read recursively) or
-    '-' for stdin. Text output has one line per segment: FILE:LINE, the
-    paragraph number, the kind (text, heading, item, footnote, furniture)
-    and the text, with a blank line between paragraphs. Every clean-up
-    (hyphen joined or kept, footnote marker removed, OCR repair, paragraph
-    joined across a page break) is listed on stderr, or under "repairs" in
-    JSON.
+    FILE may be a .txt, .md or .html file, a folder (read recursively; every
+    file that is not read is named with the reason) or '-' for stdin. A
+    bilingual file (PO, XLIFF, TMX) is refused with a hint, or read as its
+    source side with --source-side. Text output has one line per segment:
+    FILE:LINE, the paragraph number, the kind (text, heading, item,
+    footnote, furniture) and the text, with a blank line between
+    paragraphs. Every clean-up (hyphen joined or kept, footnote marker
+    removed, OCR repair, paragraph joined across a page break) is listed on
+    stderr, or under "repairs" in JSON.
 
     \b
     Examples:
@@ -46,16 +59,21 @@ def segment(inputs: tuple[str, ...], fmt: str, no_repair: bool, output: str, qui
         glossary segment seeds/ --format json -o segments.json
         glossary segment --no-repair scan.txt
         pdftotext -layout brief.pdf - | glossary segment -
+        glossary segment job.xlf --source-side
     """
     from glossary.reading import ingest
+    from glossary.reading.sources import gather
 
-    paths = ingest.expand_inputs(inputs)
+    found = gather(inputs, source_side=source_side)
+    for skipped in found.skipped:
+        info(f"Skipped {skipped}", quiet)
     documents: list[dict[str, Any]] = []
     with output_stream(output) as out:
         first = True
-        for doc in ingest.read_documents(paths, repair=not no_repair):
-            for warning in doc.warnings:
-                click.echo(f"Warning: {warning}", err=True)
+        for doc in ingest.read_documents(
+            found.files, repair=not no_repair, source_side=source_side
+        ):
+            show_notes(doc, quiet)
             if fmt == "json":
                 documents.append(_document_json(doc))
             else:
@@ -92,6 +110,7 @@ def _document_json(doc: Document) -> dict[str, Any]:
     return {
         "path": doc.path,
         "warnings": list(doc.warnings),
+        "notes": list(doc.notes),
         "repairs": [
             {
                 "line": r.line,

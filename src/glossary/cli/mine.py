@@ -18,6 +18,8 @@ from .common import (
     output_stream,
     quiet_option,
     render_table,
+    show_notes,
+    source_side_option,
     termbase_option,
 )
 from .term import term
@@ -56,6 +58,7 @@ def _mining_options(func: Any) -> Any:
             "model. Default: on when one is installed.",
         ),
         termbase_option,
+        source_side_option,
         quiet_option,
     ]
     for option in reversed(options):
@@ -63,19 +66,24 @@ def _mining_options(func: Any) -> Any:
     return func
 
 
-def _documents(paths: Sequence[str], quiet: bool) -> Iterator[Document]:
-    """Read the inputs, with a progress bar on stderr for large inputs."""
-    from glossary.reading.ingest import expand_inputs, read_document
+def _documents(paths: Sequence[str], quiet: bool, source_side: bool) -> Iterator[Document]:
+    """Read the inputs, with a progress bar on stderr for large inputs; the files of
+    folders that are not read are named first."""
+    from glossary.reading.ingest import read_document
+    from glossary.reading.sources import gather
 
-    files = expand_inputs(paths)
+    found = gather(paths, source_side=source_side)
+    for skipped in found.skipped:
+        info(f"Skipped {skipped}", quiet)
+    files = found.files
     size = sum(Path(f).stat().st_size for f in files if f != "-")
     if quiet or (len(files) < PROGRESS_FILES and size < PROGRESS_BYTES):
         for name in files:
-            yield read_document(name)
+            yield read_document(name, source_side=source_side)
         return
     with click.progressbar(files, label="Reading", file=sys.stderr) as bar:
         for name in bar:
-            yield read_document(name)
+            yield read_document(name, source_side=source_side)
 
 
 def _known(termbase_path: Path | None, quiet: bool) -> tuple[Path | None, Termbase | None]:
@@ -99,6 +107,7 @@ def _run_mining(
     termbase_path: Path | None,
     quiet: bool,
     *,
+    source_side: bool = False,
     contexts: int = 3,
 ) -> tuple[list[Candidate], Path | None]:
     from glossary.matching.matcher import Matcher
@@ -110,11 +119,10 @@ def _run_mining(
 
     def keep(document: Document) -> None:
         documents.append(document)
-        for warning in document.warnings:
-            info(f"warning: {warning}", quiet)
+        show_notes(document, quiet)
 
     candidates = mining.mine(
-        _documents(paths, quiet),
+        _documents(paths, quiet, source_side),
         known=known,
         options=mining.Options(top=top, min_freq=min_freq, contexts=contexts),
         progress=keep,
@@ -161,6 +169,7 @@ def mine(
     min_freq: int,
     suggest: bool | None,
     termbase_path: Path | None,
+    source_side: bool,
     quiet: bool,
     fmt: str,
     output: str,
@@ -170,7 +179,9 @@ def mine(
     Each candidate groups its spellings and inflected forms, with
     frequency, number of documents, score, up to three contexts
     (file:line) and its status in the termbase (new, approved, proposed,
-    rejected). PATH may be files, folders or '-' for stdin.
+    rejected). PATH may be files, folders (every file that is not read is
+    named with the reason) or '-' for stdin; --source-side reads bilingual
+    files (PO, XLIFF, TMX) as their Dutch source side.
 
     \b
     Examples:
@@ -178,12 +189,15 @@ def mine(
         glossary mine seeds/ --format json -o candidates.json
         glossary mine seeds/ --format tsv -o candidates.tsv
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
+        glossary mine memory.tmx --source-side
     """
     if output != "-":
         from glossary.termbase.store import check_writable
 
         check_writable(Path(output))
-    candidates, _ = _run_mining(paths, top, min_freq, suggest, termbase_path, quiet)
+    candidates, _ = _run_mining(
+        paths, top, min_freq, suggest, termbase_path, quiet, source_side=source_side
+    )
     with output_stream(output) as stream:
         stream.write(_render(candidates, fmt))
 
@@ -255,6 +269,7 @@ def review(
     min_freq: int,
     suggest: bool | None,
     termbase_path: Path | None,
+    source_side: bool,
     quiet: bool,
     restart: bool,
 ) -> None:
@@ -275,7 +290,7 @@ def review(
     from glossary.termbase.store import atomic_write, resolve_termbase, update_termbase
 
     path = resolve_termbase(termbase_path)
-    candidates, _ = _run_mining(paths, top, min_freq, suggest, path, quiet)
+    candidates, _ = _run_mining(paths, top, min_freq, suggest, path, quiet, source_side=source_side)
     state_file = rv.state_path(path)
     state = rv.ReviewState() if restart else rv.load_state(state_file)
     todo = rv.queue(candidates, state)
@@ -377,15 +392,12 @@ def term_import(file: Path, termbase_path: Path | None) -> None:
         glossary mine seeds/ --format tsv -o candidates.tsv
         glossary term import candidates.tsv
     """
-    from glossary.errors import InputError
+    from glossary.files.inputs import display_name, read_bytes
     from glossary.mining import review as rv
     from glossary.termbase.store import resolve_termbase, update_termbase
 
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file. Check the path.") from None
-    rows = rv.parse_candidates_tsv(data, str(file))
+    data = read_bytes(file)
+    rows = rv.parse_candidates_tsv(data, display_name(file))
     path = resolve_termbase(termbase_path)
     result = update_termbase(path, lambda tb: rv.import_decisions(tb, rows, str(file)))
     approved = sum(1 for c in result.added if c.status == "approved")

@@ -13,7 +13,10 @@ to the spans that render the segment's terms, where it can be sure:
   modal ("to recognises");
 - **capital**: a term at a sentence start in lower case, or capitalised
   right after an abbreviation that does not end a sentence ("the U.S.
-  Ceasefire").
+  Ceasefire");
+- **forbidden-elsewhere**: a forbidden rendering of a concept whose
+  occurrences are all rendered (`Verification.stray`): an ordinary word
+  ("Subject: Concerns about"), or a second rendering left over.
 
 A lost possessive ("The OSCE Minsk Group mandate") cannot be told from a
 noun used as a modifier, so it is not reported.
@@ -166,4 +169,16 @@ def find_damage(text: str, occurrences: Sequence[Occurrence], result: Verificati
                     occ,
                     f"'{term}' is capitalised after an abbreviation mid-sentence",
                 )
+    by_concept = {o.concept.id: o for o in occurrences}
+    for start, end, concept_id in result.stray:
+        if any(d.start <= start and end <= d.end for d in found):
+            continue  # already said: beside the term
+        add(
+            "forbidden-elsewhere",
+            start,
+            end,
+            by_concept[concept_id],
+            f"'{text[start:end]}' is a forbidden rendering of '{by_concept[concept_id].concept.nl}'"
+            " (an ordinary word here?)",
+        )
     return found

@@ -58,6 +58,7 @@ from glossary.exchange.registry import (
     ReadResult,
     segment_key,
 )
+from glossary.files.inputs import display_name, read_bytes
 from glossary.lang.text import fold_key
 from glossary.termbase.model import (
     STATUSES,
@@ -146,19 +147,24 @@ def read_concepts(
     max_bytes: int = DEFAULT_MAX_BYTES,
     options: ImportOptions | None = None,
 ) -> tuple[str, ReadResult]:
-    """(format name, concepts) from a file; the format is inferred from the suffix."""
-    from glossary.files.inputs import read_bytes
-
-    chosen = formats.get(fmt) if fmt else formats.infer(path, "termbase-read")
-    if not chosen.termbase_reader:
-        raise InvalidValue(
-            f"The {chosen.name} format holds translations, not terms; import one of: "
-            f"{', '.join(formats.TERMBASE_IMPORTS)}."
-        )
+    """(format name, concepts) from a file ("-" for stdin); the format is `fmt`, else
+    what the content shows (TBX, PO), else what the suffix says."""
     data = read_bytes(path, limit=max_bytes)
-    reader = chosen.function("termbase-read")
-    result: ReadResult = reader(data, str(path), options or ImportOptions())
+    chosen = _choose(path, data, "termbase-reader", fmt, "holds translations, not terms")
+    reader = chosen.function("termbase-reader")
+    result: ReadResult = reader(data, display_name(path), options or ImportOptions())
     return chosen.name, result
+
+
+def _choose(path: Path, data: bytes, role: str, fmt: str | None, other: str) -> formats.Format:
+    if fmt:
+        chosen = formats.get(fmt)
+        if not chosen.offers(role):
+            raise InvalidValue(
+                f"The {chosen.name} format {other}; use one of: {', '.join(formats.names(role))}."
+            )
+        return chosen
+    return formats.choose(path, data, role)
 
 
 # ------------------------------------------------------------ the plan
@@ -397,7 +403,7 @@ def import_file(
         raise ImportFormatError(
             f"{exc.summary} Nothing was imported; the termbase is unchanged.", exc.problems
         ) from None
-    except InputError as exc:
+    except InputError as exc:  # missing, too large, binary: the one guarded read said why
         raise ImportFormatError(
             f"{exc} Nothing was imported; the termbase is unchanged.", []
         ) from None
@@ -537,12 +543,13 @@ def merge_file(
     """Read a post-edited PO/XLIFF file and the source document, and merge them."""
     from glossary.reading.ingest import read_document
 
-    chosen = formats.get(fmt) if fmt else formats.infer(bilingual, "units")
+    data = read_bytes(bilingual, limit=max_bytes)
+    chosen = _choose(bilingual, data, "bilingual-reader", fmt, "holds terms")
     if chosen.name not in ("po", "xliff"):
         raise InvalidValue(
             f"glossary merge reads PO or XLIFF files, not {chosen.name}; pass --format po|xliff."
         )
-    units = read_units(bilingual, chosen.name, max_bytes)
+    units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, str(bilingual))
     document = read_document(str(source))
     return merge_units(document, units)
 
@@ -550,13 +557,9 @@ def merge_file(
 def read_units(
     path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[BilingualUnit]:
-    """The bilingual units of a PO, XLIFF, TMX or TSV file."""
-    chosen = formats.get(fmt) if fmt else formats.infer(path, "units")
-    if not chosen.units_reader:
-        raise InvalidValue(
-            f"The {chosen.name} format holds terms, not translated segments; use one of: "
-            f"{', '.join(formats.UNIT_READERS)}."
-        )
-    data = formats.read_limited(path, max_bytes)
-    units: list[BilingualUnit] = chosen.function("units")(data, str(path))
+    """The bilingual units of a PO, XLIFF, TMX or TSV file ("-" for stdin); the format
+    is `fmt`, else what the content shows, else what the suffix says."""
+    data = read_bytes(path, limit=max_bytes)
+    chosen = _choose(path, data, "bilingual-reader", fmt, "holds terms, not translated segments")
+    units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, display_name(path))
     return units

@@ -1,207 +1,118 @@
-"""The registry of exchange formats, and the values every format module shares.
+"""Exchange formats: choosing one for a file, and the values every format module shares.
 
-One module per format (`glossary.exchange.tbx`, `glossary.exchange.po`, `glossary.exchange.tabular`,
-`glossary.exchange.xliff`, `glossary.exchange.tmx`), as translate-toolkit's storage classes
-are organised. The registry maps a format name to "module:function" strings
-that are imported only when used, so `glossary --help` never pays for lxml
-or polib. A format is inferred from the file suffix when not given.
+One module per format (`glossary.exchange.tbx`, `glossary.exchange.po`,
+`glossary.exchange.tabular`, `glossary.exchange.xliff`, `glossary.exchange.tmx`), as
+translate-toolkit's storage classes are organised. Which format a file is,
+and which function of which module reads or writes it, is data in the one
+registry of every file format, `glossary.files.formats`; this module picks
+from it for a role and says clearly when a file cannot serve:
 
-What a format module offers (each optional):
+- `termbase-writer`: `write_termbase(concepts, stream, options)`, a termbase export;
+- `termbase-reader`: `read_termbase(data, path) -> ReadResult`, an import;
+- `bilingual-reader`: `read_units(data, path) -> list[BilingualUnit]`
+  (for `glossary check` and `glossary merge`);
+- `bilingual-writer`: `write_translations(docs, stream)`, translated
+  documents for post-editing or translation memories.
 
-- `write_termbase(concepts, stream, options)`: a termbase export.
-- `read_termbase(data, path)`: concepts from a file -> `ReadResult`.
-- `read_units(data, path)`: bilingual segments -> list of `BilingualUnit`
-  (for `glossary check` and `glossary merge`).
-- `write_translations(docs, stream)`: translated documents for post-editing
-  or translation memories (called by `glossary translate --format`).
+`choose(path, data, role, fmt)` decides by the content first (an XLIFF file
+named `.xml`, a PO file named `.txt`), then the suffix; `infer` by the name
+alone (for files still to be written).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path, PurePath
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Final
 
-from glossary.document import TermUse
-from glossary.errors import InputError, Problem, UnknownFormat, UnreadableFile
+from glossary.document import BilingualUnit, TermUse
+from glossary.errors import Problem, UnknownFormat
+from glossary.files.formats import FORMATS, Format, by_suffix, detect, get, names
+from glossary.files.inputs import decode_bytes
 from glossary.termbase.model import Concept
+
+__all__ = [
+    "FORMATS",
+    "BilingualUnit",
+    "Format",
+    "choose",
+    "get",
+    "infer",
+    "names",
+]
 
 SOURCE_LANG: Final = "nl"
 TARGET_LANG: Final = "en"
 # Imports larger than this are refused unless the caller raises the limit.
 DEFAULT_MAX_BYTES: Final = 256 * 1024 * 1024
 
-Purpose = Literal["termbase", "units", "documents"]
-
-
-@dataclass(frozen=True)
-class Format:
-    """One exchange format and where its functions live."""
-
-    name: str
-    label: str
-    suffixes: tuple[str, ...]
-    module: str
-    termbase_writer: str = ""  # function names in `module`, "" when not offered
-    termbase_reader: str = ""
-    units_reader: str = ""
-    documents_writer: str = ""
-    export_name: str = ""  # file name in exports/
-    default_statuses: tuple[str, ...] = ("approved", "proposed", "rejected")
-
-    def offers(self, purpose: Purpose) -> bool:
-        return bool(self._function_name(purpose))
-
-    def _function_name(self, purpose: str) -> str:
-        return {
-            "termbase": self.termbase_writer,
-            "termbase-read": self.termbase_reader,
-            "units": self.units_reader,
-            "documents": self.documents_writer,
-        }.get(purpose, "")
-
-    def function(self, purpose: str) -> Callable[..., Any]:
-        """The function for `purpose` ("termbase", "termbase-read", "units", "documents")."""
-        name = self._function_name(purpose)
-        if not name:
-            raise UnknownFormat(f"The {self.name} format cannot be used for this ({purpose}).")
-        module = importlib.import_module(self.module)
-        func: Callable[..., Any] = getattr(module, name)
-        return func
-
-
-FORMATS: Final[dict[str, Format]] = {
-    f.name: f
-    for f in (
-        Format(
-            "tbx",
-            "TBX 2008 (v2), TBX-Basic: OmegaT, translate-toolkit, Okapi, memoQ, Trados",
-            (".tbx",),
-            "glossary.exchange.tbx",
-            termbase_writer="write_tbx2",
-            termbase_reader="read_termbase",
-            export_name="termbase.tbx",
-        ),
-        Format(
-            "tbx3",
-            "TBX v3 (ISO 30042:2019), TBX-Basic dialect, DCA style",
-            (".tbx3.tbx", ".tbx3"),
-            "glossary.exchange.tbx",
-            termbase_writer="write_tbx3",
-            termbase_reader="read_termbase",
-            export_name="termbase.tbx3.tbx",
-        ),
-        Format(
-            "po",
-            "gettext PO: termbase for Weblate/Pootle/Poedit, documents for post-editing",
-            (".po", ".pot"),
-            "glossary.exchange.po",
-            termbase_writer="write_termbase",
-            termbase_reader="read_termbase",
-            units_reader="read_units",
-            documents_writer="write_translations",
-            export_name="termbase.po",
-        ),
-        Format(
-            "tsv",
-            "tab-separated nl, en, comment (OmegaT glossary; UTF-8)",
-            (".utf8", ".tsv", ".tab", ".txt"),
-            "glossary.exchange.tabular",
-            termbase_writer="write_tsv",
-            termbase_reader="read_tsv",
-            units_reader="read_units_tsv",
-            export_name="termbase.utf8",
-            default_statuses=("approved",),
-        ),
-        Format(
-            "csv",
-            "comma-separated nl,en (DeepL glossary; with --header: Amazon Translate)",
-            (".csv",),
-            "glossary.exchange.tabular",
-            termbase_writer="write_csv",
-            termbase_reader="read_csv",
-            export_name="termbase.csv",
-            default_statuses=("approved",),
-        ),
-        Format(
-            "xlsx",
-            "Excel workbook (.xlsx): a glossary table, header row recognised",
-            (".xlsx",),
-            "glossary.exchange.xlsx",
-            termbase_reader="read_termbase",
-        ),
-        Format(
-            "xliff",
-            "XLIFF 1.2 for CAT tools (post-editing machine translation)",
-            (".xlf", ".xliff"),
-            "glossary.exchange.xliff",
-            units_reader="read_units",
-            documents_writer="write_translations",
-        ),
-        Format(
-            "tmx",
-            "TMX 1.4b translation memory",
-            (".tmx",),
-            "glossary.exchange.tmx",
-            units_reader="read_units",
-            documents_writer="write_translations",
-        ),
-    )
+TERMBASE_EXPORTS: Final[tuple[str, ...]] = names("termbase-writer")
+TERMBASE_IMPORTS: Final[tuple[str, ...]] = names("termbase-reader")
+UNIT_READERS: Final[tuple[str, ...]] = names("bilingual-reader")
+_ALIASES: Final = {
+    "termbase": "termbase-writer",
+    "termbase-read": "termbase-reader",
+    "units": "bilingual-reader",
+    "documents": "bilingual-writer",
 }
 
-TERMBASE_EXPORTS: Final[tuple[str, ...]] = tuple(
-    f.name for f in FORMATS.values() if f.termbase_writer
-)
-TERMBASE_IMPORTS: Final[tuple[str, ...]] = tuple(
-    f.name for f in FORMATS.values() if f.termbase_reader
-)
-UNIT_READERS: Final[tuple[str, ...]] = tuple(f.name for f in FORMATS.values() if f.units_reader)
 
+def infer(path: str | PurePath, role: str = "termbase-writer") -> Format:
+    """The format a file name implies by its suffix, for a role.
 
-def get(name: str) -> Format:
-    """The format called `name` (raises `UnknownFormat` listing the known ones)."""
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise UnknownFormat(f"Unknown format {name!r}; use one of: {', '.join(FORMATS)}.") from None
-
-
-def infer(path: str | PurePath, purpose: str = "termbase") -> Format:
-    """The format a file name implies by its suffix, for a purpose.
-
-    `purpose` is "termbase" (export), "termbase-read" (import), "units"
-    (bilingual reading) or "documents". The longest matching suffix wins,
-    so "x.tbx3.tbx" is TBX v3 and "x.tbx" TBX v2.
+    The longest matching suffix wins, so "x.tbx3.tbx" is TBX v3 and "x.tbx"
+    TBX v2. (The older purpose names "termbase", "termbase-read", "units"
+    and "documents" are accepted too.)
     """
-    name = PurePath(path).name.lower()
-    best: Format | None = None
-    best_len = 0
-    for fmt in FORMATS.values():
-        if not fmt._function_name(purpose):
-            continue
-        for suffix in fmt.suffixes:
-            if name.endswith(suffix) and len(suffix) > best_len:
-                best, best_len = fmt, len(suffix)
-    if best is None:
-        other = next(
-            (f for f in FORMATS.values() if any(name.endswith(x) for x in f.suffixes)), None
-        )
-        usable = [f.name for f in FORMATS.values() if f._function_name(purpose)]
-        if other is not None:
-            raise UnknownFormat(
-                f"{str(path)!r} is a {other.name} file ({other.label}), which cannot be used "
-                f"here; this needs one of: {', '.join(usable)} (or pass --format)."
-            )
-        known = sorted(
-            {s for f in FORMATS.values() if f._function_name(purpose) for s in f.suffixes}
-        )
+    role = _ALIASES.get(role, role)
+    best = by_suffix(path, role)
+    if best is not None:
+        return best
+    usable = names(role)
+    other = by_suffix(path)
+    if other is not None:
         raise UnknownFormat(
-            f"Cannot tell the format of {str(path)!r} from its name; pass --format "
-            f"(suffixes known here: {', '.join(known)})."
+            f"{str(path)!r} is {other.label}, which cannot be used here; this needs one "
+            f"of: {', '.join(usable)} (or pass --format)."
         )
-    return best
+    known = sorted({s for f in FORMATS.values() if f.offers(role) for s in f.suffixes})
+    raise UnknownFormat(
+        f"Cannot tell the format of {str(path)!r} from its name; pass --format "
+        f"(suffixes known here: {', '.join(known)})."
+    )
+
+
+def choose(path: str | PurePath, data: bytes, role: str, fmt: str | None = None) -> Format:
+    """The format to read `data` (the content of `path`) with, for `role`.
+
+    `fmt` (from --format) wins when given; else the content decides when it
+    shows a format that serves the role (an XLIFF file named .xml), else the
+    suffix (whose reader refuses content of another kind). A file whose name
+    says nothing usable and whose content is something this role cannot use
+    is refused with what it is and what to use instead.
+    """
+    role = _ALIASES.get(role, role)
+    if fmt:
+        chosen = get(fmt)
+        if not chosen.offers(role):
+            raise UnknownFormat(
+                f"The {chosen.name} format cannot be used here; use one of: "
+                f"{', '.join(names(role))}."
+            )
+        return chosen
+    found = detect(path, data, role)
+    if found.format is not None and found.format.offers(role):
+        return found.format
+    named = by_suffix(path, role)
+    if found.format is None or named is not None:
+        # The name's format reads strictly and refuses content of another kind
+        # with its own located message ("the root element is <html>, not <martif>").
+        return named if named is not None else infer(path, role)
+    advice = f" {found.format.advice}." if found.format.advice else ""
+    raise UnknownFormat(
+        f"{found.describe()}, which cannot be used here; this needs one of: "
+        f"{', '.join(names(role))} (or pass --format).{advice}"
+    )
 
 
 # ------------------------------------------------------------ shared values
@@ -249,19 +160,6 @@ class ReadResult:
     warnings: tuple[str, ...] = ()  # e.g. "read as Windows-1252"
 
 
-@dataclass(frozen=True)
-class BilingualUnit:
-    """One source segment and its translation, from a PO, XLIFF, TMX or TSV file."""
-
-    source: str
-    target: str
-    ref: str = ""  # where to look: "file:line" of the source document, or the unit id
-    key: str = ""  # identity for merging: `segment_key` of the segment it came from
-    reviewed: bool = True  # False while still fuzzy / needs-review
-    line: int | None = None  # line in the bilingual file itself
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-
 def term_hint(use: TermUse) -> str:
     """A one-line hint for a term found in a segment: "Term: OVSE → OSCE"."""
     text = f"Term: {use.source_text} → {use.target}"
@@ -281,81 +179,19 @@ def segment_key(doc: str, index: int) -> str:
     return f"{PurePath(doc).name}#{index}"
 
 
-# ------------------------------------------------------------- input files
-
-
-def read_limited(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of an input file, refusing files above `max_bytes`."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise UnreadableFile(
-                f"{path} was not read.",
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        f"the file is {_mb(size)}, more than the {_mb(max_bytes)} limit",
-                        hint="pass --max-size with a larger number of MB if you trust the file",
-                    )
-                ],
-            )
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder; give a file.") from None
-    except PermissionError:
-        raise InputError(f"{path} cannot be read: permission denied.") from None
-    if len(data) > max_bytes:  # grew while reading, or a pipe / special file
-        raise UnreadableFile(
-            f"{path} was not read.",
-            [Problem(str(path), None, f"more than the {_mb(max_bytes)} limit")],
-        )
-    return data
-
-
-def _mb(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-BOMS: Final = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
 def decode_text(data: bytes, path: str, encoding: str = "utf-8") -> str:
-    """Text of a line-based file: UTF-8 (a BOM is dropped), or UTF-16 with a BOM
-    (what spreadsheets save as "Unicode text"). Bad bytes are an error with
-    the line and column, never silently replaced."""
-    for bom, name in BOMS:
-        if data.startswith(bom):
-            data, encoding = data[len(bom) :], name
-            break
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise UnreadableFile(
-            f"{path} is not valid {encoding.upper()}; nothing was read.",
-            [
-                Problem(
-                    path,
-                    line,
-                    f"byte {data[exc.start : exc.start + 1]!r} cannot be decoded as "
-                    f"{encoding.upper()}",
-                    column=column,
-                    hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8' or "
-                    "'Unicode (UTF-8)')",
-                )
-            ],
-        ) from None
+    """Text of a line-based exchange file (TSV, CSV, PO) by the one decoding policy
+    (`glossary.files.inputs.decode_bytes`), in its strict form: these files must be
+    UTF-8 (a byte-order mark may say UTF-16, as spreadsheets save "Unicode text")
+    or the encoding they declare, so bad bytes are an error with the line and
+    column, never silently replaced or guessed."""
+    return decode_bytes(
+        data,
+        path,
+        encoding=None if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding,
+        strict=True,
+        strict_hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8' or 'Unicode (UTF-8)')",
+    ).text
 
 
 def norm_space(text: str | None) -> str:

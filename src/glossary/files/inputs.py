@@ -21,6 +21,7 @@ follows the file's own encoding declaration (`glossary.files.safexml`).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from glossary.errors import InputError
+from glossary.errors import InputError, Problem, UnreadableFile
 
 STDIN: Final = "-"
 STDIN_NAME: Final = "<stdin>"
@@ -54,15 +55,16 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _too_large(name: str, limit: int, size: int | None = None) -> InputError:
+def _too_large(name: str, limit: int, size: int | None, option: str) -> InputError:
     found = f"is {size_text(size)}" if size is not None else "is larger than that"
+    raise_it = f", or raise the limit ({option}) if you trust it" if option else ""
     return InputError(
         f"{name} {found}; the limit for this input is {size_text(limit)}. "
-        "Split it into smaller files, or raise the limit (--max-size) if you trust it."
+        f"Split it into smaller files{raise_it}."
     )
 
 
-def _read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
+def _read_stream(stream: BinaryIO, name: str, limit: int, option: str) -> bytes:
     parts: list[bytes] = []
     total = 0
     while True:
@@ -72,7 +74,7 @@ def _read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
         parts.append(chunk)
         total += len(chunk)
         if total > limit:
-            raise _too_large(name, limit)
+            raise _too_large(name, limit, None, option)
     return b"".join(parts)
 
 
@@ -112,16 +114,20 @@ def read_bytes(
     *,
     limit: int = DEFAULT_LIMIT,
     stdin: Callable[[], BinaryIO] | None = None,
+    limit_option: str = "--max-size",
 ) -> bytes:
-    """The bytes of one input: a regular file, or stdin for "-", at most `limit` bytes."""
+    """The bytes of one input: a regular file, or stdin for "-", at most `limit` bytes.
+
+    `limit_option` names the option that raises the limit in the message ("" when
+    there is none)."""
     name = display_name(path)
     if str(path) == STDIN:
         stream = stdin() if stdin is not None else sys.stdin.buffer
-        return _read_stream(stream, name, limit)
+        return _read_stream(stream, name, limit, limit_option)
     p = Path(path)
     info = check_regular(p)
     if info.st_size > limit:
-        raise _too_large(name, limit, info.st_size)
+        raise _too_large(name, limit, info.st_size, limit_option)
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO since the check, open
         # does not wait for a writer; the fstat below then refuses it.
@@ -134,19 +140,16 @@ def read_bytes(
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise InputError(f"{name} is not a regular file; give a regular file.")
         try:
-            return _read_stream(handle, name, limit)
+            return _read_stream(handle, name, limit, limit_option)
         except OSError as exc:
             raise InputError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
 
 
 # ------------------------------------------------------------------ decoding
 
-# What a file that is not text most likely is, by its first bytes.
+# Binary data that is no file format of the registry (`glossary.files.formats`
+# names PDF, ZIP, Office and the others).
 SIGNATURES: Final[tuple[tuple[bytes, str], ...]] = (
-    (b"%PDF-", "a PDF file"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt, .xlsx or .epub file?)"),
-    (b"{\\rtf", "an RTF file"),
-    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc, .xls?)"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
@@ -174,23 +177,62 @@ class Decoded:
 
 def sniff_binary(data: bytes) -> str:
     """What `data` seems to be when it is a known binary format ("" when not)."""
+    from glossary.files.formats import sniff
+
+    found = sniff(data)
+    if found is not None and found.binary:
+        return found.label
     for magic, what in SIGNATURES:
         if data.startswith(magic):
             return what
     return ""
 
 
-def decode_bytes(data: bytes, name: str, *, hint: str = "") -> Decoded:
+def _bad_bytes(
+    data: bytes, exc: UnicodeDecodeError, name: str, encoding: str, hint: str
+) -> UnreadableFile:
+    """A located error for bytes that are not valid in an encoding the format requires."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    label = encoding.upper()
+    return UnreadableFile(
+        f"{name} is not valid {label}; nothing was read.",
+        [
+            Problem(
+                name,
+                line,
+                f"byte {data[exc.start : exc.start + 1]!r} cannot be decoded as {label}",
+                column=column,
+                hint=hint or "save the file as UTF-8",
+            )
+        ],
+    )
+
+
+def decode_bytes(
+    data: bytes,
+    name: str,
+    *,
+    hint: str = "",
+    encoding: str | None = None,
+    strict: bool = False,
+    strict_hint: str = "",
+) -> Decoded:
     """Decode the bytes of a text input by the one policy (see the module doc).
 
     `hint` ends the message when the data is binary ("Give a .txt file").
+    `encoding` is one the file declares (a PO charset): a byte-order mark
+    still wins, bytes not valid in it are a located error, and an unknown
+    name raises `LookupError` (the caller knows where it was declared). `strict`:
+    the format must be UTF-8 (the termbase, the glossaries an import
+    reads), so bytes that are not are a located error (line and column,
+    `strict_hint` says how to fix it) instead of the Windows-1252 fallback.
     """
     what = sniff_binary(data)
     tail = f" {hint}" if hint else ""
     if what:
         raise InputError(f"{name} is {what}, not text.{tail}")
     text: str | None = None
-    encoding = "utf-8"
     warnings: list[str] = []
     for bom, codec in BOMS:
         if data.startswith(bom):
@@ -210,9 +252,13 @@ def decode_bytes(data: bytes, name: str, *, hint: str = "") -> Decoded:
             raise InputError(
                 f"{name} looks like a binary file (a NUL byte at offset {nul}), not text.{tail}"
             )
+        declared = encoding or "utf-8"
         try:
-            text = data.decode("utf-8")
+            text = data.decode(declared)  # LookupError: the caller says where it was declared
+            encoding = codecs.lookup(declared).name
         except UnicodeDecodeError as exc:
+            if strict or encoding is not None:
+                raise _bad_bytes(data, exc, name, declared, strict_hint) from None
             line = data.count(b"\n", 0, exc.start) + 1
             try:
                 text, encoding = data.decode("cp1252"), "cp1252"
@@ -231,7 +277,7 @@ def decode_bytes(data: bytes, name: str, *, hint: str = "") -> Decoded:
             f"{name} looks like a binary file ({controls} control characters in the first "
             f"{len(sample):,} characters), not text.{tail}"
         )
-    return Decoded(nfc(text), encoding, tuple(warnings))
+    return Decoded(nfc(text), encoding or "utf-8", tuple(warnings))
 
 
 def nfc(text: str) -> str:
@@ -242,3 +288,21 @@ def nfc(text: str) -> str:
 def read_text(path: str | Path, *, limit: int = DEFAULT_LIMIT, hint: str = "") -> Decoded:
     """`read_bytes` then `decode_bytes`."""
     return decode_bytes(read_bytes(path, limit=limit), display_name(path), hint=hint)
+
+
+def read_head(path: str | Path, size: int) -> bytes:
+    """The first `size` bytes of a regular file (to tell its format without reading it all)."""
+    name = display_name(path)
+    p = Path(path)
+    check_regular(p)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InputError(f"{name} is not a regular file; give a regular file.")
+        try:
+            return handle.read(size)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot be read ({exc.strerror or exc}).") from None

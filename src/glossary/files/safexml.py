@@ -9,7 +9,7 @@ The parser here
 - never loads a DTD and never touches the network (a `<!DOCTYPE martif
   SYSTEM "TBXBasiccoreStructV02.dtd">` line is fine: it is not fetched);
 - keeps libxml2's limits on (text nodes up to 10 MB, nesting depth 256), and
-  callers cap the file size (`glossary.exchange.registry.read_limited`);
+  callers cap the file size (`glossary.files.inputs.read_bytes`);
 - turns every failure into an `UnreadableFile` error that says what is wrong
   and where: truncated file, wrong encoding, not XML, hostile content.
 """

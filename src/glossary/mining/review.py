@@ -21,11 +21,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
 
-from glossary.errors import DuplicateTerm, ImportFormatError, InvalidValue, Problem, UnknownTerm
+from glossary.errors import (
+    DuplicateTerm,
+    ImportFormatError,
+    InvalidValue,
+    Problem,
+    UnknownTerm,
+    UnreadableFile,
+)
+from glossary.files.inputs import decode_bytes
 from glossary.lang.nl import term_forms
 from glossary.lang.text import clean_value, fold_key
 from glossary.mining.candidates import Candidate
@@ -219,15 +227,13 @@ def parse_candidates_tsv(data: bytes, path: str = "candidates.tsv") -> list[Impo
     """Read a candidates file edited by a reviewer; every problem is reported
     with its line, and nothing is returned unless the whole file is good."""
     problems: list[Problem] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad_line = data[: exc.start].count(b"\n") + 1
+        # The one decoding policy, strict: a file to import must be UTF-8.
+        text = decode_bytes(data, path, strict=True, strict_hint="save the file as UTF-8 text").text
+    except UnreadableFile as exc:
         raise ImportFormatError(
             f"{path} is not UTF-8; nothing was imported.",
-            [Problem(path, bad_line, "invalid UTF-8", hint="save the file as UTF-8 text")],
+            [replace(p, message=f"invalid UTF-8: {p.message}") for p in exc.problems],
         ) from None
     lines = text.replace("\r\n", "\n").split("\n")
     header = [h.strip().lower() for h in lines[0].split("\t")] if lines else []

@@ -39,24 +39,18 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 from glossary.document import Document, Kind, Paragraph, Repair, Segment
-from glossary.errors import InputError
+from glossary.files.inputs import decode_bytes
 from glossary.lang import nl as lexicon
+from glossary.reading import sources
 from glossary.reading.segment import ends_sentence, split_sentences
 
-SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-# Larger files are refused: reading takes about 20 times the file size in memory
-# (1 GB for a 50 MB file), and 128 MB of text is some 19 million words.
-MAX_BYTES = 128 * 1024 * 1024
+# Larger files are refused (see `glossary.reading.sources.MAX_BYTES`).
+MAX_BYTES = sources.MAX_BYTES
 # Lines longer than this get a warning: PDF text has short lines.
 LONG_LINE = 100_000
 
@@ -73,181 +67,86 @@ PAGE_JOIN = "page-join"
 # ----------------------------------------------------------------------- inputs
 
 
-def expand_inputs(paths: Iterable[str]) -> list[str]:
-    """Files as given, folders expanded recursively (sorted), "-" for stdin.
-
-    Folders contribute their `.txt`, `.md`, `.markdown`, `.html` and `.htm`
-    files; hidden files and folders are skipped.
-    """
-    result: list[str] = []
-    for raw in paths:
-        if raw == STDIN:
-            result.append(STDIN)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                f
-                for f in path.rglob("*")
-                if f.suffix.lower() in SUFFIXES
-                and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            )
-            if not found:
-                raise InputError(
-                    f"{raw}: the folder has no {', '.join(SUFFIXES)} files. "
-                    "Give a folder with documents, or the files themselves."
-                )
-            result.extend(str(f) for f in found)
-        elif path.exists():
-            result.append(raw)
-        else:
-            raise InputError(f"{raw}: no such file or folder. Check the path.")
-    if not result:
-        raise InputError("No input given. Name files or folders, or '-' for stdin.")
-    return result
+def read_documents(
+    paths: Iterable[str], *, repair: bool = True, source_side: bool = False
+) -> Iterator[Document]:
+    """Read each input in turn (a generator, for progress bars). Folders are expanded
+    by `glossary.reading.sources.gather`; the files it skips are left out here, so
+    commands call `gather` themselves and name them."""
+    for path in sources.gather(paths, source_side=source_side).files:
+        yield read_document(path, repair=repair, source_side=source_side)
 
 
-def read_documents(paths: Iterable[str], *, repair: bool = True) -> Iterator[Document]:
-    """Read each input (folders expanded) in turn; a generator, for progress bars."""
-    for path in expand_inputs(paths):
-        yield read_document(path, repair=repair)
-
-
-def read_document(path: str, *, repair: bool = True, text: str | None = None) -> Document:
+def read_document(
+    path: str, *, repair: bool = True, text: str | None = None, source_side: bool = False
+) -> Document:
     """Read one document: "-" is stdin; `text`, when given, is used instead of the file.
 
-    The suffix of `path` decides how to read it (`.md`/`.markdown`,
-    `.html`/`.htm`, anything else is plain text). `repair=False` turns off
-    OCR diacritic repair; hyphenation, footnotes and furniture are always
-    handled.
+    The format comes from the content and the name (`glossary.files.formats`):
+    plain text, Markdown and HTML are read here; a bilingual file, a
+    termbase or a format without a reader is refused with a hint (a
+    bilingual file is read as its source side with `source_side=True`).
+    `repair=False` turns off OCR diacritic repair; hyphenation, footnotes
+    and furniture are always handled.
     """
-    name = STDIN_NAME if path == STDIN else path
-    warnings: list[str] = []
-    text = decode(_read_bytes(path), name, warnings) if text is None else _nfc(text)
-    suffix = "" if path == STDIN else Path(path).suffix.lower()
-    if not text.strip():
-        warnings.append(f"{name}: the file is empty; nothing to read.")
-        return Document(path=name, paragraphs=(), warnings=tuple(warnings))
-    if suffix in (".md", ".markdown"):
-        lines = _markdown_lines(text)
-    elif suffix in (".html", ".htm"):
-        lines = _html_lines(text, name, warnings)
-    else:
-        lines = _text_lines(text)
-    return _Reader(name, text, lines, repair, warnings).document()
+    data = None if text is None else text.encode("utf-8")
+    return sources.load(path, repair=repair, source_side=source_side, data=data, limit=MAX_BYTES)
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == STDIN:
-        data: bytes = sys.stdin.buffer.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise InputError(
-                f"stdin: more than {MAX_BYTES / 1e6:.0f} MB, the most this reader handles. "
-                "Split the text into smaller documents."
-            )
-        return data
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{path}: {size / 1e6:.0f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB "
-                "this reader handles. Split the file into smaller documents."
-            )
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file. Check the path.") from None
-    except IsADirectoryError:
-        raise InputError(
-            f"{path} is a folder; give the files in it, or the folder to a command."
-        ) from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied. Check the file's permissions.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+# ---------------------------------------------------------------------- readers
+# Registered in glossary.files.formats: read(data, name, *, repair) -> Document.
+
+_BINARY_HINT = "Give a .txt, .md or .html file; extract the text of PDF or Word files first."
 
 
-# --------------------------------------------------------------------- decoding
+def read_text(data: bytes, name: str, *, repair: bool = True) -> Document:
+    """A plain-text document (text extracted from a PDF, or saved from a word processor).
 
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF file. Extract its text first, e.g. 'pdftotext -layout FILE.pdf FILE.txt'"),
-    (b"PK\x03\x04", "a ZIP archive (.docx, .odt, .xlsx?). Save it as plain text (.txt) first"),
-    (b"{\\rtf", "an RTF file. Save it as plain text (.txt) first"),
-    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc?). Save it as plain text (.txt) first"),
-    (b"\x89PNG", "a PNG image, not text"),
-    (b"\xff\xd8\xff", "a JPEG image, not text"),
-    (b"GIF8", "a GIF image, not text"),
-    (b"\x1f\x8b", "a gzip archive. Unpack it first"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
-
-def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
-    """Bytes of a text file to NFC text; refuses binary data with `InputError`.
-
-    UTF-8 (BOM optional) and UTF-16/32 with a BOM are read as such. Other
-    bytes are read as Windows-1252 (or Latin-1 where that fails) and a
-    warning naming the first invalid line is appended to `warnings`.
+    A file without blank lines whose lines are whole paragraphs (what Word's
+    "Plain Text" saves) is read one paragraph per line, with a note.
     """
-    if warnings is None:
-        warnings = []
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic):
-            raise InputError(f"{name} is {what}.")
-    text: str | None = None
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{name}: starts with a {codec.upper()} byte order mark but is not valid "
-                    f"{codec.upper()} (byte {exc.start}). Re-save the file as UTF-8."
-                ) from None
-            break
-    if text is None:
-        nul = data.find(b"\x00", 0, 1 << 16)
-        if nul >= 0:
-            raise InputError(
-                f"{name} looks like a binary file (a NUL byte at offset {nul}), not text. "
-                "Give a .txt, .md or .html file; extract the text of PDF or Word files first."
-            )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            try:
-                text, codec = data.decode("cp1252"), "Windows-1252"
-            except UnicodeDecodeError:
-                text, codec = data.decode("latin-1"), "Latin-1"
-            warnings.append(
-                f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); read as {codec}. "
-                f"If accents look wrong, convert the file to UTF-8 "
-                f"(iconv -f {codec.upper()} -t UTF-8)."
-            )
-    sample = text[:1_000_000]
-    controls = len(_CONTROL.findall(sample))
-    if controls > max(8, len(sample) // 100):
-        raise InputError(
-            f"{name} looks like a binary file ({controls} control characters in the first "
-            f"{len(sample):,} characters), not text. Give a .txt, .md or .html file."
+    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
+    warnings = list(decoded.warnings)
+    if not decoded.text.strip():
+        return _empty(name, warnings)
+    lines = _text_lines(decoded.text)
+    notes: tuple[str, ...] = ()
+    if _one_paragraph_per_line(lines):
+        lines = _paragraph_per_line(lines)
+        notes = (
+            f"{name}: no blank lines and a whole paragraph on each line (as Word saves plain "
+            "text): each line is read as a paragraph.",
         )
-    return _nfc(text)
+    document = _Reader(name, decoded.text, lines, repair, warnings).document()
+    return replace(document, notes=notes) if notes else document
+
+
+def read_markdown(data: bytes, name: str, *, repair: bool = True) -> Document:
+    """A Markdown document: markup dropped, headings, items and footnotes kept as such."""
+    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
+    warnings = list(decoded.warnings)
+    if not decoded.text.strip():
+        return _empty(name, warnings)
+    return _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings).document()
+
+
+def read_html(data: bytes, name: str, *, repair: bool = True) -> Document:
+    """An HTML page: the text of its block elements, each at its element's source line."""
+    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
+    warnings = list(decoded.warnings)
+    if not decoded.text.strip():
+        return _empty(name, warnings)
+    lines = _html_lines(decoded.text, name, warnings)
+    return _Reader(name, decoded.text, lines, repair, warnings).document()
+
+
+def _empty(name: str, warnings: list[str]) -> Document:
+    warnings.append(f"{name}: the file is empty; nothing to read.")
+    return Document(path=name, paragraphs=(), warnings=tuple(warnings))
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
-
-
-def _nfc(text: str) -> str:
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # ------------------------------------------------------------------------ lines
@@ -295,6 +194,48 @@ def _text_lines(text: str) -> list[_Line]:
             lines.append(_Line("", no, offset, offset, page=page))
         offset += len(raw) + 1
     return lines
+
+
+# A line this long is a paragraph, not a line of wrapped text.
+_PARAGRAPH_LINE = 120
+_WRAP_HYPHEN = re.compile(r"\w-$")
+
+
+def _one_paragraph_per_line(lines: list[_Line]) -> bool:
+    """Is this text one paragraph per line with no blank lines (Word's "Plain Text")?
+
+    Wrapped text (PDF extraction) has short lines that mostly end inside a
+    sentence, or blank lines between paragraphs; here at least one line is
+    longer than any wrapped line and nearly every line ends a sentence or is
+    a short heading before a new paragraph.
+    """
+    content = [i for i, line in enumerate(lines) if line.text]
+    if len(content) < 2 or content[-1] - content[0] + 1 != len(content):
+        return False
+    texts = [lines[i].text for i in content]
+    if any(lines[i].page for i in content) or max(map(len, texts)) <= _PARAGRAPH_LINE:
+        return False
+    complete = 0
+    for k, text in enumerate(texts):
+        if _WRAP_HYPHEN.search(text):
+            return False  # a word broken at the line end: wrapped text
+        following = texts[k + 1] if k + 1 < len(texts) else ""
+        ends = bool(_TERMINAL.search(text)) or text.endswith(";")
+        heading = len(text.split()) <= _HEADING_MAX_WORDS and (
+            not following or following[:1].isupper() or following[:1].isdigit()
+        )
+        complete += ends or heading
+    return complete >= 0.75 * len(texts)
+
+
+def _paragraph_per_line(lines: list[_Line]) -> list[_Line]:
+    """The lines with a blank line after each, so every line is a block of its own."""
+    out: list[_Line] = []
+    for line in lines:
+        out.append(line)
+        if line.text:
+            out.append(_Line("", line.no, line.end, line.end))
+    return out
 
 
 # Markdown: line-based, so line numbers stay right.

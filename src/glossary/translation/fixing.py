@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from glossary.document import BilingualUnit
 from glossary.enforcement.fix import Aligner, FixReport, Segment, fix_segments
 from glossary.errors import InputError, InvalidValue
 from glossary.exchange import registry as formats
-from glossary.exchange.registry import DEFAULT_MAX_BYTES, BilingualUnit, decode_text
+from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
 from glossary.matching.verify import Glossary
 
 FIX_FORMATS = ("po", "xliff", "tsv")
@@ -42,6 +43,7 @@ class FixResult:
     content: bytes
     format: str
     skipped: tuple[str, ...] = ()  # units not written (inline markup), as refs
+    warnings: tuple[str, ...] = ()  # e.g. "read as Windows-1252"
 
 
 def fix_file(
@@ -51,19 +53,19 @@ def fix_file(
     *,
     fmt: str | None = None,
     aligner: Aligner | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_LIMIT,
 ) -> FixResult:
     """Apply the termbase to a translation (see the module doc)."""
     if target is not None:
         return _fix_pair(file, target, glossary, aligner, max_bytes)
-    chosen = formats.get(fmt) if fmt else formats.infer(file, "units")
+    data = read_bytes(file, limit=max_bytes)
+    chosen = formats.choose(file, data, "bilingual-reader", fmt)
     if chosen.name not in FIX_FORMATS:
         raise InvalidValue(
             f"glossary fix reads PO, XLIFF or TSV files (or two text files), not "
             f"{chosen.name}; pass --input-format po|xliff|tsv, or SOURCE TARGET."
         )
-    data = formats.read_limited(file, max_bytes)
-    units: list[BilingualUnit] = chosen.function("units")(data, str(file))
+    units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, display_name(file))
     report = fix_segments([Segment(u.ref, u.source, u.target) for u in units], glossary, aligner)
     changed = {
         u.line: s.fixed
@@ -86,7 +88,8 @@ def fix_file(
         if skipped:
             report = _unwritten(report, units, set(skipped))
         return FixResult(report, content, "xliff", tuple(refs))
-    return FixResult(report, _update_tsv(data, str(file), changed), "tsv")
+    content = _update_tsv(data, display_name(file), changed) if changed else data
+    return FixResult(report, content, "tsv")
 
 
 def _unwritten(report: FixReport, units: list[BilingualUnit], lines: set[int]) -> FixReport:
@@ -101,7 +104,7 @@ def _unwritten(report: FixReport, units: list[BilingualUnit], lines: set[int]) -
 
 
 def _update_tsv(data: bytes, path: str, changed: dict[int, str]) -> bytes:
-    text = decode_text(data, path)
+    text = decode_bytes(data, path).text
     lines = text.splitlines(keepends=True)
     column = 1
     if lines:
@@ -123,10 +126,22 @@ def _update_tsv(data: bytes, path: str, changed: dict[int, str]) -> bytes:
 def _fix_pair(
     source: Path, target: Path, glossary: Glossary, aligner: Aligner | None, max_bytes: int
 ) -> FixResult:
-    from glossary.reading.ingest import read_document
+    from glossary.files.formats import detect
+    from glossary.reading import sources
 
-    source_text = decode_text(formats.read_limited(source, max_bytes), str(source))
-    target_text = decode_text(formats.read_limited(target, max_bytes), str(target))
+    raw: list[bytes] = []
+    texts: list[str] = []
+    warnings: list[str] = []
+    for path in (source, target):
+        data = read_bytes(path, limit=max_bytes)
+        found = detect(path, data, sources.ROLE)
+        if found.format is not None and not found.format.offers(sources.ROLE):
+            raise sources.refusal(found)
+        decoded = decode_bytes(data, display_name(path))
+        raw.append(data)
+        texts.append(decoded.text)
+        warnings.extend(decoded.warnings)
+    source_text, target_text = texts
     source_lines = [(n, s.strip()) for n, s in enumerate(source_text.splitlines(), 1) if s.strip()]
     target_raw = target_text.splitlines(keepends=True)
     target_lines = [(n, t) for n, t in enumerate(target_raw, 1) if t.strip()]
@@ -136,13 +151,14 @@ def _fix_pair(
             for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
         ]
         report = fix_segments(segments, glossary, aligner)
-        for (n, raw), seg in zip(target_lines, report.segments, strict=True):
+        for (n, line), seg in zip(target_lines, report.segments, strict=True):
             if seg.changed:
-                body = raw.strip()
-                start = raw.index(body)
-                target_raw[n - 1] = raw[:start] + seg.fixed + raw[start + len(body) :]
-        return FixResult(report, "".join(target_raw).encode("utf-8"), "text")
-    document = read_document(str(source), text=source_text)
+                body = line.strip()
+                start = line.index(body)
+                target_raw[n - 1] = line[:start] + seg.fixed + line[start + len(body) :]
+        content = "".join(target_raw).encode("utf-8")
+        return FixResult(report, content, "text", warnings=tuple(warnings))
+    document = sources.load(str(source), data=raw[0], limit=max_bytes)
     blocks = _blocks(target_text)
     if len(document.paragraphs) != len(blocks):
         raise InputError(
@@ -166,7 +182,7 @@ def _fix_pair(
     ):
         if seg.changed:
             out = out[:start] + seg.fixed + out[end:]
-    return FixResult(report, out.encode("utf-8"), "text")
+    return FixResult(report, out.encode("utf-8"), "text", warnings=tuple(warnings))
 
 
 def _blocks(text: str) -> list[tuple[int, int, str]]:

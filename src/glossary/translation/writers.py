@@ -1,10 +1,11 @@
-"""Writers for translated documents, and the registry of output formats.
+"""Writers for translated documents.
 
 A writer is `write(docs, stream)`: it renders `TranslatedDocument`s as text
-on an open text stream. The registry maps a format name to a writer; the
-exchange formats ("po", "xliff", "tmx") live in their own modules and are
-imported only when asked for, so a missing module is a clear error, not a
-crash at start-up.
+on an open text stream. The format registry (`glossary.files.formats`)
+names each format's writer as "module:function": text, tsv and json are
+here; the exchange formats ("po", "xliff", "tmx") live in their own modules
+and are imported only when asked for, so a missing module is a clear
+error, not a crash at start-up.
 
 - `text`: the English, one paragraph per source paragraph, separated by a
   blank line. Furniture (page numbers, reference codes, running headers) is
@@ -17,7 +18,6 @@ crash at start-up.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -27,6 +27,7 @@ from typing import IO, Any
 from glossary.document import TranslatedDocument, TranslatedSegment
 from glossary.engines.base import parse_signature
 from glossary.errors import UnknownFormat
+from glossary.files import formats
 
 Writer = Callable[[Sequence[TranslatedDocument], IO[str]], None]
 
@@ -128,79 +129,43 @@ def write_json(docs: Sequence[TranslatedDocument], stream: IO[str]) -> None:
 
 
 # ----------------------------------------------------------------- registry
+# Which formats write translations, their suffixes and where their writers live
+# is data in the one format registry, glossary.files.formats.
 
-# Name -> writer, or "module:function" imported when first asked for.
-WRITERS: dict[str, Writer | str] = {
-    "text": write_text,
-    "tsv": write_tsv,
-    "json": write_json,
-    "po": "glossary.exchange.po:write_translations",
-    "xliff": "glossary.exchange.xliff:write_translations",
-    "tmx": "glossary.exchange.tmx:write_translations",
-}
-FORMATS: tuple[str, ...] = tuple(WRITERS)
+WRITER_ROLES: tuple[str, ...] = ("document-writer", "bilingual-writer")
+FORMATS: tuple[str, ...] = formats.names(*WRITER_ROLES)
 
-SUFFIXES: dict[str, str] = {
-    ".txt": "text",
-    ".text": "text",
-    ".tsv": "tsv",
-    ".json": "json",
-    ".po": "po",
-    ".pot": "po",
-    ".xlf": "xliff",
-    ".xliff": "xliff",
-    ".tmx": "tmx",
-}
-EXTENSIONS: dict[str, str] = {
-    "text": ".txt",
-    "tsv": ".tsv",
-    "json": ".json",
-    "po": ".po",
-    "xliff": ".xlf",
-    "tmx": ".tmx",
-}
+
+def writer_format(name: str) -> formats.Format:
+    """The format `name` when it writes translations; `UnknownFormat` otherwise."""
+    fmt = formats.FORMATS.get(name)
+    if fmt is None or not any(fmt.offers(r) for r in WRITER_ROLES):
+        raise UnknownFormat(f"Unknown output format '{name}'. Choose one of: {', '.join(FORMATS)}.")
+    return fmt
 
 
 def get_writer(name: str) -> Writer:
     """The writer for a format name; `UnknownFormat` if unknown or not installed."""
-    target = WRITERS.get(name)
-    if target is None:
-        raise UnknownFormat(f"Unknown output format '{name}'. Choose one of: {', '.join(WRITERS)}.")
-    if not isinstance(target, str):
-        return target
-    module_name, _, attribute = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            raise UnknownFormat(
-                f"The {name} writer is not available: module {module_name} is missing "
-                "from this installation. Choose another --format."
-            ) from None
-        raise UnknownFormat(
-            f"The {name} writer needs the Python package '{exc.name}', which is not "
-            f"installed: pip install {exc.name}"
-        ) from None
-    writer = getattr(module, attribute, None)
-    if not callable(writer):
-        raise UnknownFormat(
-            f"The {name} writer is not available: {module_name} has no {attribute}(). "
-            "Choose another --format."
-        )
-    result: Writer = writer
-    return result
+    fmt = writer_format(name)
+    role = next(r for r in WRITER_ROLES if fmt.offers(r))
+    writer: Writer = fmt.function(role)
+    return writer
+
+
+def extension(name: str) -> str:
+    """The suffix of a file written in format `name` (".txt", ".po", ...)."""
+    return writer_format(name).extension
 
 
 def format_for_path(path: str | Path) -> str:
     """The format a file name asks for, from its suffix."""
-    suffix = Path(path).suffix.lower()
-    found = SUFFIXES.get(suffix)
+    found = formats.by_suffix(path, *WRITER_ROLES)
     if found is None:
-        known = ", ".join(sorted(SUFFIXES))
+        known = ", ".join(formats.suffixes(*WRITER_ROLES))
         raise UnknownFormat(
             f"Cannot tell the output format from '{path}' (known suffixes: {known}). Pass --format."
         )
-    return found
+    return found.name
 
 
 def write_documents(docs: Sequence[TranslatedDocument], stream: IO[str], fmt: str) -> None:

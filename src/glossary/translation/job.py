@@ -1,0 +1,448 @@
+"""A translation job: documents in, translated files and a term report out.
+
+What `glossary translate` does, as a library that a command line, a web UI
+or a distributed runner call alike. Four separable steps:
+
+1. `plan_job(request) -> JobPlan`: everything that can fail before the long
+   work, fails there: the options, the output format and its writer, the
+   engine ("auto" resolved to an installed model or to "none", with a
+   note), the inputs (folders expanded, skipped files named, every
+   document read), the termbase, and every output path (one file, or one
+   per document in an output folder; the report). An output can never be
+   an input or the termbase, two outputs never the same file.
+2. `make_strategy(plan)`: the engine and the enforcement strategy (loading
+   the model is the slow part). A remote worker builds its own from the
+   same plan.
+3. `translate_one(strategy, document)` translates one document;
+   `run_job(plan)` translates them all (identical texts across documents
+   once) and builds the term report. A document's translation does not
+   depend on the other documents of the run, so per-document results
+   computed elsewhere are the same bytes.
+4. `write_outputs(plan, result)` renders every output and writes them all
+   or none (`glossary.files.outputs.write_all`): an error or Ctrl-C leaves
+   no partial file and no mix of old and new files.
+
+Warnings and notes are returned in the plan and the result, never printed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Final, Literal
+
+from glossary.document import Document, SegmentTranslator, TranslatedDocument
+from glossary.errors import (
+    InvalidValue,
+    ModelNotInstalled,
+    OptionConflict,
+    OutputError,
+    TermbaseNotFound,
+)
+from glossary.files.inputs import STDIN
+from glossary.files.outputs import OutputFile, Render, check_target, write_all
+from glossary.reading import ingest
+from glossary.reading.sources import Skipped, gather
+from glossary.translation import writers
+from glossary.translation.pipeline import Progress, plan, translate_documents
+
+if TYPE_CHECKING:
+    from glossary.enforcement.report import EnforcementReport
+    from glossary.engines.argos.packages import Package
+    from glossary.termbase.model import Concept
+
+ENGINES: Final = ("argos", "none", "auto")
+REPORT_FORMATS: Final = ("table", "json")
+ReportFormat = Literal["table", "json"]
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What to translate and where to put it (the options of `glossary translate`)."""
+
+    inputs: tuple[str, ...]
+    output: str | None = None  # one file for everything; "-" (or None) is stdout
+    out_dir: str | None = None  # one file per document in this folder
+    format: str | None = None  # default: from the output's suffix, else "text"
+    engine: str = "argos"  # "argos", "none", or "auto" (argos when installed, else none)
+    beam: int = 4
+    threads: int | None = None
+    glossary: bool = True  # enforce the termbase's approved terms
+    termbase: str | None = None  # default: the project's glossary/termbase.tsv
+    report: str | None = None  # the term report; "-" is stdout
+    report_format: ReportFormat | None = None  # default: json for a .json report, else table
+    strict: bool = False  # a failed term is an error (the report must exist)
+    redecode_budget: float = 0.05  # share of the source text repairs may re-decode
+    repair: bool = True  # OCR diacritic repair while reading
+    source_side: bool = False  # read bilingual inputs as their source side
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where every output goes."""
+
+    format: str
+    files: tuple[Path, ...] = ()  # one for -o, one per document for an output folder
+    out_dir: Path | None = None
+    report: Path | None = None
+    report_stdout: bool = False
+    report_json: bool = False
+
+    @property
+    def stdout(self) -> bool:
+        """The translation goes to stdout."""
+        return not self.files
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """A job ready to run: documents read, engine chosen, outputs checked."""
+
+    request: JobRequest
+    documents: tuple[Document, ...]
+    outputs: Outputs
+    engine: str  # "argos" or "none"
+    package: Package | None = None
+    concepts: tuple[Concept, ...] | None = None  # approved terms to enforce; None: none
+    termbase: Path | None = None
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()  # how things were decided ("translating with --engine none")
+    warnings: tuple[str, ...] = ()  # about the inputs and the termbase
+    segments: int = 0  # segments to translate, duplicates included
+    distinct: int = 0  # distinct segment texts to translate
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """The translated documents, the term report, and how long it took."""
+
+    documents: tuple[TranslatedDocument, ...]
+    signature: str
+    seconds: float
+    report: EnforcementReport | None = None
+    written: tuple[Path, ...] = field(default=(), compare=False)
+
+    @property
+    def failed(self) -> int:
+        """Approved term occurrences that could not be enforced."""
+        return self.report.failed if self.report is not None else 0
+
+
+# ---------------------------------------------------------------------- plan
+
+
+def plan_job(request: JobRequest) -> JobPlan:
+    """Check everything, read the inputs and plan the outputs (see the module doc)."""
+    _check_options(request)
+    fmt = request.format or (
+        writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
+    )
+    writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+    if _to_file(request.output):
+        check_target(Path(str(request.output)))
+    report = _report_path(request)
+    if report is not None and not _inside(report, request.out_dir):
+        check_target(report, "the report")  # --out-dir is created when writing
+    notes: list[str] = []
+    engine, package = _choose_engine(request.engine, notes)
+    inputs = gather(request.inputs, source_side=request.source_side)
+    documents = tuple(
+        ingest.read_document(path, repair=request.repair, source_side=request.source_side)
+        for path in inputs.files
+    )
+    warnings = [w for d in documents for w in d.warnings]
+    notes.extend(n for d in documents for n in d.notes)
+    termbase, concepts = _termbase(request, report, warnings)
+    outputs = _plan_outputs(request, fmt, inputs.files, report, termbase)
+    work = plan(documents)
+    return JobPlan(
+        request=request,
+        documents=documents,
+        outputs=outputs,
+        engine=engine,
+        package=package,
+        concepts=concepts,
+        termbase=termbase,
+        skipped=inputs.skipped,
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+        segments=work.total,
+        distinct=work.unique,
+    )
+
+
+def _to_file(output: str | None) -> bool:
+    return output not in (None, STDIN)
+
+
+def _check_options(request: JobRequest) -> None:
+    if request.output is not None and request.out_dir is not None:
+        raise OptionConflict("Give either -o/--output or --out-dir, not both.")
+    if not request.glossary and (
+        request.report or request.strict or request.termbase or request.report_format
+    ):
+        raise OptionConflict(
+            "--no-glossary turns term enforcement off; --termbase, --report, "
+            "--report-format and --strict need it on."
+        )
+    if request.report == STDIN and not _to_file(request.output) and request.out_dir is None:
+        raise OptionConflict("The translation goes to stdout; write the report to a file.")
+    if request.engine not in ENGINES:
+        raise InvalidValue(f"Unknown engine {request.engine!r}; use one of: {', '.join(ENGINES)}.")
+    if request.report_format not in (None, *REPORT_FORMATS):
+        raise InvalidValue(
+            f"Unknown report format {request.report_format!r}; use one of: "
+            f"{', '.join(REPORT_FORMATS)}."
+        )
+    if not request.inputs:
+        raise InvalidValue("No input given. Name files or folders, or '-' for stdin.")
+
+
+def _report_path(request: JobRequest) -> Path | None:
+    return Path(request.report) if request.report not in (None, STDIN) else None
+
+
+def _inside(path: Path, folder: str | None) -> bool:
+    return folder is not None and path.parent.resolve() == Path(folder).resolve()
+
+
+def _choose_engine(name: str, notes: list[str]) -> tuple[str, Package | None]:
+    """("argos", its package) or ("none", None); "auto" falls back to none with a note."""
+    if name == "none":
+        return "none", None
+    from glossary.engines.argos.packages import find_package
+
+    if name == "auto":
+        try:
+            return "argos", find_package("nl", "en")
+        except ModelNotInstalled as exc:
+            notes.append(f"{exc}; translating with --engine none (term hints only).")
+            return "none", None
+    return "argos", find_package("nl", "en")
+
+
+def _termbase(
+    request: JobRequest, report: Path | None, warnings: list[str]
+) -> tuple[Path | None, tuple[Concept, ...] | None]:
+    """The termbase (to protect from outputs) and its approved concepts to enforce."""
+    from glossary.termbase.store import find_termbase, read_termbase
+
+    if not request.glossary:
+        try:
+            return find_termbase(), None  # not used, but never overwritten either
+        except TermbaseNotFound:
+            return None, None
+    if request.termbase:
+        path = Path(request.termbase)
+    else:
+        try:
+            path = find_termbase()
+        except TermbaseNotFound as exc:
+            if report is not None or request.report or request.strict:
+                raise
+            warnings.append(f"{exc} Translating without the glossary (--no-glossary).")
+            return None, None
+    return path, tuple(read_termbase(path).concepts)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _plan_outputs(
+    request: JobRequest,
+    fmt: str,
+    inputs: Sequence[str],
+    report: Path | None,
+    termbase: Path | None,
+) -> Outputs:
+    files: list[Path] = []
+    out_dir = Path(request.out_dir) if request.out_dir is not None else None
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"--out-dir {out_dir} is a file, not a folder.")
+        stems = ["stdin" if p == STDIN else Path(p).stem for p in inputs]
+        names = [stem + writers.extension(fmt) for stem in stems]
+        clashes = sorted({n for n in names if names.count(n) > 1})
+        if clashes:
+            raise OutputError(
+                f"Several inputs would be written to the same file in {out_dir}: "
+                f"{', '.join(clashes)}. Translate them in separate runs."
+            )
+        files = [out_dir / name for name in names]
+    elif _to_file(request.output):
+        files = [Path(str(request.output))]
+    sources = [Path(p) for p in inputs if p != STDIN]
+    for target in files:
+        for source in sources:
+            if _same_file(target, source):
+                raise OutputError(f"Refusing to overwrite the input {target} with its translation.")
+        if termbase is not None and _same_file(target, termbase):
+            raise OutputError(f"Refusing to overwrite the termbase {target} with a translation.")
+    if report is not None:
+        for source in sources:
+            if _same_file(report, source):
+                raise OutputError(
+                    f"Refusing to write the report to {report}: it is an input of this run."
+                )
+        if termbase is not None and _same_file(report, termbase):
+            raise OutputError(f"Refusing to write the report to {report}: it is the termbase.")
+        if any(_same_file(report, target) for target in files):
+            raise OutputError(
+                f"Refusing to write the report to {report}: the translation goes there."
+            )
+    report_json = request.report_format == "json" or (
+        request.report_format is None
+        and request.report not in (None, STDIN)
+        and Path(str(request.report)).suffix.lower() == ".json"
+    )
+    return Outputs(
+        format=fmt,
+        files=tuple(files),
+        out_dir=out_dir,
+        report=report,
+        report_stdout=request.report == STDIN,
+        report_json=report_json,
+    )
+
+
+# ----------------------------------------------------------------------- run
+
+
+def make_strategy(plan: JobPlan) -> SegmentTranslator:
+    """The translation strategy of a plan: the engine (loaded now: the slow part),
+    and enforcement of the approved terms (or term hints with --engine none)."""
+    from glossary.engines.registry import load_engine
+    from glossary.translation.pipeline import PlainTranslator
+
+    request = plan.request
+    engine = load_engine(
+        plan.engine, beam_size=request.beam, threads=request.threads, package=plan.package
+    )
+    if plan.concepts is None:
+        return PlainTranslator(engine)
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
+    from glossary.enforcement.hints import Hinter
+    from glossary.matching.verify import Glossary
+
+    glossary = Glossary(plan.concepts)
+    if plan.engine == "none":
+        return Hinter(engine, glossary)
+    return Enforcer(engine, glossary, EnforceOptions(redecode_budget=request.redecode_budget))
+
+
+def translate_one(
+    strategy: SegmentTranslator, document: Document, *, progress: Progress | None = None
+) -> TranslatedDocument:
+    """One document's translation (what a remote worker computes for its share)."""
+    (translated,) = translate_documents([document], strategy, progress=progress)
+    return translated
+
+
+def run_job(
+    plan: JobPlan,
+    *,
+    strategy: SegmentTranslator | None = None,
+    progress: Progress | None = None,
+) -> JobResult:
+    """Translate every document of the plan and build the term report.
+
+    `progress(done, total)` counts segments; the strategy is made from the
+    plan unless given.
+    """
+    strategy = strategy if strategy is not None else make_strategy(plan)
+    started = time.perf_counter()
+    translated = tuple(translate_documents(plan.documents, strategy, progress=progress))
+    seconds = time.perf_counter() - started
+    report = None
+    if plan.concepts is not None:
+        from glossary.enforcement.cascade import Enforcer
+        from glossary.enforcement.report import build_report
+        from glossary.matching.verify import Glossary
+
+        notes = strategy.notes() if isinstance(strategy, Enforcer) else ()
+        report = build_report(translated, Glossary(plan.concepts), notes)
+    return JobResult(translated, strategy.signature, seconds, report)
+
+
+# --------------------------------------------------------------------- write
+
+
+def render_report(report: EnforcementReport, as_json: bool) -> str:
+    """The report as written to --report: JSON (indent 2, UTF-8 kept) or a table."""
+    if as_json:
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return report.to_table()
+
+
+def write_outputs(
+    plan: JobPlan, result: JobResult, *, stdout: IO[str] | None = None
+) -> tuple[Path, ...]:
+    """Write the translation and the report where the plan says, all files or none.
+
+    What goes to stdout (the translation without -o/--out-dir, a report "-")
+    is written on `stdout` after the files are in place.
+    """
+    outputs = plan.outputs
+    writer = writers.get_writer(outputs.format)
+    files: list[OutputFile] = []
+    if outputs.out_dir is not None:
+        for document, path in zip(result.documents, outputs.files, strict=True):
+            files.append(OutputFile(path, _render([document], writer)))
+    elif outputs.files:
+        files.append(OutputFile(outputs.files[0], _render(result.documents, writer)))
+    report_text = ""
+    if result.report is not None and (outputs.report is not None or outputs.report_stdout):
+        report_text = render_report(result.report, outputs.report_json)
+        if outputs.report is not None:
+            files.append(OutputFile(outputs.report, _bytes(report_text)))
+    if outputs.out_dir is not None and files:
+        try:
+            outputs.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"Cannot create --out-dir {outputs.out_dir}: {exc}.") from None
+    write_all(files)
+    if stdout is not None:
+        if outputs.stdout:
+            writer(list(result.documents), stdout)
+        if outputs.report_stdout and report_text:
+            stdout.write(report_text)
+    return tuple(f.path for f in files)
+
+
+def _render(docs: Sequence[TranslatedDocument], writer: writers.Writer) -> Render:
+    def render(handle: IO[bytes]) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+        writer(list(docs), text)
+        text.flush()
+        text.detach()
+
+    return render
+
+
+def _bytes(text: str) -> Render:
+    def render(handle: IO[bytes]) -> None:
+        handle.write(text.encode("utf-8"))
+
+    return render
+
+
+def execute(
+    plan: JobPlan,
+    *,
+    progress: Progress | None = None,
+    stdout: IO[str] | None = None,
+) -> JobResult:
+    """Run a planned job and write its outputs: `run_job` then `write_outputs`."""
+    result = run_job(plan, progress=progress)
+    written = write_outputs(plan, result, stdout=stdout)
+    return JobResult(result.documents, result.signature, result.seconds, result.report, written)

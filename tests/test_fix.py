@@ -407,3 +407,21 @@ def test_forced_alignment_with_the_tiny_argos_model(
     assert "alignment: model attention" in err
     assert out.splitlines()[1] == "The army is big."
     assert "truces" not in out.splitlines()[0] and "ceasefire" in out.splitlines()[0]
+
+
+def test_the_demo_example_is_fixed_and_checked(tmp_path: Path) -> None:
+    """`make demo`: fix then check on the MT-like translation of seed 001."""
+    source = ROOT / "seeds" / "001_aab24cd63284c81b.txt"
+    target = ROOT / "examples" / "001_aab24cd63284c81b.en-mt.txt"
+    out = tmp_path / "fixed.txt"
+    code, _, err = run(str(source), str(target), "-o", str(out), "--engine", "none")
+    assert code == 0, err
+    assert "13 fixed, 1 left" in err
+    fixed = out.read_text(encoding="utf-8")
+    given = target.read_text(encoding="utf-8")
+    assert fixed.count("\n\n") == given.count("\n\n")  # the layout is kept
+    for wrong in ("truce", "prime minister", "Genève", "Bakoe", "peace deal", "Flemish Cabinet"):
+        assert wrong in given and wrong not in fixed
+    result = CliRunner().invoke(main, ["check", str(source), str(out), "--termbase", str(TERMBASE)])
+    assert result.exit_code == 1  # the one term left for the translator
+    assert "76 of 77 term occurrences" in result.stderr

@@ -317,16 +317,19 @@ class FixReport:
     def to_table(self) -> str:
         """Every edit (before → after, with the segment), every term left, every note."""
         parts: list[str] = []
-        edits = [(s, a) for s in self.segments for a in s.edits]
-        if edits:
+        edited = [s for s in self.segments if s.edits]
+        if edited:
             lines = ["Edits (review these):"]
-            for s, a in edits:
-                use = s.terms[a.edit.occurrence]
-                lines.append(
-                    f"  {s.ref}  {use.concept_id}  '{a.before}' → '{a.after}'  ({a.edit.how})"
-                )
-                lines.append(f"    nl: {s.source}")
-                lines.append(f"    en: {s.fixed}")
+            for s in edited:
+                lines.append(f"  {s.ref}")
+                for a in s.edits:
+                    use = s.terms[a.edit.occurrence]
+                    lines.append(
+                        f"    {use.concept_id}: '{a.before}' → '{a.after}'  ({a.edit.how})"
+                    )
+                lines.append(f"    nl:     {s.source}")
+                lines.append(f"    before: {s.target}")
+                lines.append(f"    after:  {s.fixed}")
             parts.append("\n".join(lines))
         left = [(s, u) for s in self.segments for u in s.left]
         if left:

@@ -324,17 +324,7 @@ def _similar(
                 joined = _squash(" ".join(t.text for t in run))
                 if len(joined) < 4:
                     continue
-                best = (
-                    max(
-                        difflib.SequenceMatcher(None, joined, w).ratio()
-                        for w in wanted
-                        if min(len(w), len(joined)) >= 0.8 * max(len(w), len(joined))
-                    )
-                    if any(
-                        min(len(w), len(joined)) >= 0.8 * max(len(w), len(joined)) for w in wanted
-                    )
-                    else 0.0
-                )
+                best = max((_similarity(joined, w) for w in wanted), default=0.0)
                 if best >= 0.8:
                     found.append(
                         Candidate(
@@ -344,8 +334,33 @@ def _similar(
     return found
 
 
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio for words of similar length (0.0 otherwise), checked cheaply first."""
+    if min(len(a), len(b)) < 0.8 * max(len(a), len(b)):
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+        return 0.0
+    return matcher.ratio()
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s\-'’]+", "", strip_accents(text.casefold()))
+
+
+def _cognate(a: str, b: str) -> bool:
+    """Two words spelled almost alike (difflib ratio >= 0.8), checked cheaply first."""
+    if len(b) < 5 or a[0] != b[0] or abs(len(a) - len(b)) > max(len(a), len(b)) // 4:
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+
+
+# Anchors of the last texts asked for (a pure function of them: place() asks
+# several times for the same).
+_ANCHOR_CACHE: dict[
+    tuple[str, str, tuple[Span | None, ...]], tuple[tuple[int, int, int, int], ...]
+] = {}
 
 
 def _anchors(
@@ -355,6 +370,25 @@ def _anchors(
     occurrences: Sequence[Occurrence],
     result: Verification,
 ) -> list[tuple[int, int, int, int]]:
+    """(source start, source end, target start, target end) pairs both sides
+    agree on (see `_find_anchors`); remembered for the last texts."""
+    key = (source, text, result.spans)
+    cached = _ANCHOR_CACHE.get(key)
+    if cached is None:
+        cached = _find_anchors(source, text, toks, occurrences, result)
+        if len(_ANCHOR_CACHE) > 256:
+            _ANCHOR_CACHE.clear()
+        _ANCHOR_CACHE[key] = cached
+    return list(cached)
+
+
+def _find_anchors(
+    source: str,
+    text: str,
+    toks: Sequence[Token],
+    occurrences: Sequence[Occurrence],
+    result: Verification,
+) -> tuple[tuple[int, int, int, int], ...]:
     """(source start, source end, target start, target end) pairs both sides
     agree on: rendered terms, words copied as they are (names, numbers),
     Dutch words with one usual English counterpart, and end punctuation."""
@@ -381,11 +415,7 @@ def _anchors(
         hits = [t for w in options for t in target_by_word.get(w, [])]
         if not hits and len(word) >= 5 and word not in _DUTCH_ANCHORS:
             # A cognate spelled almost alike ("parlement", "parliament").
-            hits = [
-                t
-                for t in toks
-                if len(t.text) >= 5 and difflib.SequenceMatcher(None, word, t.lower).ratio() >= 0.8
-            ]
+            hits = [t for t in toks if _cognate(word, t.lower)]
         if len(hits) == 1:  # only unambiguous anchors
             pairs.append((m.start(), m.end(), hits[0].start, hits[0].end))
     end_s = re.search(r"[.!?]\W*$", source)
@@ -393,7 +423,7 @@ def _anchors(
     if end_s and end_t:
         pairs.append((end_s.start(), end_s.end(), end_t.start(), end_t.end()))
     pairs.append((0, 0, 0, 0))
-    return sorted(pairs)
+    return tuple(sorted(pairs))
 
 
 def _gap(

@@ -672,7 +672,8 @@ def _place_once(
             if j == i and other != span and h != how and other[0] <= span[0] and span[1] <= other[1]
         )
         distinct = tuple(dict.fromkeys(o for o in others if o != how))
-        penalty = _distance_penalty(text, source, span, occurrences[i])
+        # Word order is not evidence for the leftover word (Dutch puts verbs last).
+        penalty = 0 if how == "leftover" else _distance_penalty(text, source, span, occurrences[i])
         if score >= CERTAIN:  # certain anywhere; the distance only orders them
             total = score - min(penalty, 5)
         else:

@@ -499,6 +499,8 @@ def overlaps(span: Span, taken: Iterable[Span]) -> bool:
 
 def _case_ok(text: str, span: Span, terms: Sequence[str]) -> bool:
     found = spaced(text[span[0] : span[1]])
+    if re.fullmatch(r"(?:[A-Za-z]\.){2,}", found):
+        found = found.replace(".", "")  # "U.S." is "US"
     return any(found.startswith(spaced(t)) for t in terms)
 
 

@@ -481,9 +481,6 @@ def _gap(
             if 0 <= k < len(content):
                 tok = content[k]
                 found.append(Candidate(i, tok.start, tok.end, WEAK + 10, "gap"))
-        elif len(content) == 1 and words == 1:
-            # One English content word between the anchors, more Dutch ones.
-            found.append(Candidate(i, content[0].start, content[0].end, WEAK + 5, "gap"))
         elif not others and occurrences[i].keeps_case:
             # A name: the one capitalised word of the gap.
             names = [t for t in content if t.text[:1].isupper()]

@@ -14,7 +14,10 @@ Reported, for `glossary fix` (termbase alignment; no model):
 - chrF (sacrebleu, corpus level) of the outputs against the references
   (goal >= 98), with the MT itself as the baseline;
 - term accuracy: the share of term occurrences the output renders, by the
-  one verification rule (goal 100 %).
+  one verification rule (goal 100 %);
+- lost: words of the MT that the reference keeps but the output dropped
+  (an unrelated word deleted; goal 0), and beside: renderings left right
+  beside a term (`glossary.enforcement.damage`, goal 0).
 
 Then the same figures through `translate`: a scripted engine replays the
 MT-like English as its translation, with a perfect alignment (the target
@@ -23,7 +26,12 @@ one (half of those links, chosen by a hash of the sentence, point at the
 next word instead) and none; re-decoding is off (budget 0), so what is
 measured is the cascade's replace step, which must place every term.
 
-Run: .venv/bin/python benchmarks/fix_quality.py [--show]
+Baseline: with --baseline-src DIR the translate rows are also run by the
+code of another checkout (e.g. main before this edit engine:
+--baseline-src /work/main/src after checking out the commit), scored the
+same way.
+
+Run: .venv/bin/python benchmarks/fix_quality.py [--show] [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import hashlib
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +71,7 @@ def read_rows(path: Path = DATA) -> list[Row]:
 def score(rows: Sequence[Row], outputs: Sequence[str], glossary: object) -> dict[str, float]:
     import sacrebleu
 
+    from glossary.enforcement.damage import find_damage
     from glossary.matching.verify import Glossary, verify
 
     assert isinstance(glossary, Glossary)
@@ -73,6 +83,12 @@ def score(rows: Sequence[Row], outputs: Sequence[str], glossary: object) -> dict
         occurrences += len(occ)
         satisfied += verify(o, occ).satisfied
     chrf = sacrebleu.corpus_chrf(list(outputs), [[r.reference for r in rows]]).score
+    lost = beside = 0
+    for r, o in zip(rows, outputs, strict=True):
+        kept = Counter(_words(r.mt)) & Counter(_words(r.reference))  # what the reference keeps
+        lost += sum((kept - Counter(_words(o))).values())
+        occ = glossary.occurrences(r.nl)
+        beside += sum(1 for d in find_damage(o, occ, verify(o, occ)) if d.kind == "beside")
     return {
         "unchanged": len(unchanged),
         "unchanged_changed": sum(1 for r, o in unchanged if o != r.mt),
@@ -81,7 +97,13 @@ def score(rows: Sequence[Row], outputs: Sequence[str], glossary: object) -> dict
         "chrf": chrf,
         "occurrences": occurrences,
         "satisfied": satisfied,
+        "lost": lost,
+        "beside": beside,
     }
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"\w+", text)]
 
 
 def line(name: str, s: dict[str, float]) -> str:
@@ -90,7 +112,8 @@ def line(name: str, s: dict[str, float]) -> str:
     return (
         f"{name:<34} {int(s['unchanged_changed']):>3}/{int(s['unchanged']):<3} "
         f"{int(s['exact']):>4}/{int(s['needed']):<4} {exact:6.1%}  {s['chrf']:6.2f}  "
-        f"{int(s['satisfied']):>4}/{int(s['occurrences']):<4} {accuracy:6.1%}"
+        f"{int(s['satisfied']):>4}/{int(s['occurrences']):<4} {accuracy:6.1%}  "
+        f"{int(s['lost']):>4} {int(s['beside']):>6}"
     )
 
 
@@ -159,14 +182,55 @@ class ReplayEngine:
         return out
 
 
+def replay_outputs(data: Path, termbase: Path, quality: str) -> list[str]:
+    """The cascade's outputs with the replay engine (also run against another source tree)."""
+    from glossary.enforcement.cascade import EnforceOptions, Enforcer
+    from glossary.matching.verify import Glossary
+    from glossary.termbase.store import read_termbase
+
+    rows = read_rows(data)
+    glossary = Glossary(read_termbase(termbase).concepts)
+    engine = ReplayEngine(rows, glossary, quality)
+    enforcer = Enforcer(engine, glossary, EnforceOptions(redecode_budget=0.0))  # type: ignore[arg-type]
+    return [r.target for r in enforcer.translate_texts([r.nl for r in rows])]
+
+
+def baseline_outputs(src: Path, data: Path, termbase: Path, quality: str) -> list[str]:
+    """`replay_outputs` run by the code of another checkout (`src` = its src/ folder)."""
+    import json
+    import os
+    import subprocess
+
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import fix_quality as f; "
+        "from pathlib import Path; "
+        "print(json.dumps(f.replay_outputs(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4])))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(data), str(termbase), quality],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    outputs: list[str] = json.loads(done.stdout)
+    return outputs
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--termbase", type=Path, default=TERMBASE)
     parser.add_argument("--show", action="store_true", help="Print every output that differs.")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run the translate rows with the code of another checkout (its src/ "
+        "folder, e.g. main before this edit engine), scored the same way",
+    )
     args = parser.parse_args(argv)
 
-    from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.fix import Segment, fix_segment
     from glossary.matching.verify import Glossary
     from glossary.termbase.store import read_termbase
@@ -177,7 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(rows)} sentences ({args.data.name}); termbase {args.termbase} "
         f"({len(glossary)} approved concepts)"
     )
-    print(f"{'':<34} {'unch.chg':>7} {'exact match':>16}  {'chrF':>6}  {'term accuracy':>15}")
+    print(
+        f"{'':<34} {'unch.chg':>7} {'exact match':>16}  {'chrF':>6}  {'term accuracy':>15}  "
+        "lost beside"
+    )
     print(line("MT as given (baseline)", score(rows, [r.mt for r in rows], glossary)))
     started = time.perf_counter()
     fixed = [fix_segment(Segment(r.id, r.nl, r.mt), glossary) for r in rows]
@@ -189,11 +256,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  {left} term occurrences left and flagged; {elapsed:.2f} s for {len(rows)} sentences")
     results: dict[str, list[str]] = {"fix": [f.fixed for f in fixed]}
     for quality in ("perfect", "noisy", "none"):
-        engine = ReplayEngine(rows, glossary, quality)
-        enforcer = Enforcer(engine, glossary, EnforceOptions(redecode_budget=0.0))  # type: ignore[arg-type]
-        outputs = [r.target for r in enforcer.translate_texts([r.nl for r in rows])]
+        outputs = replay_outputs(args.data, args.termbase, quality)
         results[quality] = outputs
         print(line(f"translate, {quality} alignment", score(rows, outputs, glossary)))
+    if args.baseline_src:
+        print(f"baseline: the code in {args.baseline_src}, scored with this one's rule")
+        for quality in ("perfect", "noisy", "none"):
+            outputs = baseline_outputs(args.baseline_src, args.data, args.termbase, quality)
+            results[f"baseline {quality}"] = outputs
+            print(line(f"  baseline, {quality} alignment", score(rows, outputs, glossary)))
     if args.show:
         for name, outputs in results.items():
             print(f"\n== {name}: outputs that differ from the reference")

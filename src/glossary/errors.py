@@ -113,3 +113,11 @@ class UnreadableFile(FileProblems):
 
 class ImportConflict(FileProblems):
     """An import met conflicts under --on-conflict fail; the termbase is unchanged."""
+
+
+class ConcurrentEdit(GlossaryError):
+    """A concept changed (another command or page) after it was read; nothing was written."""
+
+
+class ServerError(GlossaryError):
+    """The local web workbench cannot start (the port is taken, the host is unknown...)."""

@@ -337,7 +337,16 @@ def _lang_option(value: str | None, default: str) -> str:
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="Output format of the violations.",
+    help="table: the violations with source and target, then the concepts with problems; "
+    "json: the same as data.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("violation", "wrong", "never")),
+    default="violation",
+    show_default=True,
+    help="When to exit 1: at any violation; only for wrong or forbidden terms (missing "
+    "terms are reported but pass); never (report only).",
 )
 @_max_size_option
 @termbase_option
@@ -347,6 +356,7 @@ def check_command(
     target: Path | None,
     input_format: str | None,
     fmt: str,
+    fail_on: str,
     max_size: int,
     termbase_path: Path | None,
     quiet: bool,
@@ -356,46 +366,67 @@ def check_command(
     FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
     columns; recognised by its content, else its suffix), or give SOURCE
     TARGET: two aligned documents, one segment per line or the paragraphs
-    'glossary translate' writes. For each segment,
-    every approved term in the Dutch must have its approved or admitted
-    English, do-not-translate names must be copied, and forbidden
-    renderings are flagged. Prints the violations and the term accuracy
-    (WMT way: case-insensitive, whole tokens, English plurals accepted,
-    each target span counted once). Exit status 1 when there are
-    violations.
+    'glossary translate' writes. For each segment, every approved term in
+    the Dutch must have its approved or admitted English, and
+    do-not-translate names must be copied. Each wrong term
+    occurrence is one violation: a wrong term (a forbidden rendering or the
+    wrong case where the approved term belongs: found X, expected Y), a
+    missing term, or a forbidden rendering left beside the right one.
+
+    The table shows where (PO: file:line of the msgid; XLIFF: the segment
+    number and trans-unit id), the problem, and the source and target with
+    the term highlighted; then the concepts with problems. Term accuracy (WMT
+    way: whole tokens, English plurals accepted, each target span counted
+    once) goes to stderr.
+
+    \b
+    Exit status (for CI):
+        0  no violation (or --fail-on never)
+        1  violations (see --fail-on), or the file could not be read
+        2  wrong usage (unknown option, conflicting arguments)
 
     \b
     Examples:
         glossary check report.po
         glossary check report.xlf --format json
         glossary check source.nl.txt translation.en.txt
+        glossary check report.po --fail-on wrong
     """
     from glossary.exchange.importing import read_units
     from glossary.qa import align_files, check_units
     from glossary.termbase.store import read_termbase, resolve_termbase
+
+    from .table import output_width
+    from .views import check_table
 
     if target is not None and input_format is not None:
         raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
         units = read_units(file, input_format, max_size * MB)
+        where = _display(file)
     else:
         aligned = align_files(file, target, limit=max_size * MB)
         for warning in aligned.warnings:
             info(f"Warning: {warning}", quiet)
         units = list(aligned.units)
-    report = check_units(units, termbase.concepts)
+        where = _display(target)
+    report = check_units(units, termbase.concepts, file=where)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))
     elif report.violations:
-        rows = [[v.ref, v.kind, v.term, " | ".join(v.expected), v.found] for v in report.violations]
-        click.echo(render_table(["SEGMENT", "KIND", "TERM", "EXPECTED", "FOUND"], rows))
+        click.echo(check_table(report, output_width()))
     if fmt != "json" and report.damage:
-        rows = [[ref, d.kind, d.concept_id, d.message] for ref, d in report.damage]
+        rows = [[w.short(), d.kind, d.concept_id, d.message] for w, d in report.damage]
         click.echo("\nPossible damage next to terms (check these):")
-        click.echo(render_table(["SEGMENT", "KIND", "CONCEPT", "WHAT"], rows, max_width=70))
+        click.echo(render_table(["WHERE", "KIND", "CONCEPT", "WHAT"], rows, max_width=70))
     info(report.summary(), quiet)
-    if report.violations:
+    failing = {
+        "violation": len(report.violations),
+        "wrong": report.count("wrong") + report.count("forbidden"),
+        "never": 0,
+    }[fail_on]
+    if failing:
         raise SystemExit(1)
 
 

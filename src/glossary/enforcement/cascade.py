@@ -604,8 +604,8 @@ class Enforcer:
                     span[1] if span else -1,
                     occ.concept.dnt,
                     "; ".join(details),
-                    ("inserted" if made.edit.inserted else "replaced") if made else "",
-                    made.before if made else "",
+                    edit=("inserted" if made.edit.inserted else "replaced") if made else "",
+                    replaced=made.before if made else "",
                 )
             )
         if result.forbidden and uses:
@@ -613,6 +613,14 @@ class Enforcer:
             first = uses[0]
             uses[0] = dataclasses.replace(
                 first, detail="; ".join(filter(None, [first.detail, f"forbidden left: {bad}"]))
+            )
+        if result.stray and uses:
+            # Beside a rendered term: replacing it would double the term.
+            bad = ", ".join(repr(text[s:e]) for s, e, _ in result.stray)
+            first = uses[0]
+            note = f"forbidden rendering beside the term, left for review: {bad}"
+            uses[0] = dataclasses.replace(
+                first, detail="; ".join(filter(None, [first.detail, note]))
             )
         return SegmentResult(text, w.score, tuple(uses))
 

@@ -13,10 +13,11 @@ to the spans that render the segment's terms, where it can be sure:
   modal ("to recognises");
 - **capital**: a term at a sentence start in lower case, or capitalised
   right after an abbreviation that does not end a sentence ("the U.S.
-  Ceasefire");
-- **forbidden-elsewhere**: a forbidden rendering of a concept whose
-  occurrences are all rendered (`Verification.stray`): an ordinary word
-  ("Subject: Concerns about"), or a second rendering left over.
+  Ceasefire").
+
+A forbidden rendering of a concept whose occurrences are all rendered
+(`Verification.stray`) is not repeated here: `glossary check` reports it as
+a "forbidden" violation.
 
 A lost possessive ("The OSCE Minsk Group mandate") cannot be told from a
 noun used as a modifier, so it is not reported.
@@ -169,16 +170,4 @@ def find_damage(text: str, occurrences: Sequence[Occurrence], result: Verificati
                     occ,
                     f"'{term}' is capitalised after an abbreviation mid-sentence",
                 )
-    by_concept = {o.concept.id: o for o in occurrences}
-    for start, end, concept_id in result.stray:
-        if any(d.start <= start and end <= d.end for d in found):
-            continue  # already said: beside the term
-        add(
-            "forbidden-elsewhere",
-            start,
-            end,
-            by_concept[concept_id],
-            f"'{text[start:end]}' is a forbidden rendering of '{by_concept[concept_id].concept.nl}'"
-            " (an ordinary word here?)",
-        )
     return found

@@ -142,8 +142,8 @@ def fix_segment(
                 span[1] if span else -1,
                 occ.concept.dnt,
                 "; ".join(details),
-                edit,  # type: ignore[arg-type]
-                replaced,
+                edit=edit,  # type: ignore[arg-type]
+                replaced=replaced,
             )
         )
     damage = find_damage(fixed, occurrences, after)

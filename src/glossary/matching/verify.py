@@ -26,7 +26,9 @@ its source use this module, so they always agree:
      with fewer places to go gets it, then the first in the source.)
    - A forbidden rendering of a concept of the segment is reported where it
      is not inside some accepted English ("agreement" inside "peace
-     agreement" is fine).
+     agreement" is fine); accepted English inside a longer forbidden
+     rendering does not count ("remains" inside "material remains" is no
+     rendering of "stoffelijk overschot": the longer span wins either way).
 
 `Verification` gives, per occurrence (`TermCheck`), the span used, the
 wrong-case renderings found where the term is missing, and the forbidden
@@ -504,6 +506,14 @@ def _case_ok(text: str, span: Span, terms: Sequence[str]) -> bool:
     return any(found.startswith(spaced(t)) for t in terms)
 
 
+def _inside_longer(span: Span, spans: Iterable[tuple[int, int, str]]) -> bool:
+    """Whether `span` lies inside a strictly longer one of `spans`."""
+    return any(
+        start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
+        for start, end, _ in spans
+    )
+
+
 def _forbidden_spans(text: str, concept: Concept) -> list[Span]:
     """Forbidden renderings of a concept in `text`; with their exact case for a
     case-sensitive concept ("Concerns" for "Betreft", not the word "concerns")."""
@@ -536,21 +546,22 @@ def verify(
     occurrence the target misses: as many as the concept has missing
     occurrences, the first ones in the text. The others are ordinary words
     ("the Netherlands ... Holland" with one Nederland in the source) and are
-    listed as `stray`.
+    listed as `stray`. Between an accepted and a forbidden span, the longer wins: "agreement"
+    inside the accepted "peace agreement" is no forbidden rendering, and
+    "remains" inside the forbidden "material remains" renders nothing.
     """
-    candidates: list[tuple[Span, int]] = []
-    allowed: list[Span] = []
     bad_spans = {
         c.id: _forbidden_spans(text, c) for c in dict.fromkeys(o.concept for o in occurrences)
     }
+    bad = [(start, end, cid) for cid, found in bad_spans.items() for start, end in found]
+    candidates: list[tuple[Span, int]] = []
+    allowed: list[Span] = []
     for i, occ in enumerate(occurrences):
-        found = {s for term in occ.accepted for s in find_english(text, term, verb=occ.verb)}
-        # Accepted English swallowed by a longer forbidden rendering is no
-        # rendering ("remains" inside "material remains").
         found = {
             s
-            for s in found
-            if not any(b[0] <= s[0] and s[1] <= b[1] and b != s for b in bad_spans[occ.concept.id])
+            for term in occ.accepted
+            for s in find_english(text, term, verb=occ.verb)
+            if not _inside_longer(s, bad)  # "remains" in the forbidden "material remains"
         }
         allowed.extend(found)
         candidates.extend((span, i) for span in found)

@@ -207,7 +207,7 @@ class WordEngine:
 SCRIPTED_LEXICON = {
     "staakt-het-vuren": ["truce"],
     "ceasefire": ["truce"],
-    "raad van europa": ["European Council"],
+    "raad van europa": ["Europe Council"],
 }
 
 
@@ -572,8 +572,10 @@ def test_the_first_pass_can_suppress_too() -> None:
     first, plain = engine.requests[:2]
     assert {"European Council", "european council"} <= set(first.suppress)
     assert plain == Request("Het leger is groot.")
-    # The double, asked not to write it, has no other word: the term comes in step 2.
-    assert result[0].terms[0].step == "mask"
+    # The double, asked not to write it, has no other word; swapping the forbidden
+    # rendering like for like is sure, so no re-decode is spent on it.
+    assert result[0].terms[0].step == "replace"
+    assert "replaced the forbidden rendering 'European Council'" in result[0].terms[0].detail
 
 
 def test_suppression_keeps_what_a_concept_of_the_segment_accepts() -> None:
@@ -1116,3 +1118,20 @@ def test_report_agrees_with_the_qa_on_the_case_table() -> None:
     assert report.occurrences == independent.occurrences
     assert report.enforced == independent.correct == independent.occurrences
     assert not independent.violations
+
+
+def test_sure_swaps_spend_no_re_decode() -> None:
+    """A forbidden rendering swapped like for like is sure (the edit engine
+    carries the grammar over): the re-decodes go to segments where it would
+    have to guess."""
+    engine = WordEngine({"staakt-het-vuren": ["stop-the-fire"], "ovse": ["~truce"]})
+    enforcer = Enforcer(engine, GLOSSARY, EnforceOptions(redecode_budget=2.0))
+    sure, unsure = enforcer.translate_texts(
+        ["Er is een staakt-het-vuren.", "Er is een staakt-het-vuren en de OVSE."]
+    )
+    assert sure.target == "There is a ceasefire."
+    assert [u.step for u in sure.terms] == ["replace"]
+    notes = {n.step: n for n in enforcer.notes()}
+    assert notes["mask"].skipped.get("cheap") == 1 and notes["prefix"].skipped.get("cheap") == 1
+    assert notes["mask"].attempted + notes["mask"].skipped.get("dropped", 0) >= 1  # the unsure one
+    assert unsure.terms and all(u.status == "enforced" for u in unsure.terms)

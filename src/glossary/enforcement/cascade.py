@@ -290,9 +290,9 @@ class Enforcer:
                 w.allowance = redecode_allowance(text, budget)
                 work.append((i, w))
         pending = [w for _, w in work if w.final is None]
-        pending = self._mask(pending)
         for w in pending:
-            self._plan(w)
+            self._plan(w)  # the edits tell which segments are sure swaps
+        pending = self._mask(pending)
         pending = self._prefix(pending)
         for w in pending:
             self._replace(w)
@@ -403,9 +403,15 @@ class Enforcer:
         if form == "off":
             self._skip("mask", pending, "turned off", "turned off")
             return pending
-        poor = [w for w in pending if w.allowance < 1]
+        # Like-for-like swaps (a forbidden rendering, the wrong case, the
+        # copied Dutch) are what the edit engine does surely, grammar and all:
+        # the re-decodes go to the segments where it would have to guess.
+        sure = [w for w in pending if _sure(w)]
+        self._skip("mask", sure, "cheap", "cheap case: a like-for-like swap")
+        unsure = [w for w in pending if not _sure(w)]
+        poor = [w for w in unsure if w.allowance < 1]
         self._skip("mask", poor, "budget", "re-decode budget used up")
-        rich = [w for w in pending if w.allowance >= 1]
+        rich = [w for w in unsure if w.allowance >= 1]
         dropped = self._mask_probe() if rich else ""
         if dropped:
             self._skip("mask", rich, "dropped", f"dropped: {dropped}")
@@ -508,7 +514,7 @@ class Enforcer:
             end = max(ends)
             if not re.search(r"\w", w.edited[end:]):
                 self._skip("prefix", [w], "cheap", "cheap case: the terms end the sentence")
-            elif edits and all(e.how in ("wrong-case", "forbidden", "copied") for e in edits):
+            elif _sure(w):
                 self._skip("prefix", [w], "cheap", "cheap case: a like-for-like swap")
             elif w.allowance < 1:
                 self._skip("prefix", [w], "budget", "re-decode budget used up")
@@ -623,6 +629,14 @@ class Enforcer:
                 first, detail="; ".join(filter(None, [first.detail, note]))
             )
         return SegmentResult(text, w.score, tuple(uses))
+
+
+def _sure(w: _Work) -> bool:
+    """Whether step 4's edits of a segment are all like-for-like swaps."""
+    return bool(w.edits) and all(e.how in _SWAPS for e in w.edits or [])
+
+
+_SWAPS = frozenset(("wrong-case", "forbidden", "copied"))
 
 
 def _pins(applied: Sequence[Applied]) -> dict[int, tuple[int, int]]:

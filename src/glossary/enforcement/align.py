@@ -234,14 +234,16 @@ def _other_concepts(
     present = {o.concept.id for o in occurrences}
     missing = result.missing
     found: list[Candidate] = []
-    folded = text.casefold()
-    for other in glossary.concepts:
-        if other.id in present:
-            continue
-        for term in other.en_terms:
-            words = split_words(term.casefold())
-            if not words or words[0] not in folded:
-                continue  # cheap pre-check before the regex
+    index = _english_index(glossary)
+    # Only the terms whose first word (or its stem) is a word of the text.
+    heads = {w.casefold() for w in re.findall(r"\w+", text)}
+    heads |= {w[:-3] + "y" for w in heads if w.endswith(("ies", "ied"))}  # allies, ally
+    seen: set[tuple[str, str]] = set()
+    for word in {w[:5] for w in heads}:
+        for other, term in index.get(word, ()):
+            if other.id in present or (other.id, term) in seen:
+                continue
+            seen.add((other.id, term))
             for start, end in find_english(text, term, verb=other.pos == "verb"):
                 for i in missing:
                     concept = occurrences[i].concept
@@ -254,6 +256,28 @@ def _other_concepts(
                     elif other.pos == concept.pos and len(missing) == 1:
                         found.append(Candidate(i, start, end, WEAK + 5, "unrelated"))
     return found
+
+
+_INDEXES: dict[int, tuple[Glossary, dict[str, list[tuple[Concept, str]]]]] = {}
+
+
+def _english_index(glossary: Glossary) -> dict[str, list[tuple[Concept, str]]]:
+    """The English terms of a glossary by the first 5 letters of their first
+    word (plural and verb forms share them), built once per glossary: with
+    100,000 concepts only the few that can occur in a text are tried."""
+    held = _INDEXES.get(id(glossary))
+    if held is not None and held[0] is glossary:
+        return held[1]
+    index: dict[str, list[tuple[Concept, str]]] = {}
+    for concept in glossary.concepts:
+        for term in concept.en_terms:
+            words = split_words(term.casefold())
+            if words:
+                index.setdefault(words[0][:5], []).append((concept, term))
+    if len(_INDEXES) > 8:
+        _INDEXES.clear()
+    _INDEXES[id(glossary)] = (glossary, index)
+    return index
 
 
 def _inside(part: str, whole: str) -> bool:

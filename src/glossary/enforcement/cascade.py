@@ -508,7 +508,6 @@ class Enforcer:
         for w in pending:
             result = verify(w.edited, w.occurrences)
             ends = [s[1] for s in result.spans if s is not None]
-            edits = w.edits or []
             if not result.ok or not ends:
                 continue  # step 4 will need more than these edits
             end = max(ends)

@@ -195,11 +195,12 @@ def test_terms_in_compounds_and_names_are_reported(glossary: Glossary) -> None:
         ("Nederland heeft de genocide erkend.", "The Netherlands has recognise the genocide.",
          ["verb-form"]),
         ("Staakt-het-vuren nu.", "ceasefire now.", ["capital"]),
+        ("De Europese Raad vergaderde.", "The european council met.", ["capital"]),
         ("Een staakt-het-vuren werd afgekondigd.", "A ceasefire was declared.", []),
         ("Nederland heeft de genocide erkend.", "The Netherlands has recognised the genocide.", []),
     ],
     ids=["beside", "an-before-consonant", "a-before-vowel", "a-before-acronym", "has-recognise",
-         "lower-case-start", "clean-article", "clean-verb"],
+         "lower-case-start", "name-in-lower-case", "clean-article", "clean-verb"],
 )  # fmt: skip
 def test_damage_next_to_terms(glossary: Glossary, nl: str, en: str, kinds: list[str]) -> None:
     occurrences = glossary.occurrences(nl)

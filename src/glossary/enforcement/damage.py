@@ -11,7 +11,8 @@ to the spans that render the segment's terms, where it can be sure:
 - **verb form**: a verb term in its base form after "has", "have", "had",
   "been" or "being" ("has recognise"), or with -s/-ed after "to" or a
   modal ("to recognises");
-- **capital**: a term at a sentence start in lower case, or capitalised
+- **capital**: a name in lower case ("the european council"), a term at a
+  sentence start in lower case, or capitalised
   right after an abbreviation that does not end a sentence ("the U.S.
   Ceasefire").
 
@@ -151,6 +152,15 @@ def find_damage(text: str, occurrences: Sequence[Occurrence], result: Verificati
                     occ,
                     f"'{word} {first}': the verb wants its base form",
                 )
+        # A name in lower case ("the european council").
+        if (
+            occ.concept.pos == "properNoun"
+            and not occ.exact_case
+            and term.islower()
+            and not any(t.islower() for t in occ.accepted)
+        ):
+            add("capital", start, end, occ, f"'{term}' is a name: '{occ.english}'")
+            continue
         # Capitals.
         if not occ.keeps_case and term[:1].isalpha():
             at_start = en.is_sentence_start(left)

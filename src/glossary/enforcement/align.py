@@ -334,27 +334,28 @@ def _similar(
     """Target words spelled almost like the Dutch term or its English
     ("Azerbaidjan", "land mines" for "landmine")."""
     found: list[Candidate] = []
+    squashed = [_squash(t.text) for t in toks]
     for i in missing:
         occ = occurrences[i]
         wanted = {_squash(occ.match.surface), *(_squash(t) for t in occ.accepted)}
+        lengths = [len(w) for w in wanted]
+        shortest, longest = 0.8 * min(lengths), max(lengths) / 0.8
         size = max(len(split_words(t)) for t in (occ.match.surface, *occ.accepted))
         for k in range(len(toks)):
+            if toks[k].function:
+                continue
             for n in range(1, min(size + 1, 4) + 1):
                 if k + n > len(toks):
                     break
-                run = toks[k : k + n]
-                if run[0].function or run[-1].function:
-                    continue
-                joined = _squash(" ".join(t.text for t in run))
-                if len(joined) < 4:
+                joined = "".join(squashed[k : k + n])
+                if len(joined) > longest:
+                    break
+                if len(joined) < max(4, shortest) or toks[k + n - 1].function:
                     continue
                 best = max((_similarity(joined, w) for w in wanted), default=0.0)
                 if best >= 0.8:
-                    found.append(
-                        Candidate(
-                            i, run[0].start, run[-1].end, STRONG + int(20 * best) - 10, "similar"
-                        )
-                    )
+                    score = STRONG + int(20 * best) - 10
+                    found.append(Candidate(i, toks[k].start, toks[k + n - 1].end, score, "similar"))
     return found
 
 

@@ -37,8 +37,8 @@ the other segments of the call, the documents of the run, chunk sizes,
 threads or the backend. Steps 2 and 3 re-decode whole sentences, which
 costs about three first-pass sentences each, so each segment may re-decode
 `EnforceOptions.redecode_budget` times on average: the budget rounded up or
-down by a hash of the segment's text (`redecode_allowance`; 0.05: one
-segment in twenty, 2.0: every failing segment gets both steps). Step 2 is
+down by a hash of the segment's text (`redecode_allowance`; 0.10: one
+segment in ten, 2.0: every failing segment gets both steps). Step 2 is
 dropped when a probe shows it does not work on this model; the probe
 decodes sentences built from the glossary itself (`probe_sentences`), so its
 verdict is the same in every run with this engine and termbase. Cheap cases
@@ -89,8 +89,8 @@ class EnforceOptions:
     - `prefix`: run step 3.
     - `redecode_budget`: how many re-decodes (steps 2 and 3 together) a
       failing segment gets on average, each the cost of its own source: the
-      share of the source text that is re-decoded (0.05: one segment in
-      twenty, at random but the same for the same text; 2.0: every failing
+      share of the source text that is re-decoded (0.10: one segment in
+      ten, at random but the same for the same text; 2.0: every failing
       segment gets both steps).
     - `probe`, `min_success`: step 2 is dropped when fewer than
       `min_success` of `probe` sentences built from the glossary come out
@@ -106,7 +106,7 @@ class EnforceOptions:
     n_best: int = 4
     mask: MaskForm = "term"
     prefix: bool = True
-    redecode_budget: float = 0.05
+    redecode_budget: float = 0.10
     probe: int = 8
     min_success: float = 0.25
     suppress_first_pass: bool = False

@@ -43,7 +43,7 @@ from glossary.enforcement.align import (
 )
 from glossary.engines.base import Link
 from glossary.lang import en
-from glossary.lang.text import split_words
+from glossary.lang.text import fold_words, split_words
 from glossary.matching.matcher import Match, find_english
 from glossary.matching.verify import Glossary, Occurrence, Span, Verification, overlaps
 
@@ -93,6 +93,7 @@ class Edit:
     score: int = CERTAIN
     accepted: tuple[str, ...] = ()  # the English that counts (the closest one is written)
     surface: str = ""  # the Dutch as the source writes it
+    variant: bool = False  # the source writes a variant, not the preferred Dutch
 
     @property
     def inserted(self) -> bool:
@@ -235,6 +236,7 @@ def _edit(occ: Occurrence, i: int, span: Span, how: str, text: str, score: int) 
         score,
         tuple(t for t in occ.concept.en_terms if t in occ.accepted),
         occ.match.surface,
+        fold_words(occ.match.surface) != fold_words(occ.concept.nl),
     )
 
 
@@ -328,6 +330,12 @@ def _closest(edit: Edit) -> str:
         best = max(edit.accepted, key=shared)
         if shared(best) > shared(english) and len(best.split()) == len(found):
             return best
+    dutch = len(split_words(edit.surface))
+    if edit.variant and edit.pos == "properNoun" and len(english.split()) != dutch:
+        # A name as short as the Dutch variant wrote it ("Minsk Groep" -> "Minsk Group").
+        same = [t for t in edit.accepted if len(t.split()) == dutch and shared(t)]
+        if same:
+            return same[0]
     plural = bool(found) and found[-1].endswith("s") and not found[-1].endswith("ss")
     if plural and not _reads_plural(english):
         for term in edit.accepted:

@@ -163,8 +163,8 @@ def _shaped(concept: Concept, surface: str, english: str) -> str:
         full = [t for t in concept.en_terms if len(split_words(t)) >= 3]
         if full:
             return full[0]
-    if concept.pos == "properNoun" and len(split_words(english)) != words:
-        # A name as short as the Dutch wrote it ("Poetin" -> "Putin").
+    if concept.pos == "properNoun" and words == 1 and len(split_words(english)) != words:
+        # A surname alone as the Dutch wrote it ("Poetin" -> "Putin").
         same = [t for t in concept.en_terms if len(split_words(t)) == words and not _is_acronym(t)]
         if same and surface != concept.nl:
             return same[0]

@@ -33,9 +33,12 @@ demo: $(STAMP)
 	$(BIN)/glossary export --all --status approved
 
 # The whole test suite (installs gettext's msgfmt when missing: PO tests need it;
-# and Debian's Chromium with its driver: the workbench's browser tests need them).
+# LibreOffice and poppler's pdftotext: the document tests read their outputs with
+# them; Debian's Chromium with its driver: the workbench's browser tests need them).
 test: $(STAMP)
 	command -v msgfmt >/dev/null || (apt-get install -y -q gettext >/dev/null 2>&1 || sudo apt-get install -y -q gettext)
+	command -v soffice >/dev/null || (apt-get install -y -q libreoffice-writer-nogui >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libreoffice-writer-nogui >/dev/null 2>&1) || sudo apt-get install -y -q libreoffice-writer-nogui)
+	command -v pdftotext >/dev/null || (apt-get install -y -q poppler-utils >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q poppler-utils >/dev/null 2>&1) || sudo apt-get install -y -q poppler-utils)
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || (apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null 2>&1) || sudo apt-get install -y -q chromium chromium-driver)
 	$(BIN)/python -m pytest
 

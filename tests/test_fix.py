@@ -331,9 +331,9 @@ def test_fix_xliff_updates_targets_in_place(tmp_path: Path) -> None:
     store = xlifffile(out.read_bytes())
     targets = {u.source: u.target for u in store.units if u.source}
     assert targets["Beide staakt-het-vurens werden geschonden."] == "Both ceasefires were broken."
-    # A target with inline markup is not rewritten, and the command says so.
-    assert '<g id="1">OVSE</g>' in text
-    assert "inline markup; not fixed" in err
+    # A target with inline markup is fixed around its codes, which are kept.
+    assert '<g id="1">OSCE</g>' in text and "OVSE" not in text.split("<target")[2]
+    assert 'state="translated"' in text  # marked as it was
 
 
 def test_fix_tsv(tmp_path: Path) -> None:
@@ -425,3 +425,21 @@ def test_the_demo_example_is_fixed_and_checked(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(source), str(out), "--termbase", str(TERMBASE)])
     assert result.exit_code == 1  # the one term left for the translator
     assert "76 of 77 term occurrences" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "offsets", "expected"),
+    [
+        # Codes around the replaced word wrap the new one; later ones shift.
+        ("The OVSE spoke.", "The OSCE spoke.", [4, 8, 15], [4, 8, 15]),
+        ("Both truces were broken.", "Both ceasefires were broken.", [5, 11, 16], [5, 15, 20]),
+        ("A OVSE mission.", "An OSCE mission.", [0, 2, 6, 15], [0, 3, 7, 16]),
+    ],
+    ids=["same-length", "longer", "article-changed-too"],
+)
+def test_inline_codes_move_with_the_text(
+    before: str, after: str, offsets: list[int], expected: list[int]
+) -> None:
+    from glossary.translation.fixing import moved
+
+    assert [moved(before, after, o) for o in offsets] == expected

@@ -83,11 +83,14 @@ class Location:
     """Where a translator finds a segment.
 
     `file` is the file to open (the bilingual file, or the translation of
-    a pair of files); `line` its line (PO: the msgid line; XLIFF: the
-    trans-unit; TSV and text: the line); `segment` the 1-based number of
-    the unit in the file, as CAT tools number segments; `unit_id` the
-    XLIFF trans-unit id or TMX tuid; `origin` where the source segment came
-    from when the file says ("seeds/004.txt:12", PO `#:` references).
+    a pair of files); `line` its line (PO: the msgid line, or msgstr[n]'s
+    for a plural form; XLIFF: the trans-unit; TSV and text: the line);
+    `segment` the 1-based number of the unit in the file, as CAT tools
+    number segments; `unit_id` the XLIFF trans-unit id or TMX tuid; `part`
+    the segment's number inside a unit of several (XLIFF 2.0 `<segment>`s,
+    Trados and memoQ `<mrk mtype="seg">`); `origin` where the source
+    segment came from when the file says ("seeds/004.txt:12", PO `#:`
+    references, XLIFF location contexts).
     """
 
     file: str = ""
@@ -95,12 +98,16 @@ class Location:
     segment: int | None = None
     unit_id: str = ""
     origin: str = ""
+    part: int | None = None
+
+    def _id(self) -> str:
+        return f"(id {self.unit_id}" + (f", part {self.part}" if self.part else "") + ")"
 
     def short(self) -> str:
-        """Without the file name: "line 23", "segment 3 (id 2)"."""
+        """Without the file name: "line 23", "segment 3 (id 2)", "segment 3 (id 2, part 1)"."""
         if self.unit_id:
             number = f"segment {self.segment} " if self.segment else ""
-            return f"{number}(id {self.unit_id})"
+            return f"{number}{self._id()}"
         if self.line is not None:
             return f"line {self.line}"
         if self.segment:
@@ -113,7 +120,7 @@ class Location:
         name = self.file or "?"
         if self.unit_id:
             number = f" segment {self.segment}" if self.segment else ""
-            return f"{name}{number} (id {self.unit_id})"
+            return f"{name}{number} {self._id()}"
         if self.line is not None and self.file:
             return f"{name}:{self.line}"
         if self.segment:
@@ -126,6 +133,7 @@ class Location:
             "line": self.line,
             "segment": self.segment,
             "unit_id": self.unit_id,
+            "part": self.part,
             "origin": self.origin,
         }
 
@@ -297,6 +305,7 @@ def location(unit: BilingualUnit, file: str = "") -> Location:
         segment=unit.number or None,
         unit_id=unit.unit_id,
         origin=unit.ref if unit.ref != file else "",
+        part=unit.segment or None,
     )
 
 
@@ -466,6 +475,36 @@ class Aligned:
     warnings: tuple[str, ...] = ()
 
 
+def _align_documents(source: Path, target: Path, raw: list[bytes], limit: int) -> Aligned:
+    """Units from two documents with structure (a Word file and its translation, an
+    HTML page and its translation): read both as documents, paragraph by paragraph."""
+    from glossary.reading import sources
+
+    documents = [
+        sources.load(str(path), data=data, limit=limit)
+        for path, data in zip((source, target), raw, strict=True)
+    ]
+    first, second = documents
+    if len(first.paragraphs) != len(second.paragraphs):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(first.paragraphs)} and "
+            f"{len(second.paragraphs)} paragraphs. Give the translation 'glossary translate' "
+            "wrote for this source (the same format, the same paragraphs)."
+        )
+    units = [
+        BilingualUnit(
+            a.text,
+            b.text,
+            ref=a.segments[0].place if a.segments else f"{source}:{a.line}",
+            line=a.line,
+        )
+        for a, b in zip(first.paragraphs, second.paragraphs, strict=True)
+        if a.kind != "furniture"
+    ]
+    warnings = tuple(w for d in documents for w in d.warnings)
+    return Aligned(tuple(units), warnings)
+
+
 def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Aligned:
     """Units from a source document and its translation.
 
@@ -484,11 +523,19 @@ def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Al
     texts: list[str] = []
     warnings: list[str] = []
     raw: list[bytes] = []
+    structured: list[bool] = []
     for path in (source, target):
         data = read_bytes(path, limit=limit)
         found = detect(path, data, sources.ROLE)
         if found.format is not None and not found.format.offers(sources.ROLE):
             raise sources.refusal(found)
+        raw.append(data)
+        structured.append(found.format is not None and found.format.name not in ("text",))
+    if any(structured):
+        return _align_documents(source, target, raw, limit)
+    raw = []
+    for path in (source, target):
+        data = read_bytes(path, limit=limit)
         decoded = decode_bytes(data, display_name(path))
         texts.append(decoded.text)
         warnings.extend(decoded.warnings)

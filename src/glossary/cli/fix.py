@@ -151,8 +151,8 @@ def fix_command(
                 info(f"  {segment.ref}: '{a.before}' → '{a.after}'")
             for use in segment.left:
                 info(f"  {segment.ref}: left {use.source_text} → {use.target} ({use.detail})")
-    for ref in result.skipped:
-        info(f"Warning: {ref}: the target has inline markup; not fixed.", quiet)
+    for warning in result.warnings:
+        info(f"Warning: {warning}", quiet)
     if to_file:
         info(f"Wrote {output}", quiet)
     info(report.summary(), quiet)

@@ -68,7 +68,14 @@ from glossary.enforcement.edits import (
     capitalised,
     plan_edits,
 )
-from glossary.engines.base import Capabilities, Engine, Hypothesis, Request, make_signature
+from glossary.engines.base import (
+    Capabilities,
+    Engine,
+    Hypothesis,
+    Request,
+    links,
+    make_signature,
+)
 from glossary.errors import InvalidValue
 from glossary.lang.text import fold_words
 from glossary.matching.verify import Glossary, Occurrence, Verification, verify
@@ -283,7 +290,9 @@ class Enforcer:
         for i, (text, occ, sup, hyps) in enumerate(zip(texts, found, suppress, first, strict=True)):
             if not occ:
                 results[i] = (
-                    SegmentResult(hyps[0].text, hyps[0].score) if hyps else SegmentResult("")
+                    SegmentResult(hyps[0].text, hyps[0].score, alignment=links(hyps[0]))
+                    if hyps
+                    else SegmentResult("")
                 )
             else:
                 w = self._nbest(text, occ, sup, hyps or [Hypothesis("")])
@@ -627,7 +636,8 @@ class Enforcer:
             uses[0] = dataclasses.replace(
                 first, detail="; ".join(filter(None, [first.detail, note]))
             )
-        return SegmentResult(text, w.score, tuple(uses))
+        alignment = links(w.base) if text == w.base.text else ()
+        return SegmentResult(text, w.score, tuple(uses), alignment)
 
 
 def _sure(w: _Work) -> bool:

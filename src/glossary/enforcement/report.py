@@ -66,7 +66,7 @@ class Occurrence:
 
     concept_id: str
     term: str  # the Dutch as the source writes it
-    ref: str  # file:line
+    ref: str  # file:line, with where in a structured document: "brief.docx:12 (p. 2)"
     segment: str  # the Dutch segment
     target: str  # the English segment
     english: str  # the English term (placed, or required)
@@ -294,7 +294,7 @@ def build_report(
                 listed = Occurrence(
                     use.concept_id,
                     use.source_text,
-                    ts.segment.ref,
+                    ts.segment.place,
                     ts.segment.text,
                     ts.target,
                     use.target,

@@ -511,17 +511,3 @@ def _keyword_line(lines: Sequence[str], first: int, keyword: str) -> int:
         if lines[number - 1].startswith(keyword + " "):
             return number
     return first
-
-
-def update_targets(data: bytes, path: str, targets: dict[int, str]) -> str:
-    """The PO file with the msgstr of the entries at the given lines
-    (`BilingualUnit.line`, the line of its msgid) replaced; every other
-    entry, comment, flag and the header kept (`glossary fix`)."""
-    po = _load(data, path)
-    lines = decode_text(data, path, _charset(data)).split("\n")
-    for entry in po:
-        line = _keyword_line(lines, entry.linenum or 1, "msgid")  # as read_units says
-        if entry.obsolete or line not in targets:
-            continue
-        entry.msgstr = _same_newlines(entry.msgid, targets[line])
-    return str(po.__unicode__())

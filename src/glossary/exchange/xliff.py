@@ -5,7 +5,8 @@ path, nl -> en, datatype plaintext) and one `<trans-unit>` per translated
 segment: `id` is the segment's index in the document, the `<target>`
 carries the machine translation with `state="needs-review-translation"
 state-qualifier="leveraged-mt"` (left out when there is none, e.g. with
-`--engine none`), a `<context-group purpose="location">` gives source file
+`--engine none`), a `<context-group purpose="location" name="source-N">`
+(names unique in a file, as the 1.2 schema wants) gives source file
 and line, and each term found in the segment is a `<note annotates="source">`
 hint. The model signature is a note in the file header. Segments that are
 not translated (page numbers, reference codes) are left out.
@@ -84,7 +85,10 @@ def to_xliff(docs: Sequence[TranslatedDocument]) -> str:
                 )
                 target.text = ts.target
             group = etree.SubElement(
-                unit, f"{q}context-group", {"purpose": "location", "name": "source"}
+                unit,
+                f"{q}context-group",
+                # names are unique in a <file> (the 1.2 schema's U_context-group_name)
+                {"purpose": "location", "name": f"source-{seg.index}"},
             )
             etree.SubElement(group, f"{q}context", {"context-type": "sourcefile"}).text = seg.doc
             etree.SubElement(group, f"{q}context", {"context-type": "linenumber"}).text = str(
@@ -168,29 +172,3 @@ def _flat(element: etree._Element) -> str:
     if parent is not None and parent.get(XML_SPACE) == "preserve":
         return text
     return norm_space(text)
-
-
-def update_targets(data: bytes, path: str, targets: dict[int, str]) -> tuple[bytes, list[int]]:
-    """The XLIFF file with the `<target>` text of the trans-units at the given
-    lines (`BilingualUnit.line`) replaced; everything else kept (states,
-    notes, other units, the declaration). A target holding inline markup
-    (`<g>`, `<x/>`, `<mrk>`...) is not touched: its line is returned, so the
-    caller can say so. Returns the new bytes and the lines left alone."""
-    from lxml import etree
-
-    tree = safexml.parse(data, path, keep_comments=True)
-    skipped: list[int] = []
-    for unit in tree.getroot().iter("{*}trans-unit"):
-        line = cast("int | None", unit.sourceline)
-        if line is None or line not in targets:
-            continue
-        target = unit.find("{*}target")
-        if target is None:
-            continue
-        if len(target):
-            skipped.append(line)
-            continue
-        target.text = targets[line]
-    declaration = data.lstrip().startswith(b"<?xml")
-    out: bytes = etree.tostring(tree, encoding="UTF-8", xml_declaration=declaration)
-    return (out if out.endswith(b"\n") else out + b"\n"), skipped

@@ -33,11 +33,12 @@ def _refuse(
     )
 
 
-def parse(data: bytes, path: str, *, keep_comments: bool = False) -> etree._ElementTree:
+def parse(data: bytes, path: str, *, keep: bool = False) -> etree._ElementTree:
     """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message.
 
-    `keep_comments`: keep comments and processing instructions (to write the
-    file back with everything in it)."""
+    `keep`: keep comments, processing instructions and CDATA sections, for
+    files written back in place (CAT jobs, the parts of Word and OpenDocument
+    files)."""
     from lxml import etree
 
     if not data.strip():
@@ -48,8 +49,9 @@ def parse(data: bytes, path: str, *, keep_comments: bool = False) -> etree._Elem
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_comments=not keep_comments,
-        remove_pis=not keep_comments,
+        remove_comments=not keep,
+        remove_pis=not keep,
+        strip_cdata=not keep,
         # Not collect_ids=False: in lxml it makes libxml2 load the external DTD.
     )
     try:

@@ -7,9 +7,11 @@ Inputs are what `glossary check` takes:
   (the source read as a document, the translation split at blank lines, as
   `glossary translate` writes it); the output is the translation with the
   changed lines or paragraphs replaced and everything else byte for byte;
-- a bilingual PO file (msgstr updated in place, every other entry, comment
-  and flag kept), XLIFF 1.2 (`<target>` text updated in place, states and
-  notes kept; a target with inline markup is left and flagged) or TSV
+- a bilingual PO or XLIFF file (1.2 and its Trados, memoQ, Okapi flavours,
+  2.x), read and written by the CAT job reader and writer
+  (`glossary.exchange.jobs`): the changed targets are written in place,
+  their inline codes moved with the text, the segment marked as it was;
+  every other byte is the original's; or TSV
   (`source<TAB>target` or `glossary translate --format tsv`: the target
   cell of changed rows replaced).
 
@@ -42,7 +44,6 @@ class FixResult:
     report: FixReport
     content: bytes
     format: str
-    skipped: tuple[str, ...] = ()  # units not written (inline markup), as refs
     warnings: tuple[str, ...] = ()  # e.g. "read as Windows-1252"
 
 
@@ -65,6 +66,8 @@ def fix_file(
             f"glossary fix reads PO, XLIFF or TSV files (or two text files), not "
             f"{chosen.name}; pass --input-format po|xliff|tsv, or SOURCE TARGET."
         )
+    if chosen.name in ("po", "xliff"):
+        return _fix_job(data, display_name(file), chosen.name, glossary, aligner)
     units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, display_name(file))
     report = fix_segments([Segment(u.ref, u.source, u.target) for u in units], glossary, aligner)
     changed = {
@@ -72,35 +75,60 @@ def fix_file(
         for u, s in zip(units, report.segments, strict=True)
         if s.changed and u.line is not None
     }
-    if chosen.name == "po":
-        from glossary.exchange.po import update_targets
-
-        text = update_targets(data, str(file), changed) if changed else None
-        content = text.encode("utf-8") if text is not None else data
-        return FixResult(report, content, "po")
-    if chosen.name == "xliff":
-        from glossary.exchange.xliff import update_targets as update_xliff
-
-        if not changed:
-            return FixResult(report, data, "xliff")
-        content, skipped = update_xliff(data, str(file), changed)
-        refs = [u.ref for u in units if u.line in skipped]
-        if skipped:
-            report = _unwritten(report, units, set(skipped))
-        return FixResult(report, content, "xliff", tuple(refs))
     content = _update_tsv(data, display_name(file), changed) if changed else data
     return FixResult(report, content, "tsv")
 
 
-def _unwritten(report: FixReport, units: list[BilingualUnit], lines: set[int]) -> FixReport:
-    """The report with the segments that could not be written back as they were."""
-    segments = tuple(
-        replace(s, fixed=s.target, edits=(), notes=(*s.notes, "inline markup: not fixed"))
-        if u.line in lines
-        else s
-        for u, s in zip(units, report.segments, strict=True)
+def _fix_job(
+    data: bytes, name: str, fmt: str, glossary: Glossary, aligner: Aligner | None
+) -> FixResult:
+    """A PO or XLIFF file through the CAT job reader and writer
+    (`glossary.exchange.jobs`): every segment that may be edited and has a
+    target is fixed; the changed targets are written in place with their
+    inline codes moved with the text, marked as they were (a draft stays a
+    draft, a translated segment stays translated); every other byte is the
+    original's."""
+    from glossary.exchange.jobs import TargetUpdate, read_job, write_job
+
+    job = read_job(data, name, fmt)
+    segments = [
+        seg for seg in job.segments if seg.editable and seg.has_target and seg.target.strip()
+    ]
+    report = fix_segments(
+        [Segment(seg.origin or f"{name}:{seg.line}", seg.source, seg.target) for seg in segments],
+        glossary,
+        aligner,
     )
-    return replace(report, segments=segments)
+    updates = [
+        TargetUpdate(
+            seg.key,
+            fixed.fixed,
+            tuple(
+                replace(c, offset=moved(seg.target, fixed.fixed, c.offset))
+                for c in seg.target_codes
+            ),
+            "mt" if seg.status in ("new", "draft") else "translated",
+        )
+        for seg, fixed in zip(segments, report.segments, strict=True)
+        if fixed.changed
+    ]
+    content = write_job(data, name, updates, fmt=fmt) if updates else data
+    return FixResult(report, content, fmt, warnings=job.warnings)
+
+
+def moved(before: str, after: str, offset: int) -> int:
+    """Where a position of `before` is in `after` (an edited copy): shifted
+    with the text around it; a position inside replaced text goes to the
+    start of what replaced it."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, a1, a2, b1, _ in matcher.get_opcodes():
+        if tag == "equal" and a1 <= offset <= a2:
+            return b1 + offset - a1
+        if tag != "equal" and a1 < offset < a2:
+            return b1
+    return len(after)
 
 
 def _update_tsv(data: bytes, path: str, changed: dict[int, str]) -> bytes:

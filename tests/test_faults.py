@@ -171,6 +171,9 @@ def test_atomic_write_through_a_relative_symlink_chain(tmp_path: Path) -> None:
         ["segment", "doc.txt", "-o", "glossary/termbase.tsv"],
         ["mine", "doc.txt", "-o", "doc.txt"],
         ["mine", ".", "-o", "doc.txt"],
+        ["concordance", "vrede", "doc.txt", "-o", "glossary/termbase.tsv"],
+        ["fix", "doc.txt", "doc.en.txt", "--engine", "none", "-o", "hardlink.tsv"],
+        ["fix", "doc.txt", "doc.en.txt", "--engine", "none", "-o", "x.txt", "--report", "doc.txt"],
     ],
     ids=[
         "export-over-termbase",
@@ -184,11 +187,15 @@ def test_atomic_write_through_a_relative_symlink_chain(tmp_path: Path) -> None:
         "segment-over-termbase",
         "mine-over-input",
         "mine-over-file-in-input-folder",
+        "concordance-over-termbase",
+        "fix-over-termbase-hard-link",
+        "fix-report-over-input",
     ],
 )
 def test_outputs_never_overwrite_the_termbase_or_an_input(project: Path, args: list[str]) -> None:
     folder = project.parent.parent
     (folder / "doc.txt").write_text("Het vredesakkoord is getekend.\n", encoding="utf-8")
+    (folder / "doc.en.txt").write_text("The peace deal was signed.\n", encoding="utf-8")
     code, _, _ = run("translate", "doc.txt", "--engine", "none", "--format", "po", "-o", "doc.po")
     assert code == 0
     os.link(project, folder / "hardlink.tsv")

@@ -190,8 +190,12 @@ class TermUse:
 
     `step` says how the target came to contain the term: "nbest" (a
     hypothesis already had it), "mask", "prefix", "replace" (the repair
-    cascade of `glossary.enforcement.cascade`), or "" for hints without translation.
+    cascade of `glossary.enforcement.cascade`), "fix" (`glossary fix`), or
+    "" for hints without translation.
     `target_start`/`target_end` locate the term in the target (-1 if absent).
+    `edit` says whether a text edit (not the model) put the term there:
+    "replaced" (`replaced` is the text it replaced) or "inserted"; "" when
+    the model wrote it.
     """
 
     concept_id: str
@@ -208,6 +212,8 @@ class TermUse:
     # For hints: the concept's other correct English and its forbidden renderings.
     alternatives: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
+    edit: Literal["", "replaced", "inserted"] = ""
+    replaced: str = ""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from glossary.document import BilingualUnit
+from glossary.enforcement.damage import Damage, find_damage
 from glossary.errors import InputError
 from glossary.files.formats import detect
 from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
@@ -239,6 +240,8 @@ class QAReport:
     violations: tuple[Violation, ...]
     concepts: tuple[ConceptSummary, ...] = ()  # per concept, most violations first
     file: str = ""
+    # Damage next to terms (glossary.enforcement.damage), with the unit's location.
+    damage: tuple[tuple[Location, Damage], ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -264,6 +267,7 @@ class QAReport:
             "counts": {kind: self.count(kind) for kind in KINDS},
             "violations": [v.to_dict() for v in self.violations],
             "concepts": [c.to_dict() for c in self.concepts],
+            "damage": [{"location": w.to_dict(), **d.to_dict()} for w, d in self.damage],
         }
 
     def summary(self) -> str:
@@ -284,6 +288,8 @@ class QAReport:
             )
         if self.untranslated:
             text += f"; {_plural(self.untranslated, 'untranslated segment')} not checked"
+        if self.damage:
+            text += f"; {len(self.damage)} possible damage next to terms"
         return text
 
 
@@ -319,7 +325,10 @@ def unit_violations(
     """
     taken: list[Span] = [t.span for t in result.terms if t.span is not None]
     free: dict[str, list[Span]] = {}
-    for start, end, concept_id in sorted(result.forbidden, key=lambda f: (f[0] - f[1], f[0])):
+    # Every forbidden rendering: those that stand for a missing occurrence and
+    # those beside a rendered term (verify lists them apart, as `stray`).
+    every_bad = (*result.forbidden, *result.stray)
+    for start, end, concept_id in sorted(every_bad, key=lambda f: (f[0] - f[1], f[0])):
         if not overlaps((start, end), taken):
             taken.append((start, end))
             free.setdefault(concept_id, []).append((start, end))
@@ -407,6 +416,7 @@ def check_units(
     violations: list[Violation] = []
     every: list[Occurrence] = []
     correct_by: Counter[str] = Counter()
+    damage: list[tuple[Location, Damage]] = []
     segments = untranslated = occurrences = correct = 0
     for unit in units:
         if not unit.target.strip():
@@ -420,7 +430,9 @@ def check_units(
         every.extend(found)
         for occ, term in zip(found, result.terms, strict=True):
             correct_by[occ.concept.id] += term.found
-        violations.extend(unit_violations(unit, location(unit, file), found, result))
+        where = location(unit, file)
+        violations.extend(unit_violations(unit, where, found, result))
+        damage.extend((where, d) for d in find_damage(unit.target, found, result))
     return QAReport(
         segments,
         untranslated,
@@ -429,6 +441,7 @@ def check_units(
         tuple(violations),
         summarise(every, correct_by, violations),
         file,
+        tuple(damage),
     )
 
 

@@ -544,6 +544,10 @@ def check_command(
         click.echo(dump_json(report.to_dict()))
     elif report.violations:
         click.echo(check_table(report, output_width()))
+    if fmt != "json" and report.damage:
+        rows = [[w.short(), d.kind, d.concept_id, d.message] for w, d in report.damage]
+        click.echo("\nPossible damage next to terms (check these):")
+        click.echo(render_table(["WHERE", "KIND", "CONCEPT", "WHAT"], rows, max_width=70))
     info(report.summary(), quiet)
     failing = {
         "violation": len(report.violations),

@@ -81,7 +81,7 @@ REPORT_FORMATS = ("table", "json")
 @click.option(
     "--redecode-budget",
     type=click.FloatRange(0, 200),
-    default=5.0,
+    default=10.0,
     show_default=True,
     metavar="PERCENT",
     help="Share of the source text that term repairs may re-decode with the model; "

@@ -78,7 +78,7 @@ class JobRequest:
     report: str | None = None  # the term report; "-" is stdout
     report_format: ReportFormat | None = None  # default: json for a .json report, else table
     strict: bool = False  # a failed term is an error (the report must exist)
-    redecode_budget: float = 0.05  # share of the source text repairs may re-decode
+    redecode_budget: float = 0.10  # share of the source text repairs may re-decode
     repair: bool = True  # OCR diacritic repair while reading
     source_side: bool = False  # read bilingual inputs as their source side
     # CAT jobs (XLIFF, PO given as inputs): which existing targets to translate

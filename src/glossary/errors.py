@@ -83,6 +83,11 @@ class LockTimeout(GlossaryError):
     """Another process holds the termbase lock for too long."""
 
 
+class TermbaseChanged(GlossaryError):
+    """Another program kept changing the termbase while a command updated it;
+    nothing was written."""
+
+
 class InputError(GlossaryError):
     """An input document cannot be read (missing, binary, bad encoding...)."""
 

@@ -6,7 +6,12 @@ translation, exchange formats) would make one file of several thousand
 lines; each module here stays a thin layer over one library module.
 
 Errors: the library raises `GlossaryError`; `GlossaryGroup.invoke` is the one
-place that turns it into `Error: ...` on stderr and exit status 1.
+place that turns it into `Error: ...` on stderr and exit status 1. An
+`OSError` that escapes the library (a disk that fills up while writing to
+stdout, a file system that fails) is an environment problem, not a bug: it
+gets the message `glossary.files.oserrors.describe` gives it, never a
+traceback. Ctrl-C ends with Click's "Aborted!" and status 1 (also while the
+command line is still being imported: see `glossary.__main__`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ class GlossaryGroup(click.Group):
     """A group that reports library errors as one clean message."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _prepare_streams()
+        from glossary.termbase import store
+
+        store.set_lock_notice(lambda message: click.echo(message, err=True))
         try:
             return super().invoke(ctx)
         except GlossaryError as exc:
@@ -34,6 +43,20 @@ class GlossaryGroup(click.Group):
             # `glossary term list | head`: the reader went away; that is fine.
             sys.stderr.close()
             raise SystemExit(0) from None
+        except OSError as exc:
+            from glossary.files.oserrors import describe
+
+            raise click.ClickException(describe(exc)) from None
+
+
+def _prepare_streams() -> None:
+    """File names that are not valid UTF-8 reach Python as surrogate escapes;
+    stdout writes them back as the bytes they were (as `ls` does) instead of
+    failing with UnicodeEncodeError. (stderr already shows them as \\xNN.)"""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    encoding = str(getattr(sys.stdout, "encoding", "")).lower().replace("-", "")
+    if reconfigure is not None and encoding == "utf8":
+        reconfigure(errors="surrogateescape")
 
 
 @click.group(cls=GlossaryGroup, context_settings=CONTEXT_SETTINGS)

@@ -82,9 +82,9 @@ def concordance(
     from .views import kwic_lines, spelling_table
 
     if output != "-":
-        from glossary.termbase.store import check_writable
+        from glossary.termbase.store import check_output, project_termbase
 
-        check_writable(Path(output))
+        check_output(Path(output), termbase=project_termbase(termbase_path), inputs=paths)
     query = cc.resolve(term, () if literal else _concepts(termbase_path, quiet), literal=literal)
     info(query.describe(), quiet)
     with click.progressbar(length=0, label="Reading", file=sys.stderr, hidden=True) as bar:

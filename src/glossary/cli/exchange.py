@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import CONTEXT_SETTINGS, main
 from .common import dump_json, info, output_stream, quiet_option, render_table, termbase_option
+
+if TYPE_CHECKING:
+    from glossary.termbase.model import Concept
 
 # Literal here so `glossary --help` imports nothing; tests check them against
 # glossary.exchange.registry.
@@ -78,6 +82,13 @@ def _display(path: Path) -> str:
     "po (each status mapped to the format's means); approved only for tsv and csv.",
 )
 @click.option("--header", is_flag=True, help="csv: first row 'nl,en' (Amazon Translate).")
+@click.option(
+    "--escape-formulas",
+    is_flag=True,
+    help="csv, tsv: put an apostrophe before values a spreadsheet would run as formulas "
+    "(starting with = + - @), for files you will open in a spreadsheet. Not for DeepL, "
+    "Amazon or OmegaT, which take the apostrophe as part of the term.",
+)
 @click.option("--date", default="", help="Date to write into file headers (none by default).")
 @termbase_option
 @quiet_option
@@ -88,6 +99,7 @@ def export_command(
     out_dir: Path | None,
     statuses: tuple[str, ...],
     header: bool,
+    escape_formulas: bool,
     date: str,
     termbase_path: Path | None,
     quiet: bool,
@@ -96,7 +108,10 @@ def export_command(
 
     Exports are deterministic: the same termbase gives the same bytes.
     Statuses, variants, forbidden renderings and do-not-translate names map
-    to each format's own means (see the README's exchange section).
+    to each format's own means (see the README's exchange section). Files
+    are written whole or not at all; with --all, every file is replaced
+    only when all of them are complete. A termbase is read as it is
+    written out, so a million concepts export in bounded memory.
 
     \b
     Examples:
@@ -106,16 +121,25 @@ def export_command(
         glossary export --format csv --header -o amazon.csv
         glossary export --format tsv -o - | head
     """
+    import io
+    import sys
+
     from glossary.exchange import registry as formats
-    from glossary.termbase.store import read_termbase, resolve_termbase
+    from glossary.exchange.tabular import formula_like
+    from glossary.files.oserrors import mapped
+    from glossary.termbase.store import (
+        atomic_group,
+        check_output,
+        resolve_termbase,
+        termbase_concepts,
+    )
 
     if all_formats and (fmt or output):
         raise click.UsageError("--all writes every format; leave out --format and -o.")
     if output and out_dir:
         raise click.UsageError("Give either -o/--output or --out-dir, not both.")
     path = resolve_termbase(termbase_path)
-    termbase = read_termbase(path)
-    options = formats.ExportOptions(date=date, header=header)
+    options = formats.ExportOptions(date=date, header=header, escape_formulas=escape_formulas)
     folder = out_dir or exports_folder(path)
 
     jobs: list[tuple[formats.Format, str]] = []
@@ -130,15 +154,54 @@ def export_command(
         chosen = formats.get(fmt)
         jobs = [(chosen, output or str(folder / chosen.export_name))]
     if not output:
-        folder.mkdir(parents=True, exist_ok=True)
+        with mapped("create the folder", folder):
+            folder.mkdir(parents=True, exist_ok=True)
     for chosen, target in jobs:
-        wanted = statuses or chosen.default_statuses
-        concepts = termbase.with_status(*wanted)
-        writer = chosen.function("termbase")
-        with output_stream(target) as stream:
-            writer(concepts, stream, options)
+        check_output(Path(target), termbase=path, what=f"the {chosen.name} export")
+    if any(target == "-" for _, target in jobs):
+        for _ in termbase_concepts(path):  # stdout cannot be rolled back: validate first
+            pass
+
+    counts: dict[str, int] = {}
+    formulas: list[str] = []
+
+    def selected(wanted: tuple[str, ...], name: str) -> Iterator[Concept]:
+        counts[name] = 0
+        check = name in ("csv", "tsv") and not escape_formulas
+        for concept in termbase_concepts(path):
+            if concept.status not in wanted:
+                continue
+            counts[name] += 1
+            if check and concept.target:
+                formulas.extend(v for v in (*concept.nl_terms, concept.target) if formula_like(v))
+            yield concept
+
+    with atomic_group() as group:
+        for chosen, target in jobs:
+            wanted = statuses or chosen.default_statuses
+            write_format: Callable[..., Any] = chosen.function("termbase")
+            concepts = selected(tuple(wanted), chosen.name)
+            if target == "-":
+                write_format(concepts, sys.stdout, options)
+                continue
+            with group.open(Path(target)) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+                write_format(concepts, text, options)
+                text.flush()
+                text.detach()
+    for chosen, target in jobs:
         where = "stdout" if target == "-" else _display(Path(target))
-        info(f"Wrote {where}: {chosen.name}, {len(concepts)} concepts", quiet)
+        info(f"Wrote {where}: {chosen.name}, {counts.get(chosen.name, 0)} concepts", quiet)
+    if formulas:
+        distinct = list(dict.fromkeys(formulas))
+        shown = ", ".join(repr(v) for v in distinct[:5]) + (", ..." if len(distinct) > 5 else "")
+        info(
+            f"Warning: {len(formulas)} value(s) start with = + - or @ ({shown}); a spreadsheet "
+            "opening the CSV/TSV file would run them as formulas. DeepL, Amazon and OmegaT "
+            "read them as text. To open the file in a spreadsheet, export with "
+            "--escape-formulas.",
+            quiet,
+        )
 
 
 # ------------------------------------------------------------------ import
@@ -546,8 +609,15 @@ def merge_command(
         glossary merge report.xlf report.txt --min-status translated -o report.en.txt
     """
     from glossary.exchange.importing import merge_file
+    from glossary.termbase.store import check_output, project_termbase
     from glossary.translation.writers import write_text
 
+    check_output(
+        Path(output),
+        termbase=project_termbase(),
+        inputs=[bilingual, source],
+        what="the merged document",
+    )
     result = merge_file(
         bilingual,
         source,

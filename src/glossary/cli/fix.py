@@ -89,7 +89,9 @@ def fix_command(
     from glossary.matching.verify import Glossary
     from glossary.termbase.store import (
         atomic_open,
+        check_output,
         check_writable,
+        project_termbase,
         read_termbase,
         resolve_termbase,
     )
@@ -108,8 +110,14 @@ def fix_command(
                 f"Refusing to overwrite the input {output}; write to another file."
             )
         check_writable(out)
+    # Never the termbase, its lock, an input (links included) or the other output.
+    protected = project_termbase(termbase_path)
+    inputs = [p for p in (file, target) if p is not None]
+    if to_file:
+        check_output(Path(output), termbase=protected, inputs=inputs)
     if report_path is not None and not report_to_stdout:
-        check_writable(report_path, "the report")
+        report_inputs = [*inputs, *([Path(output)] if to_file else [])]
+        check_output(report_path, termbase=protected, inputs=report_inputs, what="the report")
     glossary = Glossary(read_termbase(resolve_termbase(termbase_path)).concepts)
     aligner = None
     if engine_name != "none":

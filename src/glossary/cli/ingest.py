@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -63,8 +64,15 @@ def segment(
     """
     from glossary.reading import ingest
     from glossary.reading.sources import gather
+    from glossary.termbase.store import check_output, project_termbase
 
     found = gather(inputs, source_side=source_side)
+    check_output(
+        Path(output),
+        termbase=project_termbase(),
+        inputs=[*inputs, *found.files],
+        what="the segments",
+    )
     for skipped in found.skipped:
         info(f"Skipped {skipped}", quiet)
     documents: list[dict[str, Any]] = []

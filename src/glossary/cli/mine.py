@@ -190,9 +190,14 @@ def mine(
         glossary mine memory.tmx --source-side
     """
     if output != "-":
-        from glossary.termbase.store import check_writable
+        from glossary.reading.sources import gather
+        from glossary.termbase.store import check_output, project_termbase
 
-        check_writable(Path(output))
+        check_output(
+            Path(output),
+            termbase=project_termbase(termbase_path),
+            inputs=[*paths, *gather(paths, source_side=source_side).files],
+        )
     candidates, _, _ = _run_mining(
         paths, top, min_freq, suggest, termbase_path, quiet, source_side=source_side
     )

@@ -307,4 +307,32 @@ def write_job(
             [Problem(name, None, "not an XLIFF or PO file")],
         )
     out: bytes = chosen.function("job-writer")(data, name, updates, hints=hints or {})
+    _same_segments(data, out, name, chosen.name)
     return out
+
+
+def _same_segments(before: bytes, after: bytes, name: str, fmt: str) -> None:
+    """Refuse a written job that does not read back with the same segments: a
+    file the CAT tool cannot open is worse than no output (the fuzzer of issue
+    20 found PO files with blank lines inside entries written out broken)."""
+    if after == before:
+        return
+    try:
+        old, new = read_job(before, name, fmt), read_job(after, name, fmt)
+        same = [s.key for s in old.segments] == [s.key for s in new.segments]
+    except UnreadableFile as exc:
+        same, detail = False, exc.summary
+    else:
+        detail = "its segments differ after writing"
+    if not same:
+        raise UnreadableFile(
+            f"{name} could not be written in place safely; nothing was written.",
+            [
+                Problem(
+                    name,
+                    None,
+                    f"the file with the new targets does not read back ({detail})",
+                    hint="open it in its CAT tool, save it again, and retry",
+                )
+            ],
+        )

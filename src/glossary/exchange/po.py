@@ -34,9 +34,10 @@ comments); every file passes `msgfmt --check` (documents with
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Final
 
 from glossary.document import TranslatedDocument
@@ -147,33 +148,79 @@ def concept_comment(concept: Concept) -> str:
 
 
 def termbase_po(concepts: Sequence[Concept], options: ExportOptions) -> polib.POFile:
-    import polib
-
+    """The termbase as a `polib.POFile` (for library users; exports stream)."""
     po = _new_file(options.title, options.date)
-    counts = Counter(c.nl for c in concepts)
-    for concept in concepts:
-        # Not `concept.target`: an admitted alternative is not the English term.
-        target = concept.en or (concept.nl if concept.dnt else "")
-        comment = concept_comment(concept)
-        entry = polib.POEntry(
-            msgid=concept.nl,
-            msgstr=target,
-            msgctxt=concept.id if counts[concept.nl] > 1 else None,
-        )
-        if concept.status == "rejected":
-            entry.obsolete = True
-            entry.tcomment = comment  # gettext keeps only these on obsolete entries
-        else:
-            entry.comment = comment
-            if concept.status == "proposed" and target:
-                entry.flags.append("fuzzy")
+    for entry in _termbase_entries(concepts, _homographs(concepts)):
         po.append(entry)
     return po
 
 
-def write_termbase(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
-    """The termbase as a PO glossary."""
-    _write(termbase_po(concepts, options), stream)
+def _homographs(concepts: Iterable[Concept]) -> set[str]:
+    """Dutch terms that more than one concept has (they get a msgctxt)."""
+    counts = Counter(c.nl for c in concepts)
+    return {nl for nl, n in counts.items() if n > 1}
+
+
+def _termbase_entry(concept: Concept, homograph: bool) -> polib.POEntry:
+    import polib
+
+    # Not `concept.target`: an admitted alternative is not the English term.
+    target = concept.en or (concept.nl if concept.dnt else "")
+    comment = concept_comment(concept)
+    entry = polib.POEntry(
+        msgid=concept.nl,
+        msgstr=target,
+        msgctxt=concept.id if homograph else None,
+    )
+    if concept.status == "rejected":
+        entry.obsolete = True
+        entry.tcomment = comment  # gettext keeps only these on obsolete entries
+    else:
+        entry.comment = comment
+        if concept.status == "proposed" and target:
+            entry.flags.append("fuzzy")
+    return entry
+
+
+def _termbase_entries(concepts: Iterable[Concept], homographs: set[str]) -> Iterator[polib.POEntry]:
+    for concept in concepts:
+        yield _termbase_entry(concept, concept.nl in homographs)
+
+
+def write_termbase(concepts: Iterable[Concept], stream: IO[str], options: ExportOptions) -> None:
+    """The termbase as a PO glossary, written one entry at a time.
+
+    The bytes are polib's for the whole file: the header and metadata, the
+    entries, the obsolete (rejected) ones at the end. Those are kept as text
+    until the end; everything else is written as it comes. Homographs (one
+    Dutch term in two concepts, which a valid termbase does not have) get a
+    msgctxt: a list is counted first; a stream in file order (sorted by
+    Dutch term) is grouped by neighbours.
+    """
+    if isinstance(concepts, Sequence):
+        homographs = _homographs(concepts)
+        groups: Iterable[tuple[Concept, bool]] = ((c, c.nl in homographs) for c in concepts)
+    else:
+        groups = _neighbour_homographs(concepts)
+    stream.write(str(_new_file(options.title, options.date)))
+    obsolete: list[str] = []
+    for concept, homograph in groups:
+        entry = _termbase_entry(concept, homograph)
+        text = entry.__unicode__(0)
+        if entry.obsolete:
+            obsolete.append(text)
+        else:
+            stream.write("\n" + text)
+    for text in obsolete:
+        stream.write("\n" + text)
+    stream.write("\n")
+
+
+def _neighbour_homographs(concepts: Iterable[Concept]) -> Iterator[tuple[Concept, bool]]:
+    for _, group in itertools.groupby(concepts, key=lambda c: c.nl):
+        members = list(group)
+        for concept in members:
+            yield concept, len(members) > 1
 
 
 class _Text:

@@ -244,6 +244,15 @@ def _rewrite(
     return out
 
 
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def write_job(
     data: bytes,
     name: str,
@@ -259,8 +268,18 @@ def write_job(
     hints = hints or {}
     charset = re.search(r"charset=([A-Za-z0-9_.:-]+)", po.metadata.get("Content-Type", ""))
     encoding = charset.group(1) if charset and charset.group(1).upper() != "CHARSET" else "utf-8"
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    text = data[len(bom) :].decode(encoding)
+    bom = b""
+    for mark, codec in _BOMS:  # the reader honours a byte-order mark: so does the writer
+        if data.startswith(mark):
+            bom, encoding = mark, codec
+            break
+    try:
+        text = data[len(bom) :].decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise UnreadableFile(
+            f"{name} could not be written in place.",
+            [Problem(name, None, f"its text cannot be decoded as {encoding} ({exc})")],
+        ) from None
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):

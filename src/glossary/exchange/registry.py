@@ -126,6 +126,9 @@ class ExportOptions:
     date: str = ""  # ISO date for headers; empty = none, so exports are deterministic
     header: bool = False  # CSV: a first row "nl,en" (Amazon Translate)
     title: str = "glossary termbase"
+    # CSV/TSV: a leading apostrophe on values a spreadsheet would run as formulas
+    # ("=...", "+...", "-...", "@..."), for files meant to be opened in one.
+    escape_formulas: bool = False
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import dataclasses
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -61,20 +61,58 @@ _LIST_SEP: Final = ", "
 # ------------------------------------------------------------------- export
 
 
-def _rows(concepts: Sequence[Concept]) -> list[tuple[str, str, Concept, bool]]:
-    """(Dutch term, English target, concept, is variant) for concepts with a target."""
-    rows: list[tuple[str, str, Concept, bool]] = []
+def _rows(concepts: Iterable[Concept]) -> Iterator[tuple[str, str, Concept, bool]]:
+    """(Dutch term, English target, concept, is variant) for concepts with a target.
+
+    A term is written once. A list is checked across concepts; a stream (an
+    export straight from the termbase file, where no two concepts share a
+    term) within each concept, so memory stays flat.
+    """
+    across = isinstance(concepts, Sequence)
     seen: set[str] = set()
     for concept in concepts:
         target = concept.target
         if not target:
             continue
+        if not across:
+            seen = set()
         for n, term in enumerate(concept.nl_terms):
             if term in seen:
                 continue
             seen.add(term)
-            rows.append((term, target, concept, n > 0))
-    return rows
+            yield term, target, concept, n > 0
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula
+# ("=HYPERLINK(...)", "@SUM(...)", "+cmd|..."); see `formula_like`.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: str) -> bool:
+    """True when a spreadsheet opening a CSV or TSV file would take `value` for a
+    formula: it starts with "=", "+", "-" or "@"."""
+    return value.startswith(FORMULA_STARTS)
+
+
+def _cell(value: str, options: ExportOptions) -> str:
+    """A value as written: verbatim (DeepL, Amazon and OmegaT read values
+    literally), or with a leading apostrophe when it looks like a formula and
+    the export is meant for a spreadsheet (`ExportOptions.escape_formulas`)."""
+    if options.escape_formulas and formula_like(value):
+        return "'" + value
+    return value
+
+
+def formula_values(concepts: Iterable[Concept]) -> Iterator[tuple[Concept, str]]:
+    """(concept, value) for the Dutch and English terms a CSV or TSV export
+    writes that a spreadsheet would run as formulas, for a warning."""
+    for concept in concepts:
+        target = concept.target
+        if not target:
+            continue
+        for value in (*concept.nl_terms, target):
+            if formula_like(value):
+                yield concept, value
 
 
 def tsv_comment(concept: Concept, variant: bool) -> str:
@@ -103,20 +141,21 @@ def tsv_comment(concept: Concept, variant: bool) -> str:
     return "; ".join(parts)
 
 
-def write_tsv(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
+def write_tsv(concepts: Iterable[Concept], stream: IO[str], options: ExportOptions) -> None:
     """OmegaT glossary lines: Dutch term, English, comment."""
     stream.write(CODING_LINE + "\n")
     for term, target, concept, variant in _rows(concepts):
-        stream.write(f"{term}\t{target}\t{tsv_comment(concept, variant)}".rstrip("\t") + "\n")
+        line = f"{_cell(term, options)}\t{_cell(target, options)}\t{tsv_comment(concept, variant)}"
+        stream.write(line.rstrip("\t") + "\n")
 
 
-def write_csv(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
+def write_csv(concepts: Iterable[Concept], stream: IO[str], options: ExportOptions) -> None:
     """Two-column CSV (DeepL); with `options.header` a first row "nl,en" (Amazon)."""
     writer = csv.writer(stream, lineterminator="\n")
     if options.header:
         writer.writerow([SOURCE_LANG, TARGET_LANG])
     for term, target, _, _ in _rows(concepts):
-        writer.writerow([term, target])
+        writer.writerow([_cell(term, options), _cell(target, options)])
 
 
 # ------------------------------------------------------------------- import
@@ -209,7 +248,7 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
     for rank, delimiter in enumerate(order):
         if not lines:
             break
-        counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
+        counts = [_field_count(line, delimiter) for line in lines]
         multi = [c for c in counts if c >= 2]
         if not multi:
             continue
@@ -220,6 +259,16 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    """Fields of one line split at `delimiter`; 1 for a line the csv module will
+    not split (a quoted field over its size limit: found by the fuzzer of
+    issue 20), whose real error the reader reports with its line."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 1
 
 
 def _split_rows(text: str, path: str, delimiter: str) -> list[tuple[int, list[str]]]:

@@ -53,7 +53,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
@@ -132,8 +132,19 @@ def xml_id(value: str) -> str:
 
 
 def from_xml_id(value: str) -> str:
-    """The id `xml_id` encoded; other ids (IATE's "3539013") come back unchanged."""
-    return _ID_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    """The id `xml_id` encoded; other ids (IATE's "3539013") come back unchanged.
+
+    An escape that names no character (`_xFFFFFFFF_`, a surrogate) is not one
+    `xml_id` writes; it stays as it is.
+    """
+    return _ID_ESCAPE.sub(_unescape, value)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return match.group()
+    return chr(code)
 
 
 # ------------------------------------------------------------------- export
@@ -155,26 +166,63 @@ _V2 = _Names(2, "martif", "martifHeader", "termEntry", "langSet", "tig")
 _V3 = _Names(3, "tbx", "tbxHeader", "conceptEntry", "langSec", "termSec")
 
 
-def write_tbx2(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
-    """Write TBX 2008 (TBX-Basic v2) to a text stream."""
-    stream.write(to_tbx(concepts, 2, options))
+def write_tbx2(concepts: Iterable[Concept], stream: IO[str], options: ExportOptions) -> None:
+    """Write TBX 2008 (TBX-Basic v2) to a text stream, one entry at a time."""
+    write_tbx(concepts, 2, stream, options)
 
 
-def write_tbx3(concepts: Sequence[Concept], stream: IO[str], options: ExportOptions) -> None:
-    """Write TBX v3 (TBX-Basic, DCA style) to a text stream."""
-    stream.write(to_tbx(concepts, 3, options))
+def write_tbx3(concepts: Iterable[Concept], stream: IO[str], options: ExportOptions) -> None:
+    """Write TBX v3 (TBX-Basic, DCA style) to a text stream, one entry at a time."""
+    write_tbx(concepts, 3, stream, options)
 
 
-def to_tbx(concepts: Sequence[Concept], version: int, options: ExportOptions) -> str:
+def to_tbx(concepts: Iterable[Concept], version: int, options: ExportOptions) -> str:
     """The TBX document text; deterministic: the same concepts give the same bytes."""
-    from lxml import etree
+    import io
 
-    if version == 2 and not concepts:
+    buffer = io.StringIO()
+    write_tbx(concepts, version, buffer, options)
+    return buffer.getvalue()
+
+
+_PLACEHOLDER: Final = "glossary-entries-go-here"
+
+
+def write_tbx(
+    concepts: Iterable[Concept], version: int, stream: IO[str], options: ExportOptions
+) -> None:
+    """Stream a TBX document: the header, then each entry as it comes, then the end.
+
+    Memory stays flat however many concepts there are (a 1,000,000-concept
+    export never holds more than one entry as text). The bytes are those
+    lxml's pretty printer gives the whole document: the skeleton (header and
+    root) is built with lxml and serialised once around a placeholder
+    entry; each entry is written by `_entry_xml`.
+    """
+    names = _V2 if version == 2 else _V3
+    head, tail = _skeleton(names, options)
+    written = 0
+    for concept in concepts:
+        if not written:
+            stream.write(head)
+        stream.write(_entry_xml(concept, names))
+        written += 1
+    if written:
+        stream.write(tail)
+    elif version == 2:
         raise InvalidValue(
             "TBX 2008 needs at least one entry and there is no concept to export "
             "(check --status, or add concepts first)."
         )
-    names = _V2 if version == 2 else _V3
+    else:
+        stream.write(_document(names, options, with_placeholder=False))
+
+
+def _document(names: _Names, options: ExportOptions, *, with_placeholder: bool) -> str:
+    """The whole document, empty or with one placeholder entry in its body."""
+    from lxml import etree
+
+    version = names.version
     ns = "" if version == 2 else f"{{{NS3}}}"
     if version == 2:
         root = etree.Element("martif", {"type": "TBX-Basic", XML_LANG: TARGET_LANG})
@@ -186,13 +234,22 @@ def to_tbx(concepts: Sequence[Concept], version: int, options: ExportOptions) ->
         )
     _header(root, names, ns, options)
     text = etree.SubElement(root, f"{ns}text")
-    if concepts:
+    if with_placeholder:
         body = etree.SubElement(text, f"{ns}body")
-        for concept in concepts:
-            _entry(body, concept, names, ns)
+        etree.SubElement(body, f"{ns}{names.entry}", id=_PLACEHOLDER)
     extra: dict[str, Any] = {"doctype": DOCTYPE_V2} if version == 2 else {}
     data = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True, **extra)
     return cast(bytes, data).decode("utf-8")
+
+
+def _skeleton(names: _Names, options: ExportOptions) -> tuple[str, str]:
+    """The document text before and after the entries."""
+    document = _document(names, options, with_placeholder=True)
+    line = f'      <{names.entry} id="{_PLACEHOLDER}"/>\n'
+    head, found, tail = document.partition(line)
+    if not found:  # lxml changed how it prints; never write a broken file
+        raise AssertionError("TBX skeleton without its placeholder entry")
+    return head, tail
 
 
 def _sub(parent: etree._Element, tag: str, text: str = "", **attrib: str) -> etree._Element:
@@ -238,47 +295,68 @@ def _check_xml(concept: Concept) -> None:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _entry(body: etree._Element, concept: Concept, names: _Names, ns: str) -> None:
+def _escape(text: str) -> str:
+    """Character data as libxml2 writes it (quotes stay as they are)."""
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _entry_xml(concept: Concept, names: _Names) -> str:
+    """One entry as lxml's pretty printer writes it inside the document's body.
+
+    Written as text, not built as elements and serialised: an entry is a
+    fixed shape (containers hold only elements, leaves only text, attribute
+    values need no escaping), and text is ten times faster, which matters for
+    a 1,000,000-concept export. `tests/test_tbx.py` re-prints exports with
+    lxml and compares the bytes.
+    """
     _check_xml(concept)
-    entry = _sub(body, f"{ns}{names.entry}", id=xml_id(concept.id))
+    lines = [f'      <{names.entry} id="{xml_id(concept.id)}">']
+    add = lines.append
     if concept.subject:
-        _sub(entry, f"{ns}descrip", concept.subject, type="subjectField")
+        add(f'        <descrip type="subjectField">{_escape(concept.subject)}</descrip>')
     for source in concept.sources:
-        _sub(entry, f"{ns}admin", source, type="source")
+        add(f'        <admin type="source">{_escape(source)}</admin>')
     if concept.note:
-        _sub(entry, f"{ns}note", concept.note)
+        add(f"        <note>{_escape(concept.note)}</note>")
     pos = concept.pos
     v3_proper = names.version == 3 and pos == "properNoun"
     for flag_note in _flag_notes(concept, v3_proper):
-        _sub(entry, f"{ns}note", flag_note)
+        add(f"        <note>{flag_note}</note>")
     if v3_proper:
         pos = "noun"
-
     english = _english_terms(concept)
-    nl_set = _sub(entry, f"{ns}{names.lang}", xml_lang=SOURCE_LANG)
+    lang, tig = names.lang, names.term
+    add(f'        <{lang} xml:lang="{SOURCE_LANG}">')
     if concept.definition and not english:
-        _sub(nl_set, f"{ns}descrip", concept.definition, type="definition")
+        add(f'          <descrip type="definition">{_escape(concept.definition)}</descrip>')
     for n, term in enumerate(concept.nl_terms):
-        tig = _term(nl_set, names, ns, term, pos, PREFERRED if n == 0 else ADMITTED)
+        add(f"          <{tig}>")
+        _term_lines(add, term, pos, PREFERRED if n == 0 else ADMITTED)
         if n == 0 and concept.context:
-            _sub(tig, f"{ns}descrip", concept.context, type="context")
+            add(f'            <descrip type="context">{_escape(concept.context)}</descrip>')
+        add(f"          </{tig}>")
+    add(f"        </{lang}>")
     if english:
-        en_set = _sub(entry, f"{ns}{names.lang}", xml_lang=TARGET_LANG)
+        add(f'        <{lang} xml:lang="{TARGET_LANG}">')
         if concept.definition:
-            _sub(en_set, f"{ns}descrip", concept.definition, type="definition")
+            add(f'          <descrip type="definition">{_escape(concept.definition)}</descrip>')
         for term, status in english:
-            _term(en_set, names, ns, term, pos, status)
+            add(f"          <{tig}>")
+            _term_lines(add, term, pos, status)
+            add(f"          </{tig}>")
+        add(f"        </{lang}>")
+    add(f"      </{names.entry}>\n")
+    return "\n".join(lines)
 
 
-def _term(
-    parent: etree._Element, names: _Names, ns: str, term: str, pos: str, status: str
-) -> etree._Element:
-    tig = _sub(parent, f"{ns}{names.term}")
-    _sub(tig, f"{ns}term", term)
+def _term_lines(add: Callable[[str], None], term: str, pos: str, status: str) -> None:
+    add(f"            <term>{_escape(term)}</term>")
     if pos:
-        _sub(tig, f"{ns}termNote", pos, type="partOfSpeech")
-    _sub(tig, f"{ns}termNote", status, type="administrativeStatus")
-    return tig
+        add(f'            <termNote type="partOfSpeech">{pos}</termNote>')
+    add(f'            <termNote type="administrativeStatus">{status}</termNote>')
 
 
 def _flag_notes(concept: Concept, v3_proper: bool) -> list[str]:

@@ -51,7 +51,7 @@ def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) 
     options = options or ImportOptions()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
         raise _refuse(
             path,
             "not an Excel workbook (.xlsx is a ZIP archive; this is not one)",
@@ -75,18 +75,60 @@ def read_termbase(data: bytes, path: str, options: ImportOptions | None = None) 
     return _read_workbook(data, path, options)
 
 
-def _read_workbook(data: bytes, path: str, options: ImportOptions) -> ReadResult:
-    import openpyxl
+def _broken_workbook() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises on a damaged or hostile workbook: its own errors, a
+    damaged deflate stream (zlib.error, EOFError), XML that does not parse
+    (lxml's and ElementTree's errors, an unknown encoding: LookupError), and
+    values of the wrong type in the XML (TypeError, ValueError). Found by the
+    fuzzer of issue 20."""
+    import xml.etree.ElementTree
+    import zlib
+
+    from lxml import etree
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise _refuse(
-            path,
-            f"Excel workbook that cannot be read ({exc})",
-            "open and save it again in Excel, or save it as CSV",
-        ) from None
+    return (
+        InvalidFileException,
+        KeyError,
+        LookupError,
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        zlib.error,
+        etree.XMLSyntaxError,
+        xml.etree.ElementTree.ParseError,
+    )
+
+
+def _read_workbook(data: bytes, path: str, options: ImportOptions) -> ReadResult:
+    import warnings
+
+    broken = _broken_workbook()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns on odd parts; the errors say enough
+        try:
+            rows, sheet_name, other_sheets = _read_sheets(data)
+        except broken as exc:
+            raise _refuse(
+                path,
+                f"Excel workbook that cannot be read ({type(exc).__name__}: {exc})"[:300],
+                "open and save it again in Excel, or save it as CSV",
+            ) from None
+    result = rows_to_concepts(rows, f"{path} [{sheet_name}]" if sheet_name else path, options)
+    dropped = (*result.dropped, *(("other sheets", name, n) for name, n in other_sheets))
+    return dataclasses.replace(result, dropped=dropped)
+
+
+def _read_sheets(
+    data: bytes,
+) -> tuple[list[tuple[int, list[str]]], str, list[tuple[str, int]]]:
+    """(rows of the first sheet with data, its name, (name, rows) of the others)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         rows: list[tuple[int, list[str]]] = []
         sheet_name = ""
@@ -109,6 +151,4 @@ def _read_workbook(data: bytes, path: str, options: ImportOptions) -> ReadResult
                 other_sheets.append((sheet.title, len(sheet_rows)))
     finally:
         workbook.close()
-    result = rows_to_concepts(rows, f"{path} [{sheet_name}]" if sheet_name else path, options)
-    dropped = (*result.dropped, *(("other sheets", name, n) for name, n in other_sheets))
-    return dataclasses.replace(result, dropped=dropped)
+    return rows, sheet_name, other_sheets

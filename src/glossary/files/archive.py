@@ -85,7 +85,14 @@ class Package:
                             f"{self.name} was not read: its part {member} unpacks to more "
                             "than its declared size (a forged archive, a 'zip bomb')."
                         )
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            ValueError,  # "negative seek value": a local header that lies (fuzzer, issue 20)
+            OSError,
+        ) as exc:
             raise _damaged(self.name, f"its part {member} cannot be unpacked", str(exc)) from None
         return b"".join(parts)
 
@@ -97,7 +104,8 @@ def open_package(data: bytes, name: str, label: str) -> Package:
             infos = tuple(archive.infolist())
     except zipfile.BadZipFile as exc:
         raise _damaged(name, f"it is not a complete {label} (a ZIP package)", str(exc)) from None
-    except (zlib.error, EOFError, ValueError, OSError) as exc:
+    except (zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        # NotImplementedError: "zip file version 13.3" and other forms zipfile refuses.
         raise _damaged(name, f"its ZIP directory cannot be read as a {label}", str(exc)) from None
     if len(infos) > MAX_MEMBERS:
         raise InputError(

@@ -35,20 +35,32 @@ from collections.abc import Collection, Sequence
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
 _DASH_TABLE = str.maketrans({c: "-" for c in DASHES if c != "\u00ad"} | {"\u00ad": ""})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
-_JOINERS = re.compile(r"[\s\-]+")
-# Anything clean_value would change, except NFC (checked separately).
-_UNCLEAN = re.compile(
-    "[" + DASHES + "\u2019\u2018\u02bc`\u00a0\u2007\u202f\t\n\r\f\v]|  |^\\s|\\s$"
+# Any run of whitespace: Python's \s covers every Unicode space and line break
+# (no-break and figure spaces, U+0085, U+2028, U+2029, vertical tab, form feed).
+_SPACES = re.compile(r"\s+")
+# Every character Python counts as whitespace except the space and the tab,
+# spelled out: one character class is much faster to search than "[^\\S \\t]".
+OTHER_SPACES = (
+    "\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+_JOINERS = re.compile(r"[\s\-]+")
+# Anything clean_value would change, except NFC (checked separately): a dash or
+# apostrophe to unify, whitespace other than a single plain space, or
+# whitespace at either end.
+_UNCLEAN = re.compile("[" + DASHES + "\u2019\u2018\u02bc`" + OTHER_SPACES + "\t]|  |^\\s|\\s$")
 
 
 # Characters no clean value holds (tabs separate the cells of a TSV line).
-_UNCLEAN_CHARS = re.compile("[" + DASHES + "\u2019\u2018\u02bc`\u00a0\u2007\u202f\n\r\f\v]")
+_UNCLEAN_CHARS = re.compile("[" + DASHES + "\u2019\u2018\u02bc`" + OTHER_SPACES + "]")
 
 
 def is_clean_line(line: str) -> bool:
-    """True if every tab-separated cell of `line` is already `clean_value`-clean."""
+    """True if every tab-separated cell of `line` is already `clean_value`-clean.
+
+    The ASCII fast path does not look for the control characters U+001C to
+    U+001F (whitespace to Python): no termbase value may hold them, and the
+    termbase reader checks for them before it asks.
+    """
     if (
         "  " in line
         or " \t" in line
@@ -63,7 +75,12 @@ def is_clean_line(line: str) -> bool:
 
 
 def clean_value(text: str) -> str:
-    """Normalise a stored value: NFC, plain hyphens and apostrophes, single spaces."""
+    """Normalise a stored value: NFC, plain hyphens and apostrophes, single spaces.
+
+    Every kind of whitespace (no-break spaces, U+2028 from a word processor's
+    manual line break...) becomes one plain space, so a value survives the
+    round trips through TBX, PO and CSV, whose readers split on them.
+    """
     if not text or (_UNCLEAN.search(text) is None and unicodedata.is_normalized("NFC", text)):
         return text  # the common case, at C speed
     text = unicodedata.normalize("NFC", text).translate(_DASH_TABLE).translate(_APOSTROPHES)

@@ -256,22 +256,27 @@ def _paragraph_per_line(lines: list[_Line]) -> list[_Line]:
 _MD_FENCE = re.compile(r"^(```|~~~)")
 _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _MD_SETEXT = re.compile(r"^(?:=+|-+)$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _MD_LINKDEF = re.compile(r"^\[[^\]^]+\]:\s+\S")
 _MD_NOTEDEF = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 _MD_BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _MD_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
+# Each pattern stops scanning at the next opening delimiter of its kind
+# ("[^\[\]]", "[^<>]", no "**" inside bold), so a line of thousands of
+# unclosed "[", "<", "**" or "![" is read in linear time: with "[^\]]*" every
+# "[" would scan to the end of the line, which is quadratic.
 _MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"!\[([^\[\]]*)\]\([^)\[\]]*\)"), r"\1"),
     (re.compile(r"\[\^(\d+)\]"), r"[^\1]"),  # footnote refs, handled below
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\([^)\[\]]*\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),
+    (re.compile(r"</?[A-Za-z][^<>]*>"), ""),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
 )
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -285,6 +290,18 @@ def _md_inline(text: str) -> str:
         text = pattern.sub(repl, text)
     # Footnote references become superscripts, which the marker rules remove.
     return _MD_NOTEREF.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+
+
+def _without_closing_hashes(title: str) -> str:
+    """A heading's text without its closing "#"s ("Titel ##" -> "Titel").
+
+    By hand: "(.*?)(?:\\s+#+)?$" retries the optional tail at every character,
+    which is quadratic in a long run of spaces.
+    """
+    bare = title.rstrip("#")
+    if bare != title and bare[-1:].isspace():
+        return bare.rstrip()
+    return title
 
 
 def _markdown_lines(text: str) -> list[_Line]:
@@ -315,7 +332,7 @@ def _markdown_lines(text: str) -> list[_Line]:
         while t.startswith(">"):
             t = t[1:].lstrip()
         if m := _MD_HEADING.match(t):
-            t, line.hint = m.group(1), "heading"
+            t, line.hint = _without_closing_hashes(m.group(1)), "heading"
         elif m := _MD_NOTEDEF.match(t):
             t, line.hint = f"{m.group(1)} {m.group(2)}", "footnote"
         elif m := _MD_BULLET.match(t):
@@ -634,7 +651,10 @@ _OCR_SWAPS = {
     "É": "Ë", "È": "Ë", "Í": "Ï", "Ó": "Ö", "Ú": "Ü",
 }  # fmt: skip
 _OCR_CHARS = re.compile("[" + "".join(_OCR_SWAPS) + "]")
-_OCR_TOKEN = re.compile(r"[^\W\d_]*[" + "".join(_OCR_SWAPS) + r"][^\W\d_]*")
+# Whole words; `_ocr` skips those without an OCR character. (A pattern
+# "letters* swap letters*" retries at every letter of a long word without
+# one, which is quadratic.)
+_OCR_WORD = re.compile(r"[^\W\d_]+")
 # Repair when the original is unknown or this many Zipf points rarer (100x).
 _OCR_MARGIN = 2.0
 
@@ -682,7 +702,9 @@ _HYPHEN_PREFIXES = frozenset({"non", "ex", "oud", "niet"})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPEN_PUNCT = "\"'“‘„«([{"
 _CLOSE_PUNCT = "\"'”’»)]}.,;:!?"
-_URL_START = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
+# Searched in one token (no whitespace), so "the token holds a URL start" is
+# all it needs to say: a "\S*$" tail retried at every "www." is quadratic.
+_URL_START = re.compile(r"https?://|www\.", re.IGNORECASE)
 _URL_PART = re.compile(r"^[\w\-./?=&%#~+:;@]+$")
 
 
@@ -1129,6 +1151,8 @@ class _Reader:
     def _ocr(self, text: str, line: _Line) -> str:
         def fix(m: re.Match[str]) -> str:
             word = m.group()
+            if _OCR_CHARS.search(word) is None:
+                return word
             repaired = repair_word(word)
             if repaired is None:
                 return word
@@ -1137,7 +1161,7 @@ class _Reader:
             )
             return repaired
 
-        return _OCR_TOKEN.sub(fix, text)
+        return _OCR_WORD.sub(fix, text)
 
 
 _KINDS: dict[str, Kind] = {

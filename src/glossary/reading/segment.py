@@ -54,12 +54,15 @@ FINAL_ABBREVIATIONS: frozenset[str] = _words("c.s. e.a. e.d. e.v. enz. etc.")
 
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘„«(["
-# A candidate end: terminal punctuation with any closing quotes/brackets.
-_CANDIDATE = re.compile(r"(?:\.\.\.|…|[.?!])+[\"'”’»)\]]*")
+_TERMINALS = ".?!…"
+# A candidate end: terminal punctuation with any closing quotes/brackets. One
+# character class, not "(?:\.\.\.|…|[.?!])+": that alternation splits a run of
+# dots (a table of contents' leaders) in exponentially many ways when the
+# match fails; a class matches the same strings in linear time.
+_CANDIDATE = re.compile(r"[.?!…]+[\"'”’»)\]]*")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _DOTTED_LOWER = re.compile(r"(?:[^\W\d_]{1,4}\.){2,}")
 _BRACKET = re.compile(r"[()\[\]]")
-_TERMINAL_END = re.compile(r"(?:\.\.\.|…|[.?!])+[\"'”’»)\]]*$")
 
 
 def _token_before(text: str, dot: int) -> str:
@@ -148,8 +151,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if is_abbreviation(token):
                 continue
             number = token[:-1]
-            if number.isdigit() and text[start : m.start()].strip() == number:
-                continue  # the label of a numbered item: "1. Wat is ..."
+            # The label of a numbered item: "1. Wat is ..." (compared in place, not
+            # by slicing from `start`, which is quadratic in a long sentence).
+            if (
+                number.isdigit()
+                and m.start() - start == len(number)
+                and text.startswith(number, start)
+            ):
+                continue
         if brackets is None:
             brackets = _bracket_spans(text)
         if brackets:
@@ -171,10 +180,17 @@ def ends_sentence(text: str) -> bool:
     Used to tell a paragraph that a page break cut in two ("... is o.a." +
     "uiteengezet ...") from one that is complete.
     """
+    # By hand, from the end: a regular expression searched for "punctuation at
+    # the end" retries at every dot of a long run, which is quadratic.
     text = text.rstrip()
-    m = _TERMINAL_END.search(text)
-    if not m:
+    stop = len(text)
+    while stop > 0 and text[stop - 1] in _CLOSERS:
+        stop -= 1
+    start = stop
+    while start > 0 and text[start - 1] in _TERMINALS:
+        start -= 1
+    if start == stop:
         return False
-    if m.group()[0] == "." and not m.group().startswith("..."):
-        return not is_abbreviation(_token_before(text, m.start()))
+    if text[start] == "." and not text.startswith("...", start):
+        return not is_abbreviation(_token_before(text, start))
     return True

@@ -17,14 +17,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, cast, get_args
+from typing import Any, Final, Generic, Literal, TypeVar, cast, get_args
 
 from glossary.errors import DuplicateTerm, InvalidValue, Problem, TermbaseFormatError, UnknownTerm
 from glossary.lang.text import (
     clean_value,
-    fold_clean,
     fold_key,
     is_clean_line,
     search_key,
@@ -32,6 +32,7 @@ from glossary.lang.text import (
     slug,
 )
 
+V = TypeVar("V")
 Status = Literal["approved", "proposed", "rejected"]
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
 # TBX-Basic partOfSpeech picklist, so exports need no mapping.
@@ -158,9 +159,49 @@ def _flag_text(value: bool) -> str:
     return "yes" if value else ""
 
 
+# Characters no value may hold. Control characters are invisible, most cannot
+# be written in XML (a TBX export would fail) and terminals act on some (ESC);
+# surrogates are bytes that were not UTF-8 (a command-line argument or file
+# name in another encoding); U+FFFE and U+FFFF are not characters. Tabs and
+# line breaks (\t \n \r) get their own message; other whitespace (vertical tab,
+# form feed, U+0085, U+2028, no-break spaces...) is not refused but becomes a
+# plain space (`clean_value`). See docs/safety.md.
+FORBIDDEN_CHARACTERS: Final = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# The bytes that start those characters in UTF-8 (surrogates cannot be valid
+# UTF-8; \xc2 and \xef also start harmless characters): a cheap test of a whole
+# block of a termbase file, which then gets the exact test per value.
+_SUSPECT_BYTES: Final = re.compile(b"[\x00-\x08\x0e-\x1f\x7f\xc2\xef]")
+
+
+def forbidden_character(value: str) -> str:
+    """What is wrong with `value` when it holds a character no value may hold
+    ("the control character U+001B"), else ""."""
+    found = FORBIDDEN_CHARACTERS.search(value)
+    if found is None:
+        return ""
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"a byte that is not UTF-8 (\\x{code - 0xDC00:02x})"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"an unpaired surrogate (U+{code:04X})"
+    if code in (0xFFFE, 0xFFFF):
+        return f"the non-character U+{code:04X}"
+    return f"the control character U+{code:04X}"
+
+
 def _check_text(value: str, what: str) -> str:
     if "\t" in value or "\n" in value or "\r" in value:
         raise InvalidValue(f"{what} contains a tab or line break: {value!r}. Use one line.")
+    problem = forbidden_character(value)
+    if problem:
+        shown = repr(value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        raise InvalidValue(
+            f"{what} {shown} contains {problem}. Values may not hold control characters "
+            "(invisible, and XML exports cannot hold them) or bytes that are not UTF-8; "
+            "remove it or retype the value."
+        )
     return clean_value(value)
 
 
@@ -254,6 +295,46 @@ def allowed_and_forbidden(allowed: Iterable[str], forbidden: Iterable[str]) -> l
     return [t for t in dict.fromkeys(allowed) if t and t.casefold() in banned]
 
 
+class Claims(Generic[V]):
+    """The Dutch term keys claimed so far, each with its owner, checked one
+    concept at a time (the rule of `conflicts`). Owners are whatever the
+    caller needs to name the first claimant: a `Concept`, or a small record
+    when a whole file is streamed and concepts are not kept."""
+
+    __slots__ = ("insensitive", "sensitive", "sensitive_folded")
+
+    def __init__(self) -> None:
+        self.insensitive: dict[str, V] = {}
+        self.sensitive: dict[str, V] = {}
+        self.sensitive_folded: dict[str, V] = {}
+
+    def claim(self, concept: Concept, owner: V) -> list[tuple[str, V]] | None:
+        """Claim the Dutch terms of `concept` for `owner`; return (term, earlier owner)
+        for each term another owner already claims (None when none is)."""
+        found: list[tuple[str, V]] | None = None
+        insensitive, sensitive = self.insensitive, self.sensitive
+        terms = (concept.nl, *concept.nl_variants) if concept.nl_variants else (concept.nl,)
+        for term in terms:
+            # Concept values are clean by construction: `fold_clean` inlined.
+            exact = term.replace(" ", "").replace("-", "")
+            folded = exact.casefold()
+            if concept.case_sensitive:
+                other = sensitive.get(exact) or insensitive.get(folded)
+            else:
+                other = insensitive.get(folded) or self.sensitive_folded.get(folded)
+            if other is not None and other is not owner:
+                if found is None:
+                    found = []
+                found.append((term, other))
+                continue
+            if concept.case_sensitive:
+                sensitive[exact] = owner
+                self.sensitive_folded.setdefault(folded, owner)
+            else:
+                insensitive[folded] = owner
+        return found
+
+
 def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]:
     """(term, first claimant, second claimant) for Dutch terms claimed twice.
 
@@ -261,31 +342,13 @@ def conflicts(concepts: Iterable[Concept]) -> list[tuple[str, Concept, Concept]]
     case-insensitive one ("op") conflict, because the case-insensitive one
     also matches "OP"; two case-sensitive terms conflict only when identical.
     """
-    insensitive: dict[str, Concept] = {}
-    sensitive: dict[str, Concept] = {}
-    sensitive_folded: dict[str, Concept] = {}
+    claims: Claims[Concept] = Claims()
     found: list[tuple[str, Concept, Concept]] = []
     for concept in concepts:
-        for term in concept.nl_terms:
-            exact = fold_clean(term)  # concept values are clean by construction
-            folded = exact.casefold()
-            if concept.case_sensitive:
-                other = sensitive.get(exact) or insensitive.get(folded)
-            else:
-                other = insensitive.get(folded) or sensitive_folded.get(folded)
-            if other is not None and other is not concept:
-                found.append((term, other, concept))
-                continue
-            if concept.case_sensitive:
-                sensitive[exact] = concept
-                sensitive_folded.setdefault(folded, concept)
-            else:
-                insensitive[folded] = concept
+        clashes = claims.claim(concept, concept)
+        if clashes:
+            found.extend((term, other, concept) for term, other in clashes)
     return found
-
-
-def _dup_message(term: str, first: Concept, second: Concept) -> str:
-    return f"Dutch term {term!r} of {second.id!r} is already claimed by {first.id!r} ({first.nl!r})"
 
 
 # ---------------------------------------------------------------- operations
@@ -455,110 +518,158 @@ _no_gc = no_gc  # the old private name, for code that still uses it
 def parse_tsv(data: bytes, path: str = "termbase.tsv") -> Termbase:
     """Parse and validate termbase bytes; raise `TermbaseFormatError` listing every problem."""
     with no_gc():
-        return _parse_tsv(data, path)
+        scanner = TsvScanner(path)
+        concepts = [c for c in scanner.scan([data]) if c is not None]
+        scanner.finish()
+        return Termbase(tuple(concepts))
 
 
-def _parse_tsv(data: bytes, path: str) -> Termbase:
-    problems: list[Problem] = []
-    text_lines = _decode_lines(data, path, problems)
-    first = text_lines[0] if text_lines else None
-    if first is None or not first.strip():
-        if not problems:
-            problems.append(
-                Problem(path, 1, "missing header row", hint=f"the first line must be: {HEADER}")
-            )
-        raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
-    header = first.split("\t")
-    if [h.strip() for h in header] != list(COLUMNS):
-        problems.append(
-            Problem(
-                path,
-                1,
-                f"unexpected header {_preview(first)}",
-                hint=f"the header must be the {len(COLUMNS)} columns: {' '.join(COLUMNS)}",
-            )
-        )
-        raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
+class TsvScanner:
+    """Validates a termbase file line by line and yields its concepts.
 
-    concepts: list[Concept] = []
-    lines_of: dict[int, int] = {}
-    seen_ids: dict[str, int] = {}
-    for lineno, line in enumerate(text_lines[1:], start=2):
-        if line is None or not line.strip():
-            continue
-        concept = _parse_row(line, lineno, path, problems)
-        if concept is None:
-            continue
-        if concept.id in seen_ids:
+    `parse_tsv` feeds it a whole file; `glossary.termbase.store.stream_termbase`
+    feeds it lines from disk, so an export of a 1,000,000-concept termbase
+    never holds the termbase in memory. Problems are collected (every one,
+    with line and column); `finish` raises them. A bad header raises at once.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._ids: dict[str, int] = {}
+        # Owners are concept ids (strings `_ids` holds anyway, so a streamed
+        # 1,000,000-concept file costs no more than its keys).
+        self._claims: Claims[str] = Claims()
+
+    def scan(self, chunks: Iterable[bytes]) -> Iterator[Concept | None]:
+        """Concepts of the lines after the header, in file order (None for a blank
+        or broken line); the first line must be the header.
+
+        `chunks` are blocks of whole lines (the last may lack its final line
+        break); each is searched once for forbidden characters, which costs
+        far less than a search per line.
+        """
+        # Written for speed (a 100,000-line termbase loads in about a second):
+        # locals, no call per line on the common path.
+        path, problems = self.path, self.problems
+        ids = self._ids
+        claim = self._claims.claim
+        lineno = 0
+        for chunk in chunks:
+            suspect = _SUSPECT_BYTES.search(chunk) is not None
+            raw_lines = chunk.split(b"\n")
+            if raw_lines and raw_lines[-1] == b"":
+                raw_lines.pop()
+            for raw in raw_lines:
+                lineno += 1
+                if raw.endswith(b"\r"):
+                    raw = raw[:-1]
+                try:
+                    line: str | None = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = _decode_line(raw, lineno, path, problems)
+                if lineno == 1:
+                    self._header(line.removeprefix("\ufeff") if line else line)
+                    continue
+                if not line or line.isspace():
+                    yield None
+                    continue
+                concept = _parse_row(line, lineno, path, problems, suspect)
+                if concept is None:
+                    yield None
+                    continue
+                cid = concept.id
+                if cid in ids:
+                    self._duplicate_id(cid, lineno)
+                    yield None
+                    continue
+                ids[cid] = lineno
+                clashes = claim(concept, cid)
+                if clashes:
+                    self._conflicts(concept, lineno, clashes)
+                yield concept
+        if lineno == 0:
+            self._header(None)
+
+    def _header(self, first: str | None) -> None:
+        path, problems = self.path, self.problems
+        if first is None or not first.strip():
+            if not problems:
+                problems.append(
+                    Problem(path, 1, "missing header row", hint=f"the first line must be: {HEADER}")
+                )
+            raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
+        if [h.strip() for h in first.split("\t")] != list(COLUMNS):
             problems.append(
                 Problem(
                     path,
-                    lineno,
-                    f"id {concept.id!r} is also used on line {seen_ids[concept.id]}",
-                    column=1,
-                    column_name="id",
-                    hint="give every concept its own id",
+                    1,
+                    f"unexpected header {_preview(first)}",
+                    hint=f"the header must be the {len(COLUMNS)} columns: {' '.join(COLUMNS)}",
                 )
             )
-            continue
-        seen_ids[concept.id] = lineno
-        lines_of[id(concept)] = lineno
-        concepts.append(concept)
+            raise TermbaseFormatError(f"{path}: the termbase does not load.", problems)
 
-    for dup, claimant, other in conflicts(concepts):
-        column = 2 if fold_key(dup) == fold_key(other.nl) else 3
-        problems.append(
+    def _duplicate_id(self, cid: str, lineno: int) -> None:
+        self.problems.append(
             Problem(
-                path,
-                lines_of[id(other)],
-                _dup_message(dup, claimant, other) + f" on line {lines_of[id(claimant)]}",
-                column=column,
-                column_name=COLUMNS[column - 1],
-                hint="keep the term in one concept only, or merge the two concepts",
+                self.path,
+                lineno,
+                f"id {cid!r} is also used on line {self._ids[cid]}",
+                column=1,
+                column_name="id",
+                hint="give every concept its own id",
             )
         )
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise TermbaseFormatError(
-            f"{path} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-            "it was not changed.",
-            problems,
-        )
-    return Termbase(tuple(concepts))
+
+    def _conflicts(self, concept: Concept, lineno: int, clashes: list[tuple[str, str]]) -> None:
+        for dup, first_id in clashes:
+            column = 2 if fold_key(dup) == fold_key(concept.nl) else 3
+            self.problems.append(
+                Problem(
+                    self.path,
+                    lineno,
+                    f"Dutch term {dup!r} of {concept.id!r} is already claimed by {first_id!r} "
+                    f"on line {self._ids[first_id]}",
+                    column=column,
+                    column_name=COLUMNS[column - 1],
+                    hint="keep the term in one concept only, or merge the two concepts",
+                )
+            )
+
+    def finish(self) -> None:
+        """Raise `TermbaseFormatError` with every problem found, if any."""
+        problems = self.problems
+        if problems:
+            problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+            raise TermbaseFormatError(
+                f"{self.path} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                "it was not changed.",
+                problems,
+            )
 
 
 def _preview(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "...")
 
 
-def _decode_lines(data: bytes, path: str, problems: list[Problem]) -> list[str | None]:
-    """Split into lines (LF or CRLF), decoding each; bad UTF-8 becomes a problem."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    raw_lines = data.split(b"\n")
-    if raw_lines and raw_lines[-1] == b"":
-        raw_lines.pop()
-    out: list[str | None] = []
-    for lineno, raw in enumerate(raw_lines, start=1):
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        try:
-            out.append(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            column = raw[: exc.start].decode("utf-8", "replace").count("\t") + 1
-            problems.append(
-                Problem(
-                    path,
-                    lineno,
-                    f"invalid UTF-8 byte {raw[exc.start : exc.start + 1]!r} "
-                    f"at byte {exc.start + 1}",
-                    column=column,
-                    column_name=COLUMNS[column - 1] if column <= len(COLUMNS) else "",
-                    hint="save the file as UTF-8 (in a spreadsheet: 'Unicode (UTF-8)' text)",
-                )
+def _decode_line(raw: bytes, lineno: int, path: str, problems: list[Problem]) -> str | None:
+    """One line as text; bad UTF-8 becomes a located problem (and None)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        column = raw[: exc.start].decode("utf-8", "replace").count("\t") + 1
+        problems.append(
+            Problem(
+                path,
+                lineno,
+                f"invalid UTF-8 byte {raw[exc.start : exc.start + 1]!r} at byte {exc.start + 1}",
+                column=column,
+                column_name=COLUMNS[column - 1] if column <= len(COLUMNS) else "",
+                hint="save the file as UTF-8 (in a spreadsheet: 'Unicode (UTF-8)' text)",
             )
-            out.append(None)
-    return out
+        )
+        return None
 
 
 def _split_list(cell: str, clean: bool = False) -> tuple[str, ...]:
@@ -593,7 +704,9 @@ def _parse_flag(cell: str, lineno: int, column: int, path: str, problems: list[P
     return False
 
 
-def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Concept | None:
+def _parse_row(
+    line: str, lineno: int, path: str, problems: list[Problem], suspect: bool = True
+) -> Concept | None:
     cells = line.split("\t")
     if len(cells) != len(COLUMNS):
         problems.append(
@@ -620,6 +733,21 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
                         "remove the line break from the value",
                     )
                 )
+    if suspect:
+        for column, cell in enumerate(cells, 1):
+            problem = forbidden_character(cell)
+            if problem:
+                problems.append(
+                    Problem(
+                        path,
+                        lineno,
+                        f"the value holds {problem}",
+                        column,
+                        COLUMNS[column - 1],
+                        "remove the character (control characters are invisible; "
+                        "an XML export cannot hold them)",
+                    )
+                )
     (
         cid,
         nl,
@@ -637,7 +765,7 @@ def _parse_row(line: str, lineno: int, path: str, problems: list[Problem]) -> Co
         context,
         sources,
     ) = cells
-    clean = is_clean_line(line)
+    clean = not suspect and is_clean_line(line)
     fix = _same if clean else clean_value
     cid, nl, en, status, pos = fix(cid), fix(nl), fix(en), fix(status), fix(pos)
     dnt_flag = _parse_flag(dnt, lineno, 9, path, problems)

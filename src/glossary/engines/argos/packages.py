@@ -29,6 +29,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -37,16 +38,27 @@ from pathlib import Path
 from typing import IO, Any
 
 from glossary.errors import ModelError, ModelNotInstalled
+from glossary.files.oserrors import describe, mapped
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 ARGOS_DOWNLOAD_PAGE = "https://www.argosopentech.com/argospm/index/"
 TOKENIZER = "sentencepiece.model"
 MODEL_FILE = "model/model.bin"
-# A real nl→en package unpacks to about 200 MB; anything far beyond is not a
-# translation package (or is a zip bomb).
-MAX_UNPACKED_BYTES = 4 * 1024**3
+# A real nl→en package unpacks to about 200 MB (the largest Argos packages to
+# about 500 MB); anything far beyond is not a translation package, or is a zip
+# bomb.
+MAX_UNPACKED_BYTES = 1024**3
 MAX_MEMBERS = 10_000
 MAX_METADATA_BYTES = 1024**2
+# Model weights hardly compress; a member that unpacks to more than this many
+# times its compressed size (and to more than MAX_RATIO_FLOOR bytes) is a bomb.
+MAX_RATIO = 100
+MAX_RATIO_FLOOR = 10 * 1024**2
+# The scratch folders of install, remove and download, beside the packages folder.
+SCRATCH_PREFIXES = (".glossary-install-", ".glossary-remove-", ".glossary-download-")
+SCRATCH_LOCK = ".lock"
+# A scratch folder without its lock file is a crash right after it was made.
+SCRATCH_STALE_SECONDS = 3600
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -140,18 +152,54 @@ def argos_setting(key: str) -> str | None:
     if value:
         return value
     path = settings_file()
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    data, problem = _read_json(path)
+    if problem:
         raise ModelError(
-            f"Cannot read the Argos settings file {path}: {exc}. Fix or delete it."
-        ) from None
+            f"Cannot read the Argos settings file {path}: {problem}. Fix or delete it."
+        )
     if not isinstance(data, dict):
         raise ModelError(f"The Argos settings file {path} must hold a JSON object. Fix it.")
     found = data.get(key)
-    return str(found) if found not in (None, "") else None
+    if found in (None, ""):
+        return None
+    if not isinstance(found, str | int | float) or isinstance(found, bool):
+        raise ModelError(
+            f"{key} in the Argos settings file {path} must be a text value, not "
+            f"{type(found).__name__}. Fix it."
+        )
+    return str(found)
+
+
+def _read_json(path: Path, limit: int = MAX_METADATA_BYTES) -> tuple[Any, str]:
+    """(value, "") for a small JSON file, or (None, what is wrong with it).
+
+    Never raises for what the file holds: a FIFO or a huge file is not read,
+    and JSON that Python cannot turn into values (integers of thousands of
+    digits, nesting thousands deep) is a problem like any syntax error.
+    """
+    from glossary.errors import InputError
+    from glossary.files.inputs import read_bytes
+
+    try:
+        data = read_bytes(path, limit=limit)
+    except InputError as exc:
+        return None, str(exc)
+    return _parse_json(data)
+
+
+def _parse_json(data: bytes) -> tuple[Any, str]:
+    try:
+        return json.loads(data.decode("utf-8")), ""
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    except RecursionError:
+        return None, "not valid JSON (nested too deeply)"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc})"
+    except ValueError:  # an integer of thousands of digits
+        return None, "not valid JSON (a number too long to read)"
 
 
 def packages_dir() -> Path:
@@ -176,12 +224,11 @@ def read_package(folder: Path) -> Package:
     """Describe one package folder; problems are reported in `Package.problem`."""
     name = folder.name
     meta_path = folder / "metadata.json"
-    try:
-        meta = json.loads(meta_path.read_text("utf-8"))
-    except FileNotFoundError:
+    if not meta_path.exists():
         return Package(name, folder, problem="no metadata.json")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Package(name, folder, problem=f"metadata.json cannot be read: {exc}")
+    meta, meta_problem = _read_json(meta_path)
+    if meta_problem:
+        return Package(name, folder, problem=f"metadata.json cannot be read: {meta_problem}")
     if not isinstance(meta, dict):
         return Package(name, folder, problem="metadata.json does not hold a JSON object")
     package = Package(
@@ -207,13 +254,111 @@ def read_package(folder: Path) -> Package:
             if (folder / "bpe.model").is_file()
             else f"no tokenizer model ({TOKENIZER})"
         )
+    else:
+        problem = vocabulary_problem(folder / "model")
     if problem:
         return dataclasses.replace(package, problem=problem)
     return package
 
 
 def _text(value: Any) -> str:
-    return str(value) if isinstance(value, str | int | float) else ""
+    if isinstance(value, str):
+        return value[:200]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = repr(value)
+        return text if len(text) <= 40 else ""
+    return ""
+
+
+# CTranslate2's model.bin starts with the names and shapes of its variables
+# (see ctranslate2/specs/model_spec.py, `_serialize`); the rows of the
+# embeddings and of the output projection are the vocabulary sizes the model
+# was trained with.
+_SOURCE_ROWS = ("encoder/embeddings_0/weight", "encoder/embeddings/weight")
+_TARGET_ROWS = ("decoder/projection/weight", "decoder/embeddings/weight")
+
+
+def _model_rows(model_bin: Path) -> dict[str, int]:
+    """First dimension of each embedding/projection variable of a CTranslate2
+    model.bin (binary versions 4 to 6); {} when the header is not one we know."""
+    import struct
+
+    rows: dict[str, int] = {}
+    wanted = set(_SOURCE_ROWS + _TARGET_ROWS)
+    try:
+        with open(model_bin, "rb") as handle:
+
+            def number(fmt: str) -> int:
+                size = struct.calcsize(fmt)
+                raw = handle.read(size)
+                if len(raw) != size:
+                    raise EOFError
+                value: int = struct.unpack("<" + fmt, raw)[0]
+                return value
+
+            def string() -> str:
+                raw = handle.read(number("H"))
+                return raw[:-1].decode("utf-8")
+
+            version = number("I")
+            if not 4 <= version <= 6:
+                return {}
+            string()  # spec name
+            number("I")  # spec revision
+            count = number("I")
+            for _ in range(min(count, 100_000)):
+                name = string()
+                dims = [number("I") for _ in range(number("B"))]
+                number("B")  # dtype
+                handle.seek(number("I"), os.SEEK_CUR)
+                if name in wanted and dims:
+                    rows[name] = dims[0]
+    except (OSError, EOFError, UnicodeDecodeError, struct.error):
+        return {}
+    return rows
+
+
+def _vocabulary_size(model_dir: Path, side: str) -> int | None:
+    """Entries in the model's source or target vocabulary file (shared or own)."""
+    for name in ("shared_vocabulary", f"{side}_vocabulary"):
+        json_path = model_dir / f"{name}.json"
+        if json_path.is_file():
+            data, problem = _read_json(json_path, limit=256 * 1024**2)
+            return len(data) if not problem and isinstance(data, list) else None
+        txt_path = model_dir / f"{name}.txt"
+        if txt_path.is_file():
+            try:
+                with open(txt_path, "rb") as handle:
+                    return sum(1 for _ in handle)
+            except OSError:
+                return None
+    return None
+
+
+def vocabulary_problem(model_dir: Path) -> str:
+    """Why the model's vocabulary files do not fit its weights ("" when they do, or
+    when the model file is not one whose header we can read).
+
+    A vocabulary shorter than the output layer installs and loads, then fails
+    on the first sentence ("Invalid token ID"); one longer than the
+    embeddings fails the same way on input.
+    """
+    rows = _model_rows(model_dir / "model.bin")
+    if not rows:
+        return ""
+    for side, names in (("source", _SOURCE_ROWS), ("target", _TARGET_ROWS)):
+        expected = next((rows[n] for n in names if n in rows), None)
+        if expected is None:
+            continue
+        size = _vocabulary_size(model_dir, side)
+        if size is None:
+            return f"the {side} vocabulary of the model cannot be read"
+        if size != expected:
+            return (
+                f"the {side} vocabulary has {size} entries but the model has {expected}; "
+                "the package is damaged or mixed from two models"
+            )
+    return ""
 
 
 def list_packages(directory: Path | None = None) -> list[Package]:
@@ -229,7 +374,7 @@ def list_packages(directory: Path | None = None) -> list[Package]:
         raise ModelError(
             f"Cannot read the Argos packages folder {root}: permission denied."
         ) from None
-    return [read_package(p) for p in children if p.is_dir() and not p.name.startswith(".")]
+    return [read_package(p) for p in children if not p.name.startswith(".") and p.is_dir()]
 
 
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
@@ -323,6 +468,15 @@ def check_archive(
                 if not info.is_dir():
                     files[parts] = info
                     total += info.file_size
+                    if info.file_size > MAX_RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                        info.compress_size, 1
+                    ):
+                        raise _refuse(
+                            archive,
+                            f"member '{info.filename}' unpacks to {info.file_size / 1024**2:.0f} "
+                            f"MB from {info.compress_size / 1024**2:.1f} MB (more than "
+                            f"{MAX_RATIO}:1; a zip bomb?)",
+                        )
             if not tops:
                 raise _refuse(archive, "the zip is empty")
             if len(tops) != 1:
@@ -335,7 +489,9 @@ def check_archive(
                 raise _refuse(archive, f"its top folder '{top}' is a hidden name")
             if total > MAX_UNPACKED_BYTES:
                 raise _refuse(
-                    archive, f"it would unpack to {total / 1024**3:.1f} GiB, far beyond a package"
+                    archive,
+                    f"it would unpack to {total / 1024**3:.1f} GiB, far beyond a package "
+                    f"(the limit is {MAX_UNPACKED_BYTES / 1024**3:.0f} GiB)",
                 )
             meta_info = files.get((top, "metadata.json"))
             if meta_info is None:
@@ -353,7 +509,7 @@ def check_archive(
                         f"SentencePiece package ({TOKENIZER})",
                     )
                 raise _refuse(archive, f"it has no tokenizer model ({top}/{TOKENIZER})")
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise _refuse(archive, f"the zip is damaged ({exc})") from None
     got_from, got_to = str(metadata["from_code"]), str(metadata["to_code"])
     if (from_code and got_from != from_code) or (to_code and got_to != to_code):
@@ -366,10 +522,9 @@ def check_archive(
 
 
 def _parse_metadata(archive: Path, data: bytes) -> dict[str, Any]:
-    try:
-        meta = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _refuse(archive, f"its metadata.json is not valid JSON ({exc})") from None
+    meta, problem = _parse_json(data)
+    if problem:
+        raise _refuse(archive, f"its metadata.json is {problem}")
     if not isinstance(meta, dict):
         raise _refuse(archive, "its metadata.json does not hold a JSON object")
     for key in ("from_code", "to_code"):
@@ -388,14 +543,67 @@ def _parse_metadata(archive: Path, data: bytes) -> dict[str, Any]:
 def _staging(root: Path, prefix: str) -> Iterator[Path]:
     """A scratch folder beside the packages folder (same file system, so
     renames are atomic), never inside it: argospm chokes on folders without
-    metadata.json. Removed on the way out, whatever happens."""
+    metadata.json. Removed on the way out, whatever happens; one that a
+    killed process left behind is removed by the next install or remove
+    (`sweep_scratch`): its lock file is held while it is in use."""
+    import fcntl
+
     parent = root.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    with mapped("create the folder", parent, ModelError):
+        parent.mkdir(parents=True, exist_ok=True)
+    sweep_scratch(parent)
+    with mapped("create a scratch folder in", parent, ModelError):
+        scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    lock = -1
     try:
+        with mapped("create a file in", scratch, ModelError):
+            lock = os.open(scratch / SCRATCH_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         yield scratch
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if lock >= 0:
+            os.close(lock)
+
+
+def sweep_scratch(parent: Path) -> list[Path]:
+    """Remove scratch folders of installs and removals that were killed; return them.
+
+    A live one has its lock file locked; one without a lock file is a crash
+    right after `mkdtemp` when it is older than an hour.
+    """
+    import fcntl
+
+    removed: list[Path] = []
+    try:
+        names = [p.name for p in parent.iterdir() if p.name.startswith(SCRATCH_PREFIXES)]
+    except OSError:
+        return removed
+    for name in names:
+        folder = parent / name
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            fd = os.open(folder / SCRATCH_LOCK, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                if time.time() - folder.stat().st_mtime > SCRATCH_STALE_SECONDS:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # in use
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _extract(archive: Path, info: ArchiveInfo, dest: Path) -> None:
@@ -437,32 +645,48 @@ def install_from_file(
             f"Package {info.top} is already installed in {root}. Remove it first "
             f"(glossary model remove {info.top}) or install with --force."
         )
-    try:
+    with mapped("create the Argos packages folder", root, ModelError):
         root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelError(f"Cannot create the Argos packages folder {root}: {exc}.") from None
+    _check_space(archive, root, info.unpacked_bytes)
     with _staging(root, ".glossary-install-") as scratch:
         try:
             _extract(archive, info, scratch)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
             raise _refuse(archive, f"the zip is damaged ({exc})") from None
         except OSError as exc:
-            raise ModelError(f"Cannot unpack {archive}: {exc}. Nothing was installed.") from None
+            raise ModelError(
+                describe(exc, f"unpack {archive} into", scratch) + " Nothing was installed."
+            ) from None
         unpacked = scratch / info.top
         checked = read_package(unpacked)
         if checked.problem:
             raise _refuse(archive, checked.problem)
-        if final.exists():
-            old = scratch / ".replaced"
-            final.replace(old)
-            try:
+        with mapped("install the package into", root, ModelError):
+            if final.exists():
+                old = scratch / ".replaced"
+                final.replace(old)
+                try:
+                    unpacked.replace(final)
+                except OSError:
+                    old.replace(final)
+                    raise
+            else:
                 unpacked.replace(final)
-            except OSError:
-                old.replace(final)
-                raise
-        else:
-            unpacked.replace(final)
     return read_package(final)
+
+
+def _check_space(archive: Path, root: Path, needed: int) -> None:
+    """Refuse an install the disk cannot hold, before unpacking anything."""
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        return
+    if needed > free:
+        raise _refuse(
+            archive,
+            f"it unpacks to {needed / 1024**2:.0f} MB and the disk holding {root} has "
+            f"{free / 1024**2:.0f} MB free",
+        )
 
 
 def remove_package(name: str, *, directory: Path | None = None) -> Package:
@@ -475,7 +699,10 @@ def remove_package(name: str, *, directory: Path | None = None) -> Package:
         raise ModelError(
             f"No package named '{name}' in {root} (installed: {known}). See: glossary model list"
         )
-    with _staging(root, ".glossary-remove-") as scratch:
+    with (
+        _staging(root, ".glossary-remove-") as scratch,
+        mapped("remove the package from", root, ModelError),
+    ):
         # Rename first: the package disappears at once, even if deleting is slow.
         package.path.replace(scratch / name)
     return package

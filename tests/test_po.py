@@ -10,7 +10,7 @@ import pytest
 
 from exchange_samples import msgfmt, rich_termbase, translated_docs
 from glossary.errors import UnreadableFile
-from glossary.exchange import po
+from glossary.exchange import po, po_job
 from glossary.exchange.registry import ExportOptions
 from glossary.termbase.model import Concept, Termbase, make_concept, serialize_tsv
 
@@ -187,7 +187,7 @@ def test_documents_po_entries() -> None:
 
 
 def test_read_units_gives_keys_refs_and_review_state() -> None:
-    units = po.read_units(documents_po_text().encode(), "d.po")
+    units = po_job.read_units(documents_po_text().encode(), "d.po")
     by_source = {(u.key, u.source): u for u in units}
     unit = by_source[("brief.txt#4", "Dat is goed nieuws.")]
     assert (unit.target, unit.ref, unit.reviewed) == (

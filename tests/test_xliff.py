@@ -11,7 +11,7 @@ import pytest
 
 from exchange_samples import translated_docs
 from glossary.errors import UnreadableFile
-from glossary.exchange import xliff
+from glossary.exchange import xliff, xliff_job
 
 NS = {"x": xliff.NS}
 
@@ -82,7 +82,7 @@ def test_translate_toolkit_reads_it() -> None:
 
 
 def test_read_units_round_trip() -> None:
-    units = xliff.read_units(export(), "d.xlf")
+    units = xliff_job.read_units(export(), "d.xlf")
     by_key = {u.key: u for u in units}
     assert set(by_key) == {
         "brief.txt#0",
@@ -111,7 +111,7 @@ def test_reviewed_states_and_inline_markup() -> None:
   <trans-unit id="3"><source>x</source>
     <target state="needs-review-translation">y</target></trans-unit>
  </body></file></xliff>"""
-    units = xliff.read_units(data, "a.xlf")
+    units = xliff_job.read_units(data, "a.xlf")
     assert [(u.source, u.target, u.reviewed) for u in units] == [
         ("De OVSE meldt", "The OSCE reports", True),
         ("x", "y", True),
@@ -122,7 +122,7 @@ def test_reviewed_states_and_inline_markup() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'<xliff version="2.0"/>', "XLIFF version 2.0 is not supported"),
+        (b'<xliff version="3.0"/>', "XLIFF version 3.0 is not supported"),
         (b"<tmx/>", "not an XLIFF file"),
         (
             b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff>&e;</xliff>',
@@ -130,8 +130,8 @@ def test_reviewed_states_and_inline_markup() -> None:
         ),
         (b'<xliff version="1.2"><file>', "looks truncated"),
     ],
-    ids=["xliff-2", "wrong-root", "xxe", "truncated"],
+    ids=["xliff-3", "wrong-root", "xxe", "truncated"],
 )
 def test_refused_files(data: bytes, message: str) -> None:
     with pytest.raises(UnreadableFile, match=message):
-        xliff.read_units(data, "x.xlf")
+        xliff_job.read_units(data, "x.xlf")

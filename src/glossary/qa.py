@@ -251,11 +251,6 @@ class QAReport:
     def count(self, kind: str) -> int:
         return sum(1 for v in self.violations if v.kind == kind)
 
-    @property
-    def forbidden_renderings(self) -> int:
-        """Forbidden renderings found, standing for the term or beside it."""
-        return sum(1 for v in self.violations if v.detail == "forbidden rendering")
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .table import Text, paint, render, style
 
 if TYPE_CHECKING:
-    from glossary.concordance import Concordance, Hit
+    from glossary.concordance import Concordance
     from glossary.mining.candidates import Candidate
     from glossary.qa import QAReport, Violation
 
@@ -156,13 +156,6 @@ def spelling_table(concordance: Concordance, width: int | None) -> str:
 def highlight(text: str, spans: Sequence[tuple[int, int]], name: str = "term") -> str:
     """`text` with `spans` styled."""
     return paint(Text(text, tuple((a, b, name) for a, b in spans)))
-
-
-def hit_block(hit: Hit) -> str:
-    """A hit with its whole paragraph, the match highlighted."""
-    return f"{style(hit.ref, 'ref')}  " + highlight(
-        hit.context, [(hit.context_start, hit.context_end)]
-    )
 
 
 # ------------------------------------------------------------------ mining

@@ -181,12 +181,6 @@ def targets_of(document: TranslatedDocument) -> dict[int, str]:
     }
 
 
-def by_anchor(document: TranslatedDocument) -> dict[str, str]:
-    """Anchor → translated paragraph text, for every paragraph that has an anchor."""
-    targets = targets_of(document)
-    return {p.anchor: target_text(p, targets) for p in document.document.paragraphs if p.anchor}
-
-
 # ------------------------------------------------------------ inline formatting
 # A reader that knows a paragraph's runs (Word runs, OpenDocument spans, HTML
 # inline elements) gives them as `Run`s: text with a formatting key, separators

@@ -161,10 +161,6 @@ class Placement:
     def certain(self) -> bool:
         return self.score >= CERTAIN
 
-    @property
-    def strong(self) -> bool:
-        return self.score >= STRONG
-
 
 # ------------------------------------------------------------ the methods
 

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from glossary.enforcement.align import (
     CERTAIN,
-    STRONG,
     WEAK,
     Placement,
     after_determiners,
@@ -450,10 +449,6 @@ def apply(text: str, edits: Sequence[Edit]) -> tuple[str, list[Applied]]:
 def rendered(text: str, english: str, *, verb: bool = False) -> bool:
     """Whether `english` occurs in `text` (as the term matcher reads it)."""
     return bool(find_english(text, english, verb=verb))
-
-
-def is_strong(edit: Edit) -> bool:
-    return edit.score >= STRONG
 
 
 __all__ = [

@@ -24,7 +24,6 @@ pair found and the options to override.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -261,11 +260,6 @@ def check_languages(
         "(name them with --source-lang/--target-lang)."
     )
     return notes
-
-
-def language_counts(job: Job) -> Counter[str]:
-    """The declared languages, for messages."""
-    return Counter(x for x in (_primary(job.source_lang), _primary(job.target_lang)) if x)
 
 
 # ------------------------------------------------------------------ dispatch

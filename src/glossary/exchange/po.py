@@ -20,7 +20,8 @@ which `read_termbase` reads back::
 (obsolete entries keep their lines as translator comments `# `, the only
 comments gettext keeps there). `msgctxt` is used only for homographs.
 
-Documents (`write_translations`, `read_units`): one entry per translated
+Documents (`write_translations`; read back by
+`glossary.exchange.po_job`): one entry per translated
 segment for post-editing, msgid the Dutch segment, msgstr the machine
 translation marked `#, fuzzy`, `#:` pointing at file and line, term hints
 and the model signature as `#.` comments, and a msgctxt ("file.txt#12", see
@@ -45,7 +46,6 @@ from glossary.errors import InvalidValue, Problem, UnreadableFile
 from glossary.exchange.languages import code, content_problem, label
 from glossary.exchange.registry import (
     TARGET_LANG,
-    BilingualUnit,
     ExportOptions,
     ImportOptions,
     ReadResult,
@@ -145,14 +145,6 @@ def concept_comment(concept: Concept) -> str:
     if concept.sources:
         lines.append(f"{KEY_SOURCES}: {LIST_SEP.join(concept.sources)}")
     return "\n".join(lines)
-
-
-def termbase_po(concepts: Sequence[Concept], options: ExportOptions) -> polib.POFile:
-    """The termbase as a `polib.POFile` (for library users; exports stream)."""
-    po = _new_file(options.title, options.date)
-    for entry in _termbase_entries(concepts, _homographs(concepts)):
-        po.append(entry)
-    return po
 
 
 def _homographs(concepts: Iterable[Concept]) -> set[str]:
@@ -524,37 +516,3 @@ def translations_po(docs: Sequence[TranslatedDocument]) -> polib.POFile:
 def write_translations(docs: Sequence[TranslatedDocument], stream: IO[str]) -> None:
     """Translated documents as PO for post-editing (machine translation is fuzzy)."""
     _write(translations_po(docs), stream)
-
-
-def read_units(data: bytes, path: str) -> list[BilingualUnit]:
-    """The segments of a PO file (obsolete entries and the header left out)."""
-    po = _load(data, path)
-    lines = decode_text(data, path, _charset(data)).split("\n")
-    units: list[BilingualUnit] = []
-    for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
-        file, line = entry.occurrences[0] if entry.occurrences else ("", "")
-        msgid_line = _keyword_line(lines, entry.linenum or 1, "msgid")
-        units.append(
-            BilingualUnit(
-                entry.msgid,
-                entry.msgstr,
-                ref=f"{file}:{line}" if file else f"{path}:{msgid_line}",
-                key=entry.msgctxt or "",
-                reviewed=not entry.fuzzy,
-                line=msgid_line,
-                notes=tuple(entry.comment.splitlines()) if entry.comment else (),
-                number=len(units) + 1,
-            )
-        )
-    return units
-
-
-def _keyword_line(lines: Sequence[str], first: int, keyword: str) -> int:
-    """The 1-based line of an entry's `keyword` ("msgid"), the entry starting at
-    line `first` (polib's `linenum` is the entry's first line, its comments)."""
-    for number in range(max(first, 1), len(lines) + 1):
-        if lines[number - 1].startswith(keyword + " "):
-            return number
-    return first

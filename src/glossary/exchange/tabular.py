@@ -103,18 +103,6 @@ def _cell(value: str, options: ExportOptions) -> str:
     return value
 
 
-def formula_values(concepts: Iterable[Concept]) -> Iterator[tuple[Concept, str]]:
-    """(concept, value) for the Dutch and English terms a CSV or TSV export
-    writes that a spreadsheet would run as formulas, for a warning."""
-    for concept in concepts:
-        target = concept.target
-        if not target:
-            continue
-        for value in (*concept.nl_terms, target):
-            if formula_like(value):
-                yield concept, value
-
-
 def tsv_comment(concept: Concept, variant: bool) -> str:
     """The comment column for a concept (a variant row starts with "Variant of")."""
     parts: list[str] = []

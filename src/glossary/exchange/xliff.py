@@ -1,4 +1,4 @@
-"""XLIFF 1.2: translated documents for CAT tools, and reading them back.
+"""XLIFF 1.2: translated documents for CAT tools.
 
 `write_translations` writes one `<file>` per document (`original` = its
 path, nl -> en, datatype plaintext) and one `<trans-unit>` per translated
@@ -11,9 +11,8 @@ and line, and each term found in the segment is a `<note annotates="source">`
 hint. The model signature is a note in the file header. Segments that are
 not translated (page numbers, reference codes) are left out.
 
-`read_units` reads XLIFF 1.2 back (any tool's; inline markup is flattened to
-its text) for `glossary merge` and `glossary check`; a unit counts as
-reviewed once its state is translated, final or signed-off.
+Reading any tool's XLIFF back (for `merge`, `check` and `fix`) is the CAT
+job reader's work: `glossary.exchange.xliff_job`.
 """
 
 from __future__ import annotations
@@ -23,25 +22,19 @@ from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from glossary import __version__
 from glossary.document import TranslatedDocument
-from glossary.errors import Problem, UnreadableFile
 from glossary.exchange.registry import (
     SOURCE_LANG,
     TARGET_LANG,
-    BilingualUnit,
-    norm_space,
-    segment_key,
     term_hints,
 )
-from glossary.files import safexml
 
 if TYPE_CHECKING:
-    from lxml import etree
+    pass
 
 NS: Final = "urn:oasis:names:tc:xliff:document:1.2"
 XML_SPACE: Final = "{http://www.w3.org/XML/1998/namespace}space"
 MT_STATE: Final = "needs-review-translation"
 MT_QUALIFIER: Final = "leveraged-mt"
-REVIEWED_STATES: Final = frozenset({"translated", "final", "signed-off"})
 
 
 def to_xliff(docs: Sequence[TranslatedDocument]) -> str:
@@ -106,69 +99,3 @@ def to_xliff(docs: Sequence[TranslatedDocument]) -> str:
 def write_translations(docs: Sequence[TranslatedDocument], stream: IO[str]) -> None:
     """Translated documents as XLIFF 1.2 for post-editing in a CAT tool."""
     stream.write(to_xliff(docs))
-
-
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def read_units(data: bytes, path: str) -> list[BilingualUnit]:
-    """Every trans-unit with its source, target and review state."""
-    tree = safexml.parse(data, path)
-    root = tree.getroot()
-    if _local(root.tag) != "xliff":
-        raise UnreadableFile(
-            f"{path} is not an XLIFF file.",
-            [Problem(path, None, f"the root element is <{_local(root.tag)}>, not <xliff>")],
-        )
-    version = root.get("version", "")
-    if not version.startswith("1."):
-        raise UnreadableFile(
-            f"{path} was not read.",
-            [
-                Problem(
-                    path,
-                    None,
-                    f"XLIFF version {version or '?'} is not supported",
-                    hint="export XLIFF 1.2 from the CAT tool",
-                )
-            ],
-        )
-    units: list[BilingualUnit] = []
-    for file in root.iter("{*}file"):
-        original = file.get("original", "")
-        for unit in file.iter("{*}trans-unit"):
-            source = unit.find("{*}source")
-            if source is None:
-                continue
-            target = unit.find("{*}target")
-            unit_id = unit.get("id", "")
-            line = cast("int | None", unit.sourceline)
-            state = target.get("state", "") if target is not None else ""
-            units.append(
-                BilingualUnit(
-                    _flat(source),
-                    _flat(target) if target is not None else "",
-                    ref=f"{original}#{unit_id}" if original else f"{path}:{line}",
-                    key=segment_key(original, int(unit_id)) if unit_id.isdigit() else "",
-                    reviewed=target is not None and (not state or state in REVIEWED_STATES),
-                    line=line,
-                    notes=tuple(
-                        norm_space("".join(str(t) for t in n.itertext()))
-                        for n in unit.iter("{*}note")
-                    ),
-                    unit_id=unit_id,
-                    number=len(units) + 1,
-                )
-            )
-    return units
-
-
-def _flat(element: etree._Element) -> str:
-    text = "".join(str(t) for t in element.itertext())
-    if element.get(XML_SPACE) == "preserve":
-        return text
-    parent = element.getparent()
-    if parent is not None and parent.get(XML_SPACE) == "preserve":
-        return text
-    return norm_space(text)

@@ -412,9 +412,7 @@ def read(data: bytes, name: str, *, repair: bool = True) -> Document:
 
 # ------------------------------------------------------------------ the writer
 
-_ESCAPE: Final = re.compile(
-    r"[\\`*\[\]]|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?])|&(?=#?\w+;)"
-)
+_ESCAPE: Final = re.compile(r"[\\`*\[\]]|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
 _LINE_START: Final = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
 
 
@@ -458,7 +456,7 @@ def _render(inline: _Inline, texts: Mapping[int, str], prefixes: Sequence[str], 
     # An emphasis around nothing goes; spaces at its edges go outside it.
     inner: dict[int, str] = {}
     open_at: dict[int, int] = {}
-    for k, (text, m) in enumerate(pieces):
+    for k, (_text, m) in enumerate(pieces):
         if m is not None and m.side == "open":
             open_at[m.pair] = k
         elif m is not None and m.side == "close" and m.pair in open_at:

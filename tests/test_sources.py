@@ -222,12 +222,12 @@ def test_html_named_txt_is_read_as_html_with_a_note(tmp_path: Path) -> None:
 
 
 def test_readers_are_the_registered_functions() -> None:
-    from glossary.documents import docx, html, odt, pdf, subtitles
+    from glossary.documents import docx, html, markdown, odt, pdf, subtitles
     from glossary.files import formats
 
     for name, reader in (
         ("text", ingest.read_text),
-        ("markdown", ingest.read_markdown),
+        ("markdown", markdown.read),
         ("html", html.read),
         ("docx", docx.read),
         ("odt", odt.read),

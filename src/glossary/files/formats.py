@@ -406,7 +406,7 @@ FORMATS: Final[dict[str, Format]] = {
             "Markdown text",
             "document",
             (".md", ".markdown"),
-            document_reader="glossary.reading.ingest:read_markdown",
+            document_reader="glossary.documents.markdown:read",
             document_writer="glossary.documents.markdown:write",
             extension=".md",
             writes_from=("markdown",),

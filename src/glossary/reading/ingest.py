@@ -7,8 +7,9 @@ sentences that translation, mining and exports can trust:
 1. Decode: UTF-8 (with or without BOM), UTF-16 with a BOM; other bytes fall
    back to Windows-1252 or Latin-1 with a warning. Binary files (NUL bytes,
    control characters, PDF/ZIP/image signatures) are refused with a message
-   that says what to do. `.md` and `.html` become plain lines with the markup
-   dropped and their line numbers kept.
+   that says what to do. (Markdown and HTML have readers of their own in
+   `glossary.documents`: their paragraphs are known, their inline markup
+   becomes inline codes.)
 2. Blocks: blank lines separate blocks; so do a numbered item (" 1. De ..."),
    a line indented after a finished sentence, an all-capitals heading
    ("ANTWOORD") and page furniture ("Onze Referentie", reference codes,
@@ -31,8 +32,7 @@ sentences that translation, mining and exports can trust:
 
 Every change is listed as a `Repair` (line, original, repaired, reason,
 detail) so users can check it. Segment offsets and lines point into the
-decoded original text (NFC-normalised), character-exact for plain text and
-line-exact for `.md`/`.html`.
+decoded original text (NFC-normalised), character-exact.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def read_document(
     """Read one document: "-" is stdin; `text`, when given, is used instead of the file.
 
     The format comes from the content and the name (`glossary.files.formats`):
-    plain text, Markdown and HTML are read here; a bilingual file, a
+    plain text is read here, Markdown and HTML by `glossary.documents`; a bilingual file, a
     termbase or a format without a reader is refused with a hint (a
     bilingual file is read as its source side with `source_side=True`).
     `repair=False` turns off OCR diacritic repair; hyphenation, footnotes
@@ -119,16 +119,6 @@ def read_text(data: bytes, name: str, *, repair: bool = True) -> Document:
         )
     document = _Reader(name, decoded.text, lines, repair, warnings).document()
     return replace(document, notes=notes) if notes else document
-
-
-def read_markdown(data: bytes, name: str, *, repair: bool = True) -> Document:
-    """A Markdown document: markup dropped, headings, items and footnotes kept as such."""
-    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
-    warnings = list(decoded.warnings)
-    if not decoded.text.strip():
-        return _empty(name, warnings)
-    document = _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings)
-    return replace(document.document(), format="markdown", original=data)
 
 
 def read_laid_out(
@@ -250,99 +240,6 @@ def _paragraph_per_line(lines: list[_Line]) -> list[_Line]:
         if line.text:
             out.append(_Line("", line.no, line.end, line.end))
     return out
-
-
-# Markdown: line-based, so line numbers stay right.
-_MD_FENCE = re.compile(r"^(```|~~~)")
-_MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
-_MD_SETEXT = re.compile(r"^(?:=+|-+)$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-_MD_LINKDEF = re.compile(r"^\[[^\]^]+\]:\s+\S")
-_MD_NOTEDEF = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
-_MD_BULLET = re.compile(r"^[-*+]\s+(.*)$")
-_MD_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
-# Each pattern stops scanning at the next opening delimiter of its kind
-# ("[^\[\]]", "[^<>]", no "**" inside bold), so a line of thousands of
-# unclosed "[", "<", "**" or "![" is read in linear time: with "[^\]]*" every
-# "[" would scan to the end of the line, which is quadratic.
-_MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\[\]]*)\]\([^)\[\]]*\)"), r"\1"),
-    (re.compile(r"\[\^(\d+)\]"), r"[^\1]"),  # footnote refs, handled below
-    (re.compile(r"\[([^\[\]]+)\]\([^)\[\]]*\)"), r"\1"),
-    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),
-    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
-    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^<>]*>"), ""),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
-)
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_MD_NOTEREF = re.compile(r"\[\^(\d+)\]")
-
-
-def _md_inline(text: str) -> str:
-    for pattern, repl in _MD_INLINE:
-        if pattern.pattern.startswith(r"\[\^"):
-            continue
-        text = pattern.sub(repl, text)
-    # Footnote references become superscripts, which the marker rules remove.
-    return _MD_NOTEREF.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), text)
-
-
-def _without_closing_hashes(title: str) -> str:
-    """A heading's text without its closing "#"s ("Titel ##" -> "Titel").
-
-    By hand: "(.*?)(?:\\s+#+)?$" retries the optional tail at every character,
-    which is quadratic in a long run of spaces.
-    """
-    bare = title.rstrip("#")
-    if bare != title and bare[-1:].isspace():
-        return bare.rstrip()
-    return title
-
-
-def _markdown_lines(text: str) -> list[_Line]:
-    lines = _text_lines(text)
-    fence = False
-    for i, line in enumerate(lines):
-        t = line.text
-        if not t:
-            continue
-        if _MD_FENCE.match(t):
-            fence = not fence
-            line.text = ""
-            continue
-        if fence or _MD_RULE.match(t) or _MD_LINKDEF.match(t):
-            if (
-                _MD_SETEXT.match(t)
-                and i > 0
-                and lines[i - 1].text
-                and (i < 2 or not lines[i - 2].text)
-            ):
-                lines[i - 1].hint = "heading"
-            line.text = ""
-            continue
-        if _MD_SETEXT.match(t) and i > 0 and lines[i - 1].text:
-            lines[i - 1].hint = "heading"
-            line.text = ""
-            continue
-        while t.startswith(">"):
-            t = t[1:].lstrip()
-        if m := _MD_HEADING.match(t):
-            t, line.hint = _without_closing_hashes(m.group(1)), "heading"
-        elif m := _MD_NOTEDEF.match(t):
-            t, line.hint = f"{m.group(1)} {m.group(2)}", "footnote"
-        elif m := _MD_BULLET.match(t):
-            t, line.hint = m.group(1), "item"
-        elif _MD_NUMBERED.match(t):
-            line.hint = "item"
-        t = _md_inline(t).strip()
-        if t != line.text:
-            line.text, line.exact, line.lead = t, False, False
-    return lines
 
 
 # ----------------------------------------------------------------------- blocks

@@ -162,6 +162,8 @@ def test_documents_po_passes_msgfmt_check_with_fuzzy(tmp_path: Path) -> None:
 def test_documents_po_entries() -> None:
     parsed = polib.pofile(documents_po_text())
     assert parsed.metadata["X-Glossary-Signature"].startswith("engine:test")
+    # Both languages declared, so checking the file later needs no --source-lang.
+    assert (parsed.metadata["X-Source-Language"], parsed.metadata["Language"]) == ("nl", "en")
     entries = {(e.msgctxt, e.msgid): e for e in parsed}
     ovse = entries[(None, "De OVSE meldt een staakt-het-vuren.")]
     assert ovse.msgstr == "The OSCE reports a ceasefire." and ovse.fuzzy

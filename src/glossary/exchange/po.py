@@ -45,6 +45,7 @@ from glossary.document import TranslatedDocument
 from glossary.errors import InvalidValue, Problem, UnreadableFile
 from glossary.exchange.languages import code, content_problem, label
 from glossary.exchange.registry import (
+    SOURCE_LANG,
     TARGET_LANG,
     ExportOptions,
     ImportOptions,
@@ -101,6 +102,7 @@ def _new_file(project: str, date: str, extra: dict[str, str] | None = None) -> p
         "Last-Translator": "glossary",
         "Language-Team": "English",
         "Language": TARGET_LANG,
+        "X-Source-Language": SOURCE_LANG,  # read by Weblate, translate-toolkit and our jobs
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",

@@ -218,7 +218,7 @@ def test_real_srt_files_keep_cues_timecodes_and_every_tag(name: str) -> None:
 
 
 def shown(text: str) -> str:
-    return re.sub(r"\{\\[^}]*\}", "", TAG.sub("", text))
+    return re.sub(r"\{\\[^}]*\}|<\d[\d:.]*>", "", TAG.sub("", text))
 
 
 @pytest.mark.parametrize("name", ["cycle-collector-talk.vtt", "spec-example.vtt"])
@@ -254,3 +254,28 @@ def test_hostile_cues_are_read_and_written_in_linear_time(tmp_path: Path, text: 
     assert len(srt_cues(out)) == 2
     shown = re.sub(r"<[^<>]*>|\{\\[^{}]*\}", "", out)
     assert shown.count("TEKST") == 2 * text.count("Tekst") and "TWEEDE" in shown
+
+
+PIECES = ["Het", "kabinet", "besloot", "de", "OVSE.", "steun", "<i>", "</i>", "<b>", "</b>"]
+PIECES += ["<v Anna>", "</v>", "{\\an8}", "<00:00:01.500>", "<font color=red>", "</font>", "<", ">"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_tags_over_cues_keep_every_cue_word_and_tag(tmp_path: Path, seed: int) -> None:
+    """Seeded random cues of words and tags (balanced or not, over cues or not):
+    the writer keeps cues, timecodes and every word, and balances what it splits."""
+    import random
+
+    rng = random.Random(seed)
+    for case in range(60):
+        cues = [
+            " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 9))) for _ in range(4)
+        ]
+        cues = [c if shown(c).strip() else c + " tekst" for c in cues]
+        path = srt_file(tmp_path, *cues)
+        out = subtitles.translated_text(translate(path, Upper()))
+        pairs = srt_pairs(path, out)
+        source_words = " ".join(shown(s) for s, _ in pairs).upper().split()
+        assert " ".join(shown(t) for _, t in pairs).split() == source_words, (case, cues, out)
+        if all(balanced(s) for s, _ in pairs):
+            assert all(balanced(t) for _, t in pairs), (case, cues, out)

@@ -268,9 +268,7 @@ def test_random_tags_over_cues_keep_every_cue_word_and_tag(tmp_path: Path, seed:
 
     rng = random.Random(seed)
     for case in range(60):
-        cues = [
-            " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 9))) for _ in range(4)
-        ]
+        cues = [" ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 9))) for _ in range(4)]
         cues = [c if shown(c).strip() else c + " tekst" for c in cues]
         path = srt_file(tmp_path, *cues)
         out = subtitles.translated_text(translate(path, Upper()))

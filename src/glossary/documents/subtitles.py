@@ -666,7 +666,7 @@ def _render(
             out.append((marks[tags.partner[pair]].tag.text, True))
     for pair in reversed(opened):
         out.append((marks[tags.partner[pair]].tag.text, True))
-    return _spaces_outside(out, tags), opened
+    return _spaces_outside(out), opened
 
 
 def _pair_of(item: Item | int, tags: _Tags) -> int | None:
@@ -683,7 +683,7 @@ def _opens(item: Item | int) -> bool:
     return isinstance(item, int) or (isinstance(item, InlineCode) and item.kind == "open")
 
 
-def _spaces_outside(chunks: list[tuple[str, bool]], tags: _Tags) -> list[tuple[str, bool]]:
+def _spaces_outside(chunks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Spaces at the inner edges of a pair go outside it ("a<i> b </i>c" is
     "a <i>b</i> c")."""
     out: list[tuple[str, bool]] = []

@@ -35,6 +35,10 @@ PATHOLOGICAL: list[tuple[str, str, str]] = [
     ("md-bold-run", "bold.md", "Tekst " + "**a " * N + "\n"),
     ("md-underline-run", "under.md", "Tekst " + "__a " * N + "\n"),
     ("md-heading-spaces", "head.md", "# a" + " " * N + "x\n"),
+    ("srt-open-tags", "tags.srt", "1\n00:00:01,000 --> 00:00:02,000\nTekst " + "<i>a " * N),
+    ("srt-overrides", "ass.srt", "1\n00:00:01,000 --> 00:00:02,000\nTekst " + "{\\an8}" * N),
+    ("vtt-timestamps", "t.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nTekst " + "<00:01.000>a " * N),
+    ("vtt-open-brackets", "b.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nTekst " + "<c.a" * N),
     ("ocr-long-word", "ocr.txt", "Woord " + "a" * N + " Armenié.\n"),
     ("url-run", "url.txt", "Tekst " + "www." * N + "-\nvolgende regel\n"),
 ]

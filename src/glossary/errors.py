@@ -113,3 +113,7 @@ class UnreadableFile(FileProblems):
 
 class ImportConflict(FileProblems):
     """An import met conflicts under --on-conflict fail; the termbase is unchanged."""
+
+
+class BackendError(GlossaryError):
+    """A distributed backend cannot be used (Ray missing, cluster unreachable, a worker failed)."""

@@ -8,7 +8,16 @@ from typing import Any
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import dump_json, info, output_stream, quiet_option, render_table, termbase_option
+from .common import (
+    backend_options,
+    dump_json,
+    info,
+    output_stream,
+    quiet_option,
+    ray_settings,
+    render_table,
+    termbase_option,
+)
 
 # Literal here so `glossary --help` imports nothing; tests check them against
 # glossary.exchange.registry.
@@ -341,6 +350,7 @@ def _lang_option(value: str | None, default: str) -> str:
 )
 @_max_size_option
 @termbase_option
+@backend_options
 @quiet_option
 def check_command(
     file: Path,
@@ -349,6 +359,9 @@ def check_command(
     fmt: str,
     max_size: int,
     termbase_path: Path | None,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
     quiet: bool,
 ) -> None:
     """Check that translations use the termbase's English terms.
@@ -362,13 +375,15 @@ def check_command(
     renderings are flagged. Prints the violations and the term accuracy
     (WMT way: case-insensitive, whole tokens, English plurals accepted,
     each target span counted once). Exit status 1 when there are
-    violations.
+    violations. With --backend ray the segments are checked on a Ray
+    cluster (docs/cluster.md), with the same report.
 
     \b
     Examples:
         glossary check report.po
         glossary check report.xlf --format json
         glossary check source.nl.txt translation.en.txt
+        glossary check memory.tmx --backend ray --ray-address auto
     """
     from glossary.exchange.importing import read_units
     from glossary.qa import align_files, check_units
@@ -376,6 +391,7 @@ def check_command(
 
     if target is not None and input_format is not None:
         raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
+    settings = ray_settings(backend, ray_address, ray_workers)
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
         units = read_units(file, input_format, max_size * MB)
@@ -384,7 +400,15 @@ def check_command(
         for warning in aligned.warnings:
             info(f"Warning: {warning}", quiet)
         units = list(aligned.units)
-    report = check_units(units, termbase.concepts)
+    if settings is None:
+        report = check_units(units, termbase.concepts)
+    else:
+        from glossary.distributed import qa as on_ray
+        from glossary.distributed.cluster import Cluster
+
+        with Cluster(settings) as cluster:
+            info(f"Checking on {cluster.describe()}", quiet)
+            report = on_ray.check_units(units, termbase.concepts, cluster)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))
     elif report.violations:

@@ -12,11 +12,13 @@ import click
 
 from . import CONTEXT_SETTINGS, main
 from .common import (
+    backend_options,
     dump_json,
     format_option,
     info,
     output_stream,
     quiet_option,
+    ray_settings,
     render_table,
     show_notes,
     source_side_option,
@@ -25,6 +27,7 @@ from .common import (
 from .term import term
 
 if TYPE_CHECKING:
+    from glossary.distributed.cluster import RaySettings
     from glossary.document import Document
     from glossary.mining.candidates import Candidate
     from glossary.termbase.model import Termbase
@@ -109,28 +112,37 @@ def _run_mining(
     *,
     source_side: bool = False,
     contexts: int = 3,
+    settings: RaySettings | None = None,
 ) -> tuple[list[Candidate], Path | None]:
     from glossary.matching.matcher import Matcher
     from glossary.mining import candidates as mining
 
     path, termbase = _known(termbase_path, quiet)
     known = Matcher.build(termbase.concepts) if termbase is not None else None
-    documents: list[Document] = []
+    read = words = 0
 
     def keep(document: Document) -> None:
-        documents.append(document)
+        nonlocal read, words
+        read += 1
+        words += sum(len(s.text.split()) for s in document.segments)
         show_notes(document, quiet)
 
-    candidates = mining.mine(
-        _documents(paths, quiet, source_side),
-        known=known,
-        options=mining.Options(top=top, min_freq=min_freq, contexts=contexts),
-        progress=keep,
-    )
-    words = sum(len(s.text.split()) for d in documents for s in d.segments)
+    documents = _documents(paths, quiet, source_side)
+    options = mining.Options(top=top, min_freq=min_freq, contexts=contexts)
+    if settings is None:
+        candidates = mining.mine(documents, known=known, options=options, progress=keep)
+    else:
+        from glossary.distributed import mining as on_ray
+        from glossary.distributed.cluster import Cluster
+
+        with Cluster(settings) as cluster:
+            info(f"Mining on {cluster.describe()}", quiet)
+            candidates = on_ray.mine(
+                documents, cluster, known=known, options=options, progress=keep
+            )
     info(
-        f"{len(candidates)} candidates from {len(documents)} document"
-        f"{'s' if len(documents) != 1 else ''} ({words:,} words)",
+        f"{len(candidates)} candidates from {read} document"
+        f"{'s' if read != 1 else ''} ({words:,} words)",
         quiet,
     )
     if _suggestions_wanted(suggest):
@@ -163,6 +175,7 @@ def _suggestions_wanted(flag: bool | None) -> bool:
 @_mining_options
 @format_option(["table", "json", "tsv"], "table")
 @click.option("-o", "--output", default="-", help="Output file ('-' for stdout, the default).")
+@backend_options
 def mine(
     paths: tuple[str, ...],
     top: int,
@@ -173,6 +186,9 @@ def mine(
     quiet: bool,
     fmt: str,
     output: str,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
 ) -> None:
     """Find the recurring domain terms of Dutch documents, best first.
 
@@ -181,7 +197,8 @@ def mine(
     (file:line) and its status in the termbase (new, approved, proposed,
     rejected). PATH may be files, folders (every file that is not read is
     named with the reason) or '-' for stdin; --source-side reads bilingual
-    files (PO, XLIFF, TMX) as their Dutch source side.
+    files (PO, XLIFF, TMX) as their Dutch source side. With --backend ray
+    the counting runs on a Ray cluster (docs/cluster.md), same candidates.
 
     \b
     Examples:
@@ -190,13 +207,22 @@ def mine(
         glossary mine seeds/ --format tsv -o candidates.tsv
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
         glossary mine memory.tmx --source-side
+        glossary mine archive/ --backend ray --ray-address auto -o candidates.tsv
     """
     if output != "-":
         from glossary.termbase.store import check_writable
 
         check_writable(Path(output))
+    settings = ray_settings(backend, ray_address, ray_workers)
     candidates, _ = _run_mining(
-        paths, top, min_freq, suggest, termbase_path, quiet, source_side=source_side
+        paths,
+        top,
+        min_freq,
+        suggest,
+        termbase_path,
+        quiet,
+        source_side=source_side,
+        settings=settings,
     )
     with output_stream(output) as stream:
         stream.write(_render(candidates, fmt))

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import info, quiet_option, source_side_option, termbase_option
+from .common import (
+    backend_options,
+    info,
+    quiet_option,
+    ray_settings,
+    source_side_option,
+    termbase_option,
+)
+
+if TYPE_CHECKING:
+    from glossary.distributed.cluster import Cluster
+    from glossary.translation import job
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.translation.writers.FORMATS and glossary.translation.job.
@@ -32,7 +44,11 @@ REPORT_FORMATS = ("table", "json")
     help="Output format. Default: from the -o suffix, else text.",
 )
 @click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
-@click.option("--threads", type=click.IntRange(1, 1024), help="CPU threads. Default: all cores.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    help="CPU threads. Default: all cores (with --backend ray: per worker, default 1).",
+)
 @click.option(
     "--engine",
     "engine_name",
@@ -75,6 +91,13 @@ REPORT_FORMATS = ("table", "json")
     "re-decoding steps).",
 )
 @source_side_option
+@backend_options
+@click.option(
+    "--ray-ship-model",
+    is_flag=True,
+    help="With --backend ray: send the model to the workers through Ray instead of "
+    "expecting it installed on every node.",
+)
 @quiet_option
 def translate(
     inputs: tuple[str, ...],
@@ -91,6 +114,10 @@ def translate(
     strict: bool,
     redecode_budget: float,
     source_side: bool,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
+    ray_ship_model: bool,
     quiet: bool,
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
@@ -104,6 +131,8 @@ def translate(
     json (segments, offsets, scores, model signature), po, xliff, tmx (for
     CAT tools). Output files appear only when all are complete: an error or
     Ctrl-C leaves none half written and no mix of old and new files.
+    With --backend ray the documents are translated on a Ray cluster
+    (docs/cluster.md), with the same output bytes.
 
     Approved terms of the termbase are enforced: each occurrence comes out
     as its approved English (names marked do-not-translate as they are),
@@ -121,6 +150,7 @@ def translate(
         glossary translate report.txt --no-glossary
         glossary translate seeds/ --engine auto --format po --out-dir out/
         glossary translate memory.tmx --source-side -o memory.en.txt
+        glossary translate archive/ --out-dir out/ --backend ray --ray-address 10.0.0.5:6379
     """
     from glossary.errors import OptionConflict
     from glossary.translation import job
@@ -147,6 +177,7 @@ def translate(
         redecode_budget=redecode_budget / 100,
         source_side=source_side,
     )
+    settings = ray_settings(backend, ray_address, ray_workers, ship_model=ray_ship_model)
     try:
         plan = job.plan_job(request)
     except OptionConflict as exc:
@@ -158,21 +189,14 @@ def translate(
     for warning in plan.warnings:
         info(f"Warning: {warning}", quiet)
 
-    with click.progressbar(
-        length=plan.segments,
-        label=f"Translating {plan.segments} segments ({plan.distinct} distinct)",
-        file=sys.stderr,
-        hidden=quiet,
-        show_pos=True,
-    ) as bar:
-        seen = 0
+    if settings is None:
+        result = _execute(plan, None, quiet)
+    else:
+        from glossary.distributed.cluster import Cluster
 
-        def progress(done: int, total: int) -> None:
-            nonlocal seen
-            bar.update(done - seen)
-            seen = done
-
-        result = job.execute(plan, progress=progress, stdout=sys.stdout)
+        with Cluster(settings) as cluster:
+            info(f"Running on {cluster.describe()}", quiet)
+            result = _execute(plan, cluster, quiet)
 
     outputs = plan.outputs
     rate = plan.segments / result.seconds if result.seconds > 0 else 0.0
@@ -196,3 +220,32 @@ def translate(
             f"{result.failed} approved term occurrence(s) could not be enforced "
             "(--strict); see --report FILE for the segments."
         )
+
+
+def _execute(plan: job.JobPlan, cluster: Cluster | None, quiet: bool) -> job.JobResult:
+    """Run the job with a progress bar (segments locally, documents on Ray) and write it."""
+    from glossary.translation import job
+
+    runner = None
+    if cluster is None:
+        total = plan.segments
+        label = f"Translating {plan.segments} segments ({plan.distinct} distinct)"
+    else:
+        from glossary.distributed import translation
+
+        runner = translation.runner(cluster)
+        total = len(plan.documents)
+        label = (
+            f"Translating {total} documents ({plan.segments} segments, {plan.distinct} distinct)"
+        )
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, hidden=quiet, show_pos=True
+    ) as bar:
+        seen = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal seen
+            bar.update(done - seen)
+            seen = done
+
+        return job.execute(plan, progress=progress, stdout=sys.stdout, runner=runner)

@@ -14,11 +14,12 @@ same engine for n-best lists, prefixes and suppressions and return the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from glossary.document import (
     Document,
+    Segment,
     SegmentResult,
     SegmentTranslator,
     TranslatedDocument,
@@ -65,12 +66,18 @@ class Plan:
         return len(self.counts)
 
 
+def translatable(segment: Segment) -> bool:
+    """Is the segment's text sent to the translator? (Its kind is translated
+    and it is not blank.)"""
+    return segment.translate and bool(segment.text.strip())
+
+
 def plan(documents: Sequence[Document]) -> Plan:
     """Count the translatable segment texts of `documents` (blank ones are skipped)."""
     counts: dict[str, int] = {}
     for document in documents:
         for segment in document.segments:
-            if segment.translate and segment.text.strip():
+            if translatable(segment):
                 counts[segment.text] = counts.get(segment.text, 0) + 1
     return Plan(counts)
 
@@ -107,16 +114,19 @@ def translate_documents(
         if progress:
             progress(done, work.total)
     signature = translator.signature
-    translated = []
-    for document in docs:
-        segments = []
-        for segment in document.segments:
-            result = results.get(segment.text) if segment.translate else None
-            if result is None:
-                segments.append(TranslatedSegment(segment, ""))
-            else:
-                segments.append(
-                    TranslatedSegment(segment, result.target, result.score, result.terms)
-                )
-        translated.append(TranslatedDocument(document, tuple(segments), signature))
-    return translated
+    return [assemble(document, results, signature) for document in docs]
+
+
+def assemble(
+    document: Document, results: Mapping[str, SegmentResult], signature: str
+) -> TranslatedDocument:
+    """A document's translation from the results of its texts: every segment
+    in order, furniture (and any text without a result) with an empty target."""
+    segments = []
+    for segment in document.segments:
+        result = results.get(segment.text) if segment.translate else None
+        if result is None:
+            segments.append(TranslatedSegment(segment, ""))
+        else:
+            segments.append(TranslatedSegment(segment, result.target, result.score, result.terms))
+    return TranslatedDocument(document, tuple(segments), signature)

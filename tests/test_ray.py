@@ -43,7 +43,7 @@ from glossary.distributed import translation as ray_translation
 from glossary.distributed.cluster import Cluster, RaySettings
 from glossary.document import BilingualUnit, Document
 from glossary.enforcement.cascade import StepNote
-from glossary.errors import BackendError, ModelNotInstalled
+from glossary.errors import BackendError, InputError, ModelNotInstalled
 from glossary.matching.matcher import Matcher
 from glossary.mining import candidates as mining
 from glossary.qa import check_units
@@ -353,6 +353,51 @@ def test_mine_on_ray_gives_the_local_candidates(
     assert candidates_json(on_ray) == local_candidates
     assert seen == [d.path for d in documents]
     assert sum(len(s.text) for d in documents for s in d.segments) > 4 * 20_000  # several parts
+
+
+@LOOPBACK
+def test_files_read_and_counted_on_the_workers_give_the_local_candidates(
+    cluster: Cluster, known: Matcher, tmp_path: Path
+) -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for seed in seeds:
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    text = seeds[2].read_text("utf-8")
+    (tmp_path / "zz-windows.txt").write_bytes(text.encode("cp1252"))  # read with a warning
+    paths = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    local_documents = list(ingest.read_documents(paths))
+    local = mining.mine(local_documents, known=known, options=OPTIONS)
+    reads: list[ray_mining.Read] = []
+    on_ray = ray_mining.mine_files(
+        paths, cluster, known=known, options=OPTIONS, progress=reads.append, part_bytes=5_000
+    )
+    assert candidates_json(on_ray) == candidates_json(local)
+    assert [r.path for r in reads] == paths  # in order, every file
+    assert [(r.warnings, r.notes) for r in reads] == [
+        (d.warnings, d.notes) for d in local_documents
+    ]
+    assert reads[-1].warnings and "Windows-1252" in reads[-1].warnings[0]
+    assert [r.words for r in reads] == [
+        sum(len(s.text.split()) for s in d.segments) for d in local_documents
+    ]
+
+
+class Refuses:
+    """A map step that raises a user's error on the worker."""
+
+    def __call__(self, documents: Sequence[Document], first: int) -> None:
+        raise InputError(f"{documents[0].path}: cannot be read (a test).")
+
+
+@LOOPBACK
+def test_a_user_error_on_a_worker_is_raised_as_itself(
+    cluster: Cluster, documents: list[Document]
+) -> None:
+    parts = [(0, cluster.ray.put(documents[:2]))]
+    with pytest.raises(
+        InputError, match=r"^/.*000_957990745c6b37f0.txt: cannot be read \(a test\)\.$"
+    ):
+        ray_mining.RayParts(cluster, parts).map(Refuses())
 
 
 @LOOPBACK

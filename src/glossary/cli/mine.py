@@ -127,19 +127,12 @@ def _run_mining(
         words += sum(len(s.text.split()) for s in document.segments)
         show_notes(document, quiet)
 
-    documents = _documents(paths, quiet, source_side)
     options = mining.Options(top=top, min_freq=min_freq, contexts=contexts)
     if settings is None:
+        documents = _documents(paths, quiet, source_side)
         candidates = mining.mine(documents, known=known, options=options, progress=keep)
     else:
-        from glossary.distributed import mining as on_ray
-        from glossary.distributed.cluster import Cluster
-
-        with Cluster(settings) as cluster:
-            info(f"Mining on {cluster.describe()}", quiet)
-            candidates = on_ray.mine(
-                documents, cluster, known=known, options=options, progress=keep
-            )
+        candidates, read, words = _mine_on_ray(paths, known, options, settings, quiet, source_side)
     info(
         f"{len(candidates)} candidates from {read} document"
         f"{'s' if read != 1 else ''} ({words:,} words)",
@@ -151,6 +144,48 @@ def _run_mining(
         info("Suggesting English with the installed model...", quiet)
         candidates = mining.suggest(candidates, load_engine("argos"))
     return candidates, path
+
+
+def _mine_on_ray(
+    paths: Sequence[str],
+    known: Any,
+    options: Any,
+    settings: RaySettings,
+    quiet: bool,
+    source_side: bool,
+) -> tuple[list[Candidate], int, int]:
+    """Mine on Ray (files read and counted on the workers): candidates, documents, words."""
+    from glossary.distributed import mining as on_ray
+    from glossary.distributed.cluster import Cluster
+    from glossary.reading.sources import gather
+
+    found = gather(paths, source_side=source_side)
+    for skipped in found.skipped:
+        info(f"Skipped {skipped}", quiet)
+    files = found.files
+    size = sum(Path(f).stat().st_size for f in files if f != "-")
+    read = words = 0
+    with Cluster(settings) as cluster:
+        info(f"Mining on {cluster.describe()}", quiet)
+        hidden = quiet or (len(files) < PROGRESS_FILES and size < PROGRESS_BYTES)
+        with click.progressbar(
+            length=len(files), label="Reading and counting", file=sys.stderr, hidden=hidden
+        ) as bar:
+
+            def each(done: on_ray.Read) -> None:
+                nonlocal read, words
+                read += 1
+                words += done.words
+                for warning in done.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
+                for note in done.notes:
+                    info(f"Note: {note}", quiet)
+                bar.update(1)
+
+            candidates = on_ray.mine_files(
+                files, cluster, known=known, options=options, progress=each, source_side=source_side
+            )
+    return candidates, read, words
 
 
 def _suggestions_wanted(flag: bool | None) -> bool:

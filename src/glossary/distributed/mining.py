@@ -1,14 +1,17 @@
 """Term mining on a Ray cluster: exactly the candidates of the local run.
 
-`mine(documents, cluster)` is `glossary.mining.candidates.mine` with its
+`mine_files(paths, cluster)` (what `glossary mine --backend ray` runs) and
+`mine(documents, cluster)` are `glossary.mining.candidates.mine` with its
 passes over the documents run on the cluster:
 
-1. The documents are read here (one at a time, from the iterator) and cut
-   into parts of about `PART_CHARS` characters; each part goes into Ray's
-   object store once and a task counts it (`candidates.count_part`: forms,
-   their counts and documents, acronym pairs). At most two parts per
-   worker are in flight, so reading waits for the cluster rather than
-   filling memory.
+1. The inputs are cut into parts of about `PART_CHARS` characters (bytes).
+   `mine_files` reads only the files' bytes here and sends them; a task
+   decodes and segments them (the costly part of reading) and counts them
+   (`candidates.count_part`: forms, their counts and documents, acronym
+   pairs), and the documents it read stay in Ray's object store, on its
+   node. `mine` puts documents read by the caller into the object store and
+   a task counts them. At most two parts per worker are in flight, so
+   reading waits for the cluster rather than filling memory.
 2. The parts' counts are merged here in document order as they arrive
    (`candidates.merge_counts`: the same forms, in the order a single pass
    meets them, so ties break alike).
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from glossary.distributed.cluster import Cluster, cancel, import_ray, remote_error
@@ -42,6 +46,7 @@ from glossary.mining.candidates import (
     merge_counts,
     rank,
 )
+from glossary.reading.ingest import MAX_BYTES
 
 PART_CHARS: Final = 600_000  # characters of text per part (about 100,000 words)
 RETRIES: Final = 3  # retries of a task whose worker died
@@ -93,6 +98,55 @@ class RayParts:
         return [(first, result) for (first, _), result in zip(self.parts, results, strict=True)]
 
 
+class _Counting:
+    """The first pass: parts sent as they are made, their counts merged in
+    document order as they come back, at most `IN_FLIGHT` parts per worker
+    at once (so reading waits for the cluster rather than filling memory)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.ray = cluster.ray
+        self.limit = IN_FLIGHT * cluster.workers()
+        self.parts: list[tuple[int, Any]] = []  # (first document, ObjectRef of the documents)
+        self.pending: dict[Any, int] = {}  # counts ObjectRef -> part number
+        self.extras: dict[int, Any] = {}  # part number -> ObjectRef of what else it returned
+        self.arrived: dict[int, tuple[Counts, Any]] = {}
+        self.merged = Counts()
+        self.merged_parts = 0
+        self.on_part: Callable[[Any], None] | None = None  # given each part's extra, in order
+
+    def add(self, first: int, documents: Any, counts: Any, extra: Any = None) -> None:
+        """A part sent: its first document, its documents' and its counts' ObjectRefs."""
+        self.parts.append((first, documents))
+        self.pending[counts] = len(self.parts) - 1
+        if extra is not None:
+            self.extras[len(self.parts) - 1] = extra
+        while len(self.pending) >= self.limit:
+            self._take()
+
+    def finish(self) -> Counts:
+        while self.pending:
+            self._take()
+        return self.merged
+
+    def _take(self) -> None:
+        ray = self.ray
+        ready, _ = ray.wait(list(self.pending), num_returns=1)
+        for future in ready:
+            number = self.pending.pop(future)
+            extra = self.extras.pop(number, None)
+            self.arrived[number] = (ray.get(future), None if extra is None else ray.get(extra))
+        while self.merged_parts in self.arrived:
+            counts, extra = self.arrived.pop(self.merged_parts)
+            first = self.parts[self.merged_parts][0]
+            self.merged = merge_counts([(0, self.merged), (first, counts)])
+            if extra is not None and self.on_part is not None:
+                self.on_part(extra)
+            self.merged_parts += 1
+
+    def cancel(self) -> None:
+        cancel(self.ray, self.pending)
+
+
 def mine(
     documents: Iterable[Document],
     cluster: Cluster,
@@ -104,54 +158,118 @@ def mine(
 ) -> list[Candidate]:
     """Mine candidate terms on the cluster; the same list as `candidates.mine`.
 
-    `progress(document)` is called as each document is read and sent.
+    The documents are read here (by the caller's iterator); `mine_files`
+    reads them on the workers. `progress(document)` is called as each
+    document is sent.
     """
     options = check_options(options)
     ray = cluster.ray
     task = ray.remote(num_cpus=1, max_retries=RETRIES)(_count)
-    limit = IN_FLIGHT * cluster.workers()
-    parts: list[tuple[int, Any]] = []
-    pending: dict[Any, int] = {}  # count task -> part number
-    arrived: dict[int, Counts] = {}
-    merged = Counts()
-    next_part = 0
-
-    def take(timeout: float | None) -> None:
-        nonlocal merged, next_part
-        ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
-        for future in ready:
-            arrived[pending.pop(future)] = ray.get(future)
-        while next_part in arrived:
-            first = parts[next_part][0]
-            merged = merge_counts([(0, merged), (first, arrived.pop(next_part))])
-            next_part += 1
-
-    def send(batch: list[Document], first: int) -> None:
-        ref = ray.put(batch)
-        parts.append((first, ref))
-        pending[task.remote(ref, options.max_words)] = len(parts) - 1
-        while len(pending) >= limit:
-            take(None)
-
+    counting = _Counting(cluster)
     try:
         batch: list[Document] = []
-        size = first = number = 0
+        size = first = 0
         for number, document in enumerate(documents):
             batch.append(document)
             size += sum(len(s.text) for s in document.segments)
             if progress is not None:
                 progress(document)
             if size >= part_chars:
-                send(batch, first)
+                ref = ray.put(batch)
+                counting.add(first, ref, task.remote(ref, options.max_words))
                 batch, size, first = [], 0, number + 1
         if batch:
-            send(batch, first)
-        while pending:
-            take(None)
+            ref = ray.put(batch)
+            counting.add(first, ref, task.remote(ref, options.max_words))
+        merged = counting.finish()
     except ray.exceptions.RayError as exc:
-        cancel(ray, pending)
+        counting.cancel()
         raise remote_error(exc) from None
     except BaseException:  # Ctrl-C: stop the cluster's work
-        cancel(ray, pending)
+        counting.cancel()
         raise
-    return rank(merged, RayParts(cluster, parts), known=known, options=options)
+    return rank(merged, RayParts(cluster, counting.parts), known=known, options=options)
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading one file on a worker said: for the user's notes and summary."""
+
+    path: str
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    words: int
+
+
+def _read_count(
+    files: Sequence[tuple[str, bytes]], max_words: int, repair: bool, source_side: bool
+) -> tuple[Counts, list[Document], list[Read]]:
+    """Task: read (decode, segment) the files of one part and count them."""
+    from glossary.reading import sources
+
+    documents = [
+        sources.load(path, repair=repair, source_side=source_side, data=data, limit=MAX_BYTES)
+        for path, data in files
+    ]
+    reads = [
+        Read(d.path, d.warnings, d.notes, sum(len(s.text.split()) for s in d.segments))
+        for d in documents
+    ]
+    return count_part(documents, max_words), documents, reads
+
+
+def mine_files(
+    paths: Sequence[str],
+    cluster: Cluster,
+    *,
+    known: Matcher | None = None,
+    options: Options | None = None,
+    progress: Callable[[Read], None] | None = None,
+    repair: bool = True,
+    source_side: bool = False,
+    part_bytes: int = PART_CHARS,
+) -> list[Candidate]:
+    """Mine the files `paths` (as `glossary.reading.sources.gather` lists them)
+    on the cluster; the same candidates as reading them here and `candidates.mine`.
+
+    Only the files' bytes are read here (the guarded read of
+    `glossary.files.inputs`); decoding and segmenting, the costly part of
+    reading, run on the workers, and the documents stay in the object store
+    where they were read. `progress(read)` is called for each file, in
+    order, once its part is counted: its warnings and notes, its words.
+    """
+    from glossary.files.inputs import read_bytes
+
+    options = check_options(options)
+    ray = cluster.ray
+    task = ray.remote(num_cpus=1, max_retries=RETRIES, num_returns=3)(_read_count)
+    counting = _Counting(cluster)
+    if progress is not None:
+        report = progress
+
+        def each(reads: list[Read]) -> None:
+            for read in reads:
+                report(read)
+
+        counting.on_part = each
+    try:
+        batch: list[tuple[str, bytes]] = []
+        size = first = 0
+        for number, path in enumerate(paths):
+            data = read_bytes(path, limit=MAX_BYTES, limit_option="")
+            batch.append((path, data))
+            size += len(data)
+            if size >= part_bytes or number == len(paths) - 1:
+                counts, documents, reads = task.remote(
+                    batch, options.max_words, repair, source_side
+                )
+                counting.add(first, documents, counts, reads)
+                batch, size, first = [], 0, number + 1
+        merged = counting.finish()
+    except ray.exceptions.RayError as exc:
+        counting.cancel()
+        raise remote_error(exc) from None
+    except BaseException:  # Ctrl-C: stop the cluster's work
+        counting.cancel()
+        raise
+    return rank(merged, RayParts(cluster, counting.parts), known=known, options=options)

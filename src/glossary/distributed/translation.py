@@ -55,7 +55,9 @@ if TYPE_CHECKING:
     from glossary.enforcement.cascade import StepNote
     from glossary.engines.argos.packages import Package
 
-PARCEL_TEXTS: Final = 512  # distinct texts per parcel: a few seconds of work for one core
+PARCEL_TEXTS: Final = 512  # distinct texts per parcel at most: about half a minute for one core
+MIN_PARCEL: Final = 32  # and at least (batches stay large enough to be efficient)
+PARCELS_PER_WORKER: Final = 4  # smaller parcels for small jobs, so all workers finish together
 RETRIES: Final = 3  # restarts of a dead worker, retries of its parcels
 MODEL_CACHE: Final = "glossary-ray-models"  # under the node's temp folder, for shipped models
 
@@ -287,22 +289,28 @@ def run_job(
     progress: Progress | None = None,
     *,
     make_strategy: MakeStrategy | None = None,
-    parcel_texts: int = PARCEL_TEXTS,
+    parcel_texts: int | None = None,
 ) -> job.JobResult:
     """Translate the plan's documents on the cluster (see the module doc).
 
     `progress(done, total)` counts documents whose every text is translated.
     `make_strategy` (default `job.make_strategy`) runs on the workers.
+    `parcel_texts`: texts per parcel; default: `PARCEL_TEXTS`, or fewer so
+    that each worker gets `PARCELS_PER_WORKER` (never under `MIN_PARCEL`).
     """
     ray = cluster.ray
     started = time.perf_counter()
     documents = plan.documents
-    parcels = split(documents, parcel_texts)
     threads = plan.request.threads or 1
+    wanted = max(1, cluster.settings.workers or cluster.cpus() // threads)
+    if parcel_texts is None:
+        share = -(-plan.distinct // (PARCELS_PER_WORKER * wanted))
+        parcel_texts = max(MIN_PARCEL, min(PARCEL_TEXTS, share))
+    parcels = split(documents, parcel_texts)
     light = dataclasses.replace(
         plan, documents=(), request=dataclasses.replace(plan.request, threads=threads)
     )
-    count = max(1, min(cluster.settings.workers or cluster.cpus() // threads, len(parcels)))
+    count = max(1, min(wanted, len(parcels)))
     shipped = (
         [ray.put(pack_package(plan.package))]
         if cluster.settings.ship_model and plan.package is not None

@@ -172,6 +172,13 @@ def test_an_interrupt_stops_the_workers_and_writes_nothing(
     assert gone(workers)  # the cluster's work was stopped
 
 
+@LOOPBACK
+def test_more_threads_than_a_node_has_is_one_clean_error(cluster: Cluster, tmp_path: Path) -> None:
+    plan = job.plan_job(request(tmp_path / "out", threads=3))  # the session's Ray has 2 CPUs
+    with pytest.raises(BackendError, match="--threads 3 is more CPUs than any node"):
+        ray_translation.run_job(plan, cluster, make_strategy=word_strategy)
+
+
 @pytest.mark.slow
 @LOOPBACK
 def test_translate_command_with_the_argos_model_on_ray(

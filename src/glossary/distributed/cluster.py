@@ -24,10 +24,10 @@ import importlib
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from glossary.errors import BackendError, InvalidValue
 
@@ -36,6 +36,7 @@ CONNECT_TIMEOUT: Final = (
     "10"  # seconds Ray waits for the cluster's GCS (RAY_py_gcs_connect_timeout_s)
 )
 CONNECT_RETRIES: Final = "1"
+_T = TypeVar("_T")
 INSTALL_HINT: Final = (
     "Install it with: pip install 'glossary[ray]' (on this machine and every node of the "
     "cluster), or run with --backend local."
@@ -149,8 +150,8 @@ class Cluster:
             "configure_logging": True,
         }
         if address is None:
-            # A Ray for this run on this machine, stopped at the end.
-            options["num_cpus"] = self.settings.workers or os.cpu_count() or 1
+            # A Ray for this run on this machine (all its cores), stopped at the end.
+            options["num_cpus"] = os.cpu_count() or 1
         else:
             if address != "auto":
                 probe(address)
@@ -183,8 +184,17 @@ class Cluster:
         """Live nodes of the cluster."""
         return sum(1 for node in self.ray.nodes() if node.get("Alive"))
 
+    def largest_node(self) -> int:
+        """CPUs of the largest live node (an actor needing more never starts)."""
+        sizes = [
+            int(node.get("Resources", {}).get("CPU", 0))
+            for node in self.ray.nodes()
+            if node.get("Alive")
+        ]
+        return max(sizes, default=0)
+
     def workers(self) -> int:
-        """Worker processes to use: the settings', else one per CPU."""
+        """Worker processes to use at once: the settings', else one per CPU."""
         return self.settings.workers or self.cpus()
 
     def describe(self) -> str:
@@ -219,6 +229,32 @@ def remote_error(exc: BaseException) -> BaseException:
             "usual cause: run with fewer --ray-workers per node."
         )
     return BackendError(f"A Ray worker failed: {_first_line(exc)}")
+
+
+def ordered(ray: Any, submit: Callable[[_T], Any], items: Iterable[_T], limit: int) -> list[Any]:
+    """The results of `submit(item)` (a task's ObjectRef) for every item, in
+    item order, with at most `limit` tasks at once (so `--ray-workers` holds
+    on a larger cluster). Errors come as Ray raises them; the tasks still
+    running are cancelled then (and on Ctrl-C)."""
+    results: dict[int, Any] = {}
+    running: dict[Any, int] = {}
+    try:
+        for number, item in enumerate(items):
+            while len(running) >= limit:
+                _collect(ray, running, results)
+            running[submit(item)] = number
+        while running:
+            _collect(ray, running, results)
+    except BaseException:
+        cancel(ray, running)
+        raise
+    return [results[n] for n in range(len(results))]
+
+
+def _collect(ray: Any, running: dict[Any, int], results: dict[int, Any]) -> None:
+    ready, _ = ray.wait(list(running), num_returns=1)
+    for future in ready:
+        results[running.pop(future)] = ray.get(future)
 
 
 def cancel(ray: Any, futures: Iterable[Any]) -> None:

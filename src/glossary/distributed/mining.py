@@ -10,8 +10,8 @@ passes over the documents run on the cluster:
    (`candidates.count_part`: forms, their counts and documents, acronym
    pairs), and the documents it read stay in Ray's object store, on its
    node. `mine` puts documents read by the caller into the object store and
-   a task counts them. At most two parts per worker are in flight, so
-   reading waits for the cluster rather than filling memory.
+   a task counts them. One part per worker is in flight, so reading waits
+   for the cluster rather than filling memory.
 2. The parts' counts are merged here in document order as they arrive
    (`candidates.merge_counts`: the same forms, in the order a single pass
    meets them, so ties break alike).
@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from glossary.distributed.cluster import Cluster, cancel, import_ray, remote_error
+from glossary.distributed.cluster import Cluster, cancel, import_ray, ordered, remote_error
 from glossary.document import Document
 from glossary.matching.matcher import Matcher
 from glossary.mining.candidates import (
@@ -50,7 +50,6 @@ from glossary.reading.ingest import MAX_BYTES
 
 PART_CHARS: Final = 600_000  # characters of text per part (about 100,000 words)
 RETRIES: Final = 3  # retries of a task whose worker died
-IN_FLIGHT: Final = 2  # count tasks per worker at once
 
 _R = TypeVar("_R")
 
@@ -86,26 +85,26 @@ class RayParts:
         ray = self.cluster.ray
         wrapped = [ray.put(step)]
         key = uuid.uuid4().hex
-        futures = [self._task.remote(key, wrapped, ref, first) for first, ref in self.parts]
         try:
-            results = ray.get(futures)
+            results = ordered(
+                ray,
+                lambda part: self._task.remote(key, wrapped, part[1], part[0]),
+                self.parts,
+                self.cluster.workers(),
+            )
         except ray.exceptions.RayError as exc:
-            cancel(ray, futures)
             raise remote_error(exc) from None
-        except BaseException:  # Ctrl-C: stop the cluster's work
-            cancel(ray, futures)
-            raise
         return [(first, result) for (first, _), result in zip(self.parts, results, strict=True)]
 
 
 class _Counting:
     """The first pass: parts sent as they are made, their counts merged in
-    document order as they come back, at most `IN_FLIGHT` parts per worker
-    at once (so reading waits for the cluster rather than filling memory)."""
+    document order as they come back, one part per worker at once (so
+    reading waits for the cluster rather than filling memory)."""
 
     def __init__(self, cluster: Cluster) -> None:
         self.ray = cluster.ray
-        self.limit = IN_FLIGHT * cluster.workers()
+        self.limit = cluster.workers()
         self.parts: list[tuple[int, Any]] = []  # (first document, ObjectRef of the documents)
         self.pending: dict[Any, int] = {}  # counts ObjectRef -> part number
         self.extras: dict[int, Any] = {}  # part number -> ObjectRef of what else it returned

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from glossary import qa
-from glossary.distributed.cluster import Cluster, cancel, import_ray, remote_error
+from glossary.distributed.cluster import Cluster, import_ray, ordered, remote_error
 from glossary.document import BilingualUnit
 from glossary.termbase.model import Concept
 
@@ -59,16 +59,11 @@ def check_units(
     wrapped = [ray.put(tuple(concepts))]
     key = uuid.uuid4().hex
     items = list(units)
-    futures = [
-        task.remote(key, wrapped, items[start : start + chunk])
-        for start in range(0, len(items), chunk)
-    ]
+    chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
     try:
-        reports = ray.get(futures)
+        reports = ordered(
+            ray, lambda part: task.remote(key, wrapped, part), chunks, cluster.workers()
+        )
     except ray.exceptions.RayError as exc:
-        cancel(ray, futures)
         raise remote_error(exc) from None
-    except BaseException:  # Ctrl-C: stop the cluster's work
-        cancel(ray, futures)
-        raise
     return merge_reports(reports)

@@ -302,6 +302,11 @@ def run_job(
     started = time.perf_counter()
     documents = plan.documents
     threads = plan.request.threads or 1
+    if cluster.largest_node() < threads:
+        raise BackendError(
+            f"--threads {threads} is more CPUs than any node of the Ray cluster has "
+            f"({cluster.largest_node()}); give fewer threads per worker."
+        )
     wanted = max(1, cluster.settings.workers or cluster.cpus() // threads)
     if parcel_texts is None:
         share = -(-plan.distinct // (PARCELS_PER_WORKER * wanted))

@@ -29,9 +29,11 @@ demo: $(STAMP)
 	$(BIN)/glossary check out/004_2e6791538f2596e0.po
 	$(BIN)/glossary export --all --status approved
 
-# The whole test suite (installs gettext's msgfmt when missing: PO tests need it).
+# The whole test suite (installs gettext's msgfmt when missing: PO tests need it;
+# and Debian's Chromium with its driver: the workbench's browser tests need them).
 test: $(STAMP)
 	command -v msgfmt >/dev/null || (apt-get install -y -q gettext >/dev/null 2>&1 || sudo apt-get install -y -q gettext)
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || (apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null 2>&1) || sudo apt-get install -y -q chromium chromium-driver)
 	$(BIN)/python -m pytest
 
 # The inner loop: everything but the tests marked slow (whole-seed model runs, 50 MB files).

@@ -27,6 +27,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
     monkeypatch.delenv("GLOSSARY_TERMBASE", raising=False)
+    # Tables fit $COLUMNS when it is set; tests set it themselves.
+    monkeypatch.delenv("COLUMNS", raising=False)
     return home
 
 

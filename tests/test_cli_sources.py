@@ -106,7 +106,7 @@ def test_source_side_reads_the_dutch_of_a_bilingual_file(folder: Path) -> None:
     assert result.stdout.splitlines() == [
         "client/nl.txt:1\t¶0\ttext\tTranslated string",
         "",
-        "client/nl.txt:4\t¶1\ttext\tFuzzy string",
+        "client/nl.txt:5\t¶1\ttext\tFuzzy string",  # the msgid line
     ]
     assert "Note: client/nl.txt is a gettext PO file" in result.stderr
     assert "read the source side of its 2 units as the document (--source-side)" in result.stderr

@@ -899,7 +899,7 @@ def test_verification_counts_what_the_qa_counts(source: str, target: str) -> Non
     mine = verify(target, occurrences)
     theirs = qa.check_units([BilingualUnit(source, target)], CONCEPTS)
     assert (mine.satisfied, len(occurrences)) == (theirs.correct, theirs.occurrences)
-    assert len(mine.forbidden) == theirs.count("forbidden")
+    assert len(mine.forbidden) == theirs.forbidden_renderings
 
 
 def test_verification_wants_the_exact_case_of_case_sensitive_terms() -> None:

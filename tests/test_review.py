@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -292,7 +293,7 @@ def test_review_accept_edit_reject_skip_quit_and_resume(project: Path) -> None:
         "review", "docs", "--min-freq", "1", "--top", "6", input="a\nMinsk Group\ns\nq\n"
     )
     assert code == 0, err
-    assert "[1/" in err and "→ minsk-groep: Minsk Groep → Minsk Group (approved)" in err
+    assert "── 1/" in err and "→ minsk-groep: Minsk Groep → Minsk Group (approved)" in err
     assert "1 accepted, 0 rejected, 1 skipped" in err and "left" in err
     state = json.loads((project.parent / ".review-state.json").read_text())
     assert len(state["skipped"]) == 1
@@ -388,3 +389,24 @@ def test_review_edit_can_clear_variants(project: Path) -> None:
     assert code == 0, err
     concept = read_termbase(project).get("minskgroep")
     assert concept is not None and concept.nl_variants == () and concept.en == "Minsk Group"
+
+
+def test_mine_table_shows_context_sentences_and_fits_the_terminal(project: Path) -> None:
+    for width in (70, 100, 160):
+        result = CliRunner().invoke(
+            main, ["mine", "docs", "--top", "5"], env={"COLUMNS": str(width)}, color=True
+        )
+        assert result.exit_code == 0, result.stderr
+        plain = click.unstyle(result.stdout)
+        assert max(len(line) for line in plain.splitlines()) <= width
+        assert "CONTEXT" in plain.splitlines()[0] and "TERM" in plain.splitlines()[0]
+        start = plain.splitlines()[0].index("CONTEXT")
+        context = " ".join(line[start:].strip() for line in plain.splitlines()[2:7])
+        assert "".join(context.split()).startswith("docs/brief.txt:1:DeMinskgroepbemiddelt.")
+    # The candidate is highlighted in its context sentence.
+    assert "\x1b[33m\x1b[1mMinskgroep\x1b[0m bemiddelt." in result.stdout
+    # Piped: plain, each row on one line.
+    result = CliRunner().invoke(main, ["mine", "docs", "--top", "5"])
+    lines = result.stdout.splitlines()
+    assert "\x1b[" not in result.stdout and len(lines) == 2 + 5
+    assert "docs/brief.txt:1: De Minskgroep bemiddelt. (+2 more)" in lines[2]

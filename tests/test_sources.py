@@ -105,7 +105,7 @@ def test_source_side_of_a_real_po_file(tmp_path: Path) -> None:
     shutil.copy(DATA / "pocount_fuzzy.po", path)
     doc = read_document(str(path), source_side=True)
     assert [s.text for s in doc.segments] == ["Translated string", "Fuzzy string"]
-    assert [s.line for s in doc.segments] == [1, 4]  # where polib says each entry starts
+    assert [s.line for s in doc.segments] == [1, 5]  # the msgid lines
     (note,) = doc.notes
     assert note.startswith(f"{path} is a gettext PO file") and "source side of its 2 units" in note
 

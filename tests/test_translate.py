@@ -503,3 +503,70 @@ def test_help_does_not_import_heavy_modules() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
     assert "Translate Dutch documents into English" in done.stdout
+
+
+# ------------------------------------------------------------------ no termbase, term hints
+
+
+def test_a_missing_termbase_is_never_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enforcement off is said even with -q; --strict makes it an error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Er is een staakt-het-vuren.\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["translate", "a.txt", "--engine", "none", "-q"])
+    assert result.exit_code == 0, result.stderr
+    (warning,) = result.stderr.splitlines()
+    assert warning.startswith("Warning: No termbase found")
+    assert "Term enforcement is OFF" in warning and "--strict" in warning
+    result = runner.invoke(main, ["translate", "a.txt", "--engine", "none", "-q", "--strict"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("Error: No termbase found")
+    # Saying so with --no-glossary is quiet.
+    result = runner.invoke(main, ["translate", "a.txt", "--engine", "none", "-q", "--no-glossary"])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_po_hints_one_per_concept_with_alternatives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polib
+    from lxml import etree
+
+    from glossary.termbase.model import Termbase, make_concept
+    from glossary.termbase.store import write_termbase
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "glossary").mkdir()
+    concepts = (
+        make_concept(
+            "staakt-het-vuren",
+            "ceasefire",
+            nl_variants=["staakt het vuren"],
+            en_alternatives=["cease-fire"],
+            en_forbidden=["stop-the-fire"],
+        ),
+        make_concept("OVSE", "OSCE", case_sensitive=True),
+    )
+    write_termbase(tmp_path / "glossary" / "termbase.tsv", Termbase(concepts))
+    (tmp_path / "a.txt").write_text(
+        "Een staakt-het-vuren, nog een staakt het vuren en de OVSE, de OVSE.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["translate", "a.txt", "--engine", "none", "-o", "a.po"])
+    assert result.exit_code == 0, result.stderr
+    assert "4 occurrences" in result.stderr  # the report still counts each occurrence
+    (entry,) = polib.pofile(str(tmp_path / "a.po"))
+    assert entry.comment.splitlines()[:2] == [
+        "Term: staakt-het-vuren, staakt het vuren → ceasefire (also: cease-fire; not: "
+        "stop-the-fire)",
+        "Term: OVSE → OSCE",
+    ]
+    result = CliRunner().invoke(main, ["translate", "a.txt", "--engine", "none", "-o", "a.xlf"])
+    assert result.exit_code == 0, result.stderr
+    notes = [n.text for n in etree.parse(str(tmp_path / "a.xlf")).iter("{*}note")]
+    assert notes[-2:] == [
+        "Term: staakt-het-vuren, staakt het vuren → ceasefire (also: cease-fire; not: "
+        "stop-the-fire)",
+        "Term: OVSE → OSCE",
+    ]

@@ -36,6 +36,13 @@ CONCEPTS = [
     make_concept("akkoord", "agreement", pos="noun"),
     make_concept("conflict", "conflict", en_alternatives=["dispute", "strife"], pos="noun"),
     make_concept("geschil", "dispute", pos="noun"),
+    make_concept(
+        "stoffelijk overschot",
+        "remains",
+        nl_variants=["stoffelijke overschotten"],
+        en_forbidden=["material remains"],
+        pos="noun",
+    ),
 ]
 GLOSSARY = Glossary(CONCEPTS)
 
@@ -98,6 +105,22 @@ CASES = {
         [],
     ),
     "forbidden-alone": ("Het vredesakkoord.", "The agreement.", [None], [], ["agreement"]),
+    # The longer span wins the other way too: the accepted "remains" inside the
+    # forbidden "material remains" renders nothing.
+    "accepted-inside-a-longer-forbidden-rendering": (
+        "De stoffelijke overschotten.",
+        "The material remains.",
+        [None],
+        [],
+        ["material remains"],
+    ),
+    "accepted-beside-the-forbidden-rendering": (
+        "De stoffelijke overschotten.",
+        "The remains, not material remains.",
+        ["remains"],
+        [],
+        ["material remains"],
+    ),
     "a-span-goes-where-it-is-needed": (
         # "dispute" is accepted for both; the conflict also has "conflict".
         "Het geschil en het conflict.",
@@ -152,11 +175,13 @@ def test_the_qa_counts_what_the_rule_says(source: str, target: str) -> None:
     result = verify(target, occurrences)
     report = qa.check_units([BilingualUnit(source, target, ref="s:1")], CONCEPTS)
     assert (report.occurrences, report.correct) == (len(occurrences), result.satisfied)
-    missing = [v.concept_id for v in report.violations if v.kind in ("missing", "dnt")]
-    assert missing == [occurrences[i].concept.id for i in result.missing]
-    assert [v.found for v in report.violations if v.kind == "forbidden"] == [
-        target[s:e] for s, e, _ in result.forbidden
-    ]
+    # One violation per missing occurrence (a wrong term where a forbidden
+    # rendering or the wrong case stands in for it), then the forbidden
+    # renderings left over: every forbidden span is reported once.
+    wrong = [v for v in report.violations if v.kind in ("missing", "dnt", "wrong")]
+    assert [v.concept_id for v in wrong] == [occurrences[i].concept.id for i in result.missing]
+    forbidden = [v for v in report.violations if v.detail == "forbidden rendering"]
+    assert sorted(v.target_span for v in forbidden) == [(s, e) for s, e, _ in result.forbidden]
 
 
 @pytest.mark.parametrize(
@@ -216,7 +241,10 @@ def test_glossary_check_wants_the_exact_case(project: Path, target: str, correct
     assert result.exit_code == (0 if correct else 1), result.stderr
     data = json.loads(result.stdout)
     assert (data["term_occurrences"], data["correct"]) == (1, correct)
-    assert [v["kind"] for v in data["violations"]] == ([] if correct else ["missing"])
+    wrong = [("wrong", "wrong case", target.split()[1])]
+    assert [(v["kind"], v["detail"], v["found"]) for v in data["violations"]] == (
+        [] if correct else wrong
+    )
 
 
 def test_glossary_check_does_not_count_a_swallowed_term(project: Path) -> None:

@@ -120,6 +120,9 @@ class TermUse:
     target_end: int = -1
     dnt: bool = False
     detail: str = ""
+    # For hints: the concept's other correct English and its forbidden renderings.
+    alternatives: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,10 @@ class BilingualUnit:
     ref: str = ""  # where to look: "file:line" of the source document, or the unit id
     key: str = ""  # identity for merging: `segment_key` of the segment it came from
     reviewed: bool = True  # False while still fuzzy / needs-review
-    line: int | None = None  # line in the bilingual file itself
+    line: int | None = None  # line in the bilingual file itself (PO: the msgid line)
     notes: tuple[str, ...] = field(default=(), compare=False)
+    unit_id: str = ""  # the unit's id in the file (XLIFF trans-unit id, TMX tuid)
+    number: int = 0  # 1-based position among the file's units, as CAT tools number segments
 
 
 # ------------------------------------------------------------ translation strategies

@@ -115,5 +115,13 @@ class ImportConflict(FileProblems):
     """An import met conflicts under --on-conflict fail; the termbase is unchanged."""
 
 
+class ConcurrentEdit(GlossaryError):
+    """A concept changed (another command or page) after it was read; nothing was written."""
+
+
+class ServerError(GlossaryError):
+    """The local web workbench cannot start (the port is taken, the host is unknown...)."""
+
+
 class BackendError(GlossaryError):
     """A distributed backend cannot be used (Ray missing, cluster unreachable, a worker failed)."""

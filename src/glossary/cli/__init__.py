@@ -55,4 +55,4 @@ def main() -> None:
 
 
 # Command modules register themselves on `main` when imported.
-from . import exchange, ingest, mine, model, term, translate  # noqa: E402,F401
+from . import concordance, exchange, ingest, mine, model, review, serve, term, translate  # noqa: E402,F401

@@ -188,7 +188,14 @@ def _record(record: dict[str, Any]) -> str:
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 48) -> str:
-    """Plain aligned columns; long cells are cut with an ellipsis."""
+    """Aligned columns. On a terminal (or with $COLUMNS) they fit its width, long
+    cells wrapped, never cut (`glossary.cli.table`); piped, each row is one line
+    and long cells are cut with an ellipsis at `max_width`."""
+    from .table import output_width, render
+
+    width = output_width()
+    if width is not None:
+        return render(headers, rows, width=width)
 
     def cut(text: str) -> str:
         return text if len(text) <= max_width else text[: max_width - 1] + "…"

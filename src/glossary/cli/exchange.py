@@ -346,7 +346,16 @@ def _lang_option(value: str | None, default: str) -> str:
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="Output format of the violations.",
+    help="table: the violations with source and target, then the concepts with problems; "
+    "json: the same as data.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("violation", "wrong", "never")),
+    default="violation",
+    show_default=True,
+    help="When to exit 1: at any violation; only for wrong or forbidden terms (missing "
+    "terms are reported but pass); never (report only).",
 )
 @_max_size_option
 @termbase_option
@@ -357,6 +366,7 @@ def check_command(
     target: Path | None,
     input_format: str | None,
     fmt: str,
+    fail_on: str,
     max_size: int,
     termbase_path: Path | None,
     backend: str,
@@ -369,25 +379,40 @@ def check_command(
     FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
     columns; recognised by its content, else its suffix), or give SOURCE
     TARGET: two aligned documents, one segment per line or the paragraphs
-    'glossary translate' writes. For each segment,
-    every approved term in the Dutch must have its approved or admitted
-    English, do-not-translate names must be copied, and forbidden
-    renderings are flagged. Prints the violations and the term accuracy
-    (WMT way: case-insensitive, whole tokens, English plurals accepted,
-    each target span counted once). Exit status 1 when there are
-    violations. With --backend ray the segments are checked on a Ray
-    cluster (docs/cluster.md), with the same report.
+    'glossary translate' writes. For each segment, every approved term in
+    the Dutch must have its approved or admitted English, and
+    do-not-translate names must be copied. Each wrong term
+    occurrence is one violation: a wrong term (a forbidden rendering or the
+    wrong case where the approved term belongs: found X, expected Y), a
+    missing term, or a forbidden rendering left beside the right one.
+
+    The table shows where (PO: file:line of the msgid; XLIFF: the segment
+    number and trans-unit id), the problem, and the source and target with
+    the term highlighted; then the concepts with problems. Term accuracy (WMT
+    way: whole tokens, English plurals accepted, each target span counted
+    once) goes to stderr. With --backend ray the segments are checked on a
+    Ray cluster (docs/cluster.md), with the same report.
+
+    \b
+    Exit status (for CI):
+        0  no violation (or --fail-on never)
+        1  violations (see --fail-on), or the file could not be read
+        2  wrong usage (unknown option, conflicting arguments)
 
     \b
     Examples:
         glossary check report.po
         glossary check report.xlf --format json
         glossary check source.nl.txt translation.en.txt
+        glossary check report.po --fail-on wrong
         glossary check memory.tmx --backend ray --ray-address auto
     """
     from glossary.exchange.importing import read_units
     from glossary.qa import align_files, check_units
     from glossary.termbase.store import read_termbase, resolve_termbase
+
+    from .table import output_width
+    from .views import check_table
 
     if target is not None and input_format is not None:
         raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
@@ -395,27 +420,33 @@ def check_command(
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
         units = read_units(file, input_format, max_size * MB)
+        where = _display(file)
     else:
         aligned = align_files(file, target, limit=max_size * MB)
         for warning in aligned.warnings:
             info(f"Warning: {warning}", quiet)
         units = list(aligned.units)
+        where = _display(target)
     if settings is None:
-        report = check_units(units, termbase.concepts)
+        report = check_units(units, termbase.concepts, file=where)
     else:
         from glossary.distributed import qa as on_ray
         from glossary.distributed.cluster import Cluster
 
         with Cluster(settings) as cluster:
             info(f"Checking on {cluster.describe()}", quiet)
-            report = on_ray.check_units(units, termbase.concepts, cluster)
+            report = on_ray.check_units(units, termbase.concepts, cluster, file=where)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))
     elif report.violations:
-        rows = [[v.ref, v.kind, v.term, " | ".join(v.expected), v.found] for v in report.violations]
-        click.echo(render_table(["SEGMENT", "KIND", "TERM", "EXPECTED", "FOUND"], rows))
+        click.echo(check_table(report, output_width()))
     info(report.summary(), quiet)
-    if report.violations:
+    failing = {
+        "violation": len(report.violations),
+        "wrong": report.count("wrong") + report.count("forbidden"),
+        "never": 0,
+    }[fail_on]
+    if failing:
         raise SystemExit(1)
 
 

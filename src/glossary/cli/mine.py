@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,6 @@ from .common import (
     output_stream,
     quiet_option,
     ray_settings,
-    render_table,
     show_notes,
     source_side_option,
     termbase_option,
@@ -113,24 +111,31 @@ def _run_mining(
     source_side: bool = False,
     contexts: int = 3,
     settings: RaySettings | None = None,
-) -> tuple[list[Candidate], Path | None]:
+    keep_documents: bool = True,
+) -> tuple[list[Candidate], Path | None, list[Document]]:
+    """Candidates, the termbase's path, and the documents read (kept only with
+    `keep_documents`, and never from Ray, where they stay on the cluster)."""
     from glossary.matching.matcher import Matcher
     from glossary.mining import candidates as mining
 
     path, termbase = _known(termbase_path, quiet)
     known = Matcher.build(termbase.concepts) if termbase is not None else None
+    documents: list[Document] = []
     read = words = 0
 
     def keep(document: Document) -> None:
         nonlocal read, words
         read += 1
         words += sum(len(s.text.split()) for s in document.segments)
+        if keep_documents:
+            documents.append(document)
         show_notes(document, quiet)
 
     options = mining.Options(top=top, min_freq=min_freq, contexts=contexts)
     if settings is None:
-        documents = _documents(paths, quiet, source_side)
-        candidates = mining.mine(documents, known=known, options=options, progress=keep)
+        candidates = mining.mine(
+            _documents(paths, quiet, source_side), known=known, options=options, progress=keep
+        )
     else:
         candidates, read, words = _mine_on_ray(paths, known, options, settings, quiet, source_side)
     info(
@@ -143,7 +148,7 @@ def _run_mining(
 
         info("Suggesting English with the installed model...", quiet)
         candidates = mining.suggest(candidates, load_engine("argos"))
-    return candidates, path
+    return candidates, path, documents
 
 
 def _mine_on_ray(
@@ -249,7 +254,7 @@ def mine(
 
         check_writable(Path(output))
     settings = ray_settings(backend, ray_address, ray_workers)
-    candidates, _ = _run_mining(
+    candidates, _, _ = _run_mining(
         paths,
         top,
         min_freq,
@@ -258,14 +263,23 @@ def mine(
         quiet,
         source_side=source_side,
         settings=settings,
+        keep_documents=False,
     )
+    from .table import output_width
+
+    to_stdout = output == "-"
+    text = _render(candidates, fmt, output_width() if to_stdout else None)
     with output_stream(output) as stream:
-        stream.write(_render(candidates, fmt))
+        # click.echo drops the table's colours unless stdout is a terminal
+        click.echo(text, file=stream, nl=False, color=None if to_stdout else False)
 
 
-def _render(candidates: Sequence[Candidate], fmt: str) -> str:
+def _render(candidates: Sequence[Candidate], fmt: str, width: int | None = None) -> str:
+    """The candidates as JSON, TSV, or a table fitted to `width` (with Click styles)."""
     from glossary.mining.candidates import SCHEMA_VERSION
     from glossary.mining.review import CANDIDATE_COLUMNS, candidate_row
+
+    from .views import candidate_table
 
     if fmt == "json":
         data = {
@@ -279,156 +293,7 @@ def _render(candidates: Sequence[Candidate], fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if not candidates:
         return ""
-    rows = [
-        [
-            str(rank),
-            c.term,
-            c.kind,
-            str(c.frequency),
-            str(c.doc_frequency),
-            f"{c.score:.2f}",
-            c.status,
-            ", ".join(f"{v.form} ({v.count})" for v in c.variants[:4])
-            + (", …" if len(c.variants) > 4 else ""),
-            " ".join(x.ref for x in c.contexts),
-        ]
-        for rank, c in enumerate(candidates, start=1)
-    ]
-    headers = ["#", "TERM", "KIND", "FREQ", "DOCS", "SCORE", "STATUS", "VARIANTS", "CONTEXTS"]
-    return render_table(headers, rows, max_width=60) + "\n"
-
-
-# ------------------------------------------------------------------ review
-
-
-def _show(candidate: Candidate, position: int, total: int) -> None:
-    def say(text: str) -> None:
-        click.echo(text, err=True)
-
-    say("")
-    extra = f", also {candidate.expansion}" if candidate.expansion else ""
-    say(
-        f"[{position}/{total}] {candidate.term}  ({candidate.kind}; {candidate.frequency}× in "
-        f"{candidate.doc_frequency} document{'s' if candidate.doc_frequency != 1 else ''}; "
-        f"score {candidate.score:.2f}{extra})"
-    )
-    if len(candidate.variants) > 1:
-        say("  variants: " + ", ".join(f"{v.form} ({v.count})" for v in candidate.variants))
-    for context in candidate.contexts:
-        text = context.text if len(context.text) <= 160 else context.text[:159] + "…"
-        say(f"  {context.ref}: {text}")
-    for suggestion in candidate.suggestions:
-        say(f"  machine suggestion ({suggestion.source}): {suggestion.text}")
-
-
-@main.command(context_settings=CONTEXT_SETTINGS)
-@_mining_options
-@click.option("--restart", is_flag=True, help="Forget skipped candidates and start afresh.")
-def review(
-    paths: tuple[str, ...],
-    top: int,
-    min_freq: int,
-    suggest: bool | None,
-    termbase_path: Path | None,
-    source_side: bool,
-    quiet: bool,
-    restart: bool,
-) -> None:
-    """Walk the new candidates of documents and decide on each.
-
-    For each candidate: [a]ccept with an English term (the first machine
-    suggestion is the default), [e]dit the Dutch term, variants and English
-    before accepting, [r]eject (it never comes back), [s]kip (shown again
-    at the end of the next review), [q]uit (resume later with the same
-    command). Decisions are written to the termbase at once.
-
-    \b
-    Example:
-        glossary review seeds/ --top 50
-    """
-    from glossary.errors import DuplicateTerm, InvalidValue
-    from glossary.mining import review as rv
-    from glossary.termbase.store import atomic_write, resolve_termbase, update_termbase
-
-    path = resolve_termbase(termbase_path)
-    candidates, _ = _run_mining(paths, top, min_freq, suggest, path, quiet, source_side=source_side)
-    state_file = rv.state_path(path)
-    state = rv.ReviewState() if restart else rv.load_state(state_file)
-    todo = rv.queue(candidates, state)
-    if not todo:
-        info("Nothing to review: every candidate is already in the termbase.")
-        return
-    decided = {"accepted": 0, "rejected": 0, "skipped": 0}
-
-    def save() -> None:
-        atomic_write(state_file, rv.dump_state(state))
-
-    for position, candidate in enumerate(todo, start=1):
-        _show(candidate, position, len(todo))
-        while True:
-            try:
-                choice = click.prompt(
-                    "[a]ccept [e]dit [r]eject [s]kip [q]uit",
-                    type=click.Choice(["a", "e", "r", "s", "q"]),
-                    show_choices=False,
-                    err=True,
-                )
-                if choice == "q":
-                    save()
-                    _summary(decided, len(todo) - position + 1)
-                    return
-                if choice == "s":
-                    state = state.skip(candidate)
-                    decided["skipped"] += 1
-                    save()
-                    break
-                if choice == "r":
-                    concept = rv.reject(candidate)
-                else:
-                    concept = _accepted_concept(candidate, edit=choice == "e")
-                added = update_termbase(path, functools.partial(rv.add_concept, concept=concept))
-            except click.Abort:
-                save()
-                click.echo("", err=True)
-                _summary(decided, len(todo) - position + 1)
-                return
-            except (DuplicateTerm, InvalidValue) as exc:
-                click.echo(f"Error: {exc}", err=True)
-                continue
-            decided["accepted" if added.status == "approved" else "rejected"] += 1
-            info(f"  → {added.id}: {added.nl} → {added.en or '-'} ({added.status})")
-            if rv.candidate_key(candidate) in state.skipped:
-                state = state.forget(candidate)
-                save()
-            break
-    save()
-    _summary(decided, 0)
-
-
-def _accepted_concept(candidate: Candidate, *, edit: bool) -> Any:
-    from glossary.mining import review as rv
-
-    default_en = candidate.suggestions[0].text if candidate.suggestions else None
-    nl = candidate.term
-    variants = rv.variant_forms(candidate)
-    if edit:
-        nl = click.prompt("Dutch term", default=candidate.term, err=True)
-        raw = click.prompt(
-            "Dutch variants (separate with |, - for none)",
-            default=" | ".join(variants),
-            show_default=bool(variants),
-            err=True,
-        )
-        variants = [v.strip() for v in raw.split("|") if v.strip() not in ("", "-")]
-    en = click.prompt("English", default=default_en, err=True)
-    return rv.accept(candidate, en, nl=nl, variants=variants)
-
-
-def _summary(decided: dict[str, int], left: int) -> None:
-    text = ", ".join(f"{n} {what}" for what, n in decided.items())
-    if left:
-        text += f"; {left} left (run the same command to resume)"
-    info(text)
+    return candidate_table(candidates, width) + "\n"
 
 
 # ------------------------------------------------------------------ term import

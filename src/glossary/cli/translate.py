@@ -78,7 +78,8 @@ REPORT_FORMATS = ("table", "json")
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 when an approved term could not be enforced.",
+    help="Exit 1 when an approved term could not be enforced, or when no termbase is "
+    "found (without --strict that is a warning, shown even with -q).",
 )
 @click.option(
     "--redecode-budget",
@@ -186,8 +187,8 @@ def translate(
         info(f"Skipped {skipped}", quiet)
     for note in plan.notes:
         info(f"Note: {note}", quiet)
-    for warning in plan.warnings:
-        info(f"Warning: {warning}", quiet)
+    for warning in plan.warnings:  # never hidden by -q: enforcement off must not be silent
+        click.echo(f"Warning: {warning}", err=True)
 
     if settings is None:
         result = _execute(plan, None, quiet)

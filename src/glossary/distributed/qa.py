@@ -2,9 +2,10 @@
 
 `check_units(units, concepts, cluster)` cuts the units into chunks, checks
 each with `glossary.qa.check_units` in a task (the termbase goes into Ray's
-object store once; each worker process builds its glossary once), and adds
-the chunk reports up in unit order (`merge_reports`): counts are sums and
-violations keep their order, so the report is the one a local run gives.
+object store once; each worker process keeps it for its next chunk), and
+puts the chunk reports together in unit order with `glossary.qa.merge_reports`:
+counts add up, violations keep their order, the per-concept rows add up and
+are ranked again, so the report is the one a local run gives.
 """
 
 from __future__ import annotations
@@ -24,26 +25,16 @@ RETRIES: Final = 3
 _CONCEPTS: dict[str, tuple[Concept, ...]] = {}  # this worker process's termbase, by key
 
 
-def _check(key: str, wrapped: Sequence[Any], units: Sequence[BilingualUnit]) -> qa.QAReport:
+def _check(
+    key: str, wrapped: Sequence[Any], units: Sequence[BilingualUnit], file: str
+) -> qa.QAReport:
     """Task: check one chunk of units."""
     concepts = _CONCEPTS.get(key)
     if concepts is None:
         concepts = import_ray().get(wrapped[0])
         _CONCEPTS.clear()
         _CONCEPTS[key] = concepts
-    return qa.check_units(units, concepts)
-
-
-def merge_reports(reports: Iterable[qa.QAReport]) -> qa.QAReport:
-    """The report of consecutive chunks, as one run over all their units gives it."""
-    parts = list(reports)
-    return qa.QAReport(
-        segments=sum(r.segments for r in parts),
-        untranslated=sum(r.untranslated for r in parts),
-        occurrences=sum(r.occurrences for r in parts),
-        correct=sum(r.correct for r in parts),
-        violations=tuple(v for r in parts for v in r.violations),
-    )
+    return qa.check_units(units, concepts, file=file)
 
 
 def check_units(
@@ -51,6 +42,7 @@ def check_units(
     concepts: Sequence[Concept],
     cluster: Cluster,
     *,
+    file: str = "",
     chunk: int = CHUNK,
 ) -> qa.QAReport:
     """`glossary.qa.check_units` on the cluster (see the module doc)."""
@@ -62,8 +54,8 @@ def check_units(
     chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
     try:
         reports = ordered(
-            ray, lambda part: task.remote(key, wrapped, part), chunks, cluster.workers()
+            ray, lambda part: task.remote(key, wrapped, part, file), chunks, cluster.workers()
         )
     except ray.exceptions.RayError as exc:
         raise remote_error(exc) from None
-    return merge_reports(reports)
+    return qa.merge_reports(reports, file=file)

@@ -13,7 +13,10 @@ class Hinter:
     """No enforcement: the engine's translation with each occurrence as a hint.
 
     For `--engine none`, where translators work by hand: every segment
-    carries its approved terms (`TermUse` status "hint", "OVSE → OSCE").
+    carries its approved terms (`TermUse` status "hint", "OVSE → OSCE"),
+    one per occurrence (the report counts them), each with the concept's
+    admitted alternatives and forbidden renderings; the PO and XLIFF writers
+    show one hint per concept per segment (`exchange.registry.term_hints`).
     """
 
     def __init__(self, engine: Engine, glossary: Glossary) -> None:
@@ -40,6 +43,8 @@ class Hinter:
                     "hint",
                     dnt=o.concept.dnt,
                     detail=o.note,
+                    alternatives=tuple(t for t in o.accepted if t != o.english),
+                    forbidden=o.concept.en_forbidden,
                 )
                 for o in self.glossary.occurrences(text)
             )

@@ -50,7 +50,7 @@ from glossary.exchange.registry import (
     ReadResult,
     decode_text,
     segment_key,
-    term_hint,
+    term_hints,
 )
 from glossary.termbase.model import SEP, Concept, make_concept
 
@@ -244,12 +244,17 @@ def _check_strings(text: str, path: str) -> None:
         refuse(pending, "the last msgid has no msgstr", True)
 
 
+def _charset(data: bytes) -> str:
+    """The charset the header declares (UTF-8 when none)."""
+    head = data[:4096].decode("ascii", "replace")
+    match = re.search(r"charset=([A-Za-z0-9_.:-]+)", head)
+    return match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+
+
 def _load(data: bytes, path: str) -> polib.POFile:
     import polib
 
-    head = data[:4096].decode("ascii", "replace")
-    match = re.search(r"charset=([A-Za-z0-9_.:-]+)", head)
-    encoding = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    encoding = _charset(data)
     try:
         text = decode_text(data, path, encoding)
     except LookupError:
@@ -453,7 +458,7 @@ def translations_po(docs: Sequence[TranslatedDocument]) -> polib.POFile:
             if (context, seg.text) in used:  # same file name in two folders
                 context = f"{seg.doc}#{seg.index}"
             used.add((context, seg.text))
-        comments = [term_hint(use) for use in ts.terms]
+        comments = term_hints(ts.terms)
         if doc.signature:
             comments.append(f"Model: {doc.signature}")
         entry = polib.POEntry(
@@ -477,20 +482,32 @@ def write_translations(docs: Sequence[TranslatedDocument], stream: IO[str]) -> N
 def read_units(data: bytes, path: str) -> list[BilingualUnit]:
     """The segments of a PO file (obsolete entries and the header left out)."""
     po = _load(data, path)
+    lines = decode_text(data, path, _charset(data)).split("\n")
     units: list[BilingualUnit] = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         file, line = entry.occurrences[0] if entry.occurrences else ("", "")
+        msgid_line = _keyword_line(lines, entry.linenum or 1, "msgid")
         units.append(
             BilingualUnit(
                 entry.msgid,
                 entry.msgstr,
-                ref=f"{file}:{line}" if file else f"{path}:{entry.linenum}",
+                ref=f"{file}:{line}" if file else f"{path}:{msgid_line}",
                 key=entry.msgctxt or "",
                 reviewed=not entry.fuzzy,
-                line=entry.linenum,
+                line=msgid_line,
                 notes=tuple(entry.comment.splitlines()) if entry.comment else (),
+                number=len(units) + 1,
             )
         )
     return units
+
+
+def _keyword_line(lines: Sequence[str], first: int, keyword: str) -> int:
+    """The 1-based line of an entry's `keyword` ("msgid"), the entry starting at
+    line `first` (polib's `linenum` is the entry's first line, its comments)."""
+    for number in range(max(first, 1), len(lines) + 1):
+        if lines[number - 1].startswith(keyword + " "):
+            return number
+    return first

@@ -21,6 +21,7 @@ alone (for files still to be written).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
@@ -160,14 +161,35 @@ class ReadResult:
     warnings: tuple[str, ...] = ()  # e.g. "read as Windows-1252"
 
 
-def term_hint(use: TermUse) -> str:
-    """A one-line hint for a term found in a segment: "Term: OVSE → OSCE"."""
-    text = f"Term: {use.source_text} → {use.target}"
+def term_hint(use: TermUse, others: Sequence[TermUse] = ()) -> str:
+    """A one-line hint for a term found in a segment: "Term: OVSE → OSCE", with
+    the admitted alternatives and forbidden renderings a hint carries ("also:
+    cease-fire; not: stop-the-fire"). `others` are further occurrences of the
+    same concept in the segment: their other spellings are named too."""
+    surfaces = dict.fromkeys([use.source_text, *(o.source_text for o in others)])
+    text = f"Term: {', '.join(surfaces)} → {use.target}"
     if use.dnt:
         text += " (do not translate)"
-    if use.status == "failed":
-        text += " [not enforced" + (f": {use.detail}" if use.detail else "") + "]"
+    extras = []
+    if use.alternatives:
+        extras.append("also: " + ", ".join(use.alternatives))
+    if use.forbidden:
+        extras.append("not: " + ", ".join(use.forbidden))
+    if extras:
+        text += " (" + "; ".join(extras) + ")"
+    failed = [u for u in (use, *others) if u.status == "failed"]
+    if failed:
+        detail = failed[0].detail
+        text += " [not enforced" + (f": {detail}" if detail else "") + "]"
     return text
+
+
+def term_hints(uses: Sequence[TermUse]) -> list[str]:
+    """One hint line per concept of a segment (`term_hint`), in source order."""
+    by_concept: dict[str, list[TermUse]] = {}
+    for use in uses:
+        by_concept.setdefault(use.concept_id, []).append(use)
+    return [term_hint(first, rest) for first, *rest in by_concept.values()]
 
 
 def segment_key(doc: str, index: int) -> str:

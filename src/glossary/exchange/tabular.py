@@ -836,5 +836,7 @@ def read_units_tsv(data: bytes, path: str) -> list[BilingualUnit]:
         if get("kind") == "furniture":
             continue
         ref = f"{get('doc')}:{get('line')}" if get("doc") else f"{path}:{lineno}"
-        units.append(BilingualUnit(get("source"), get("target"), ref=ref, line=lineno))
+        units.append(
+            BilingualUnit(get("source"), get("target"), ref=ref, line=lineno, number=len(units) + 1)
+        )
     return units

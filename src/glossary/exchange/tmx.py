@@ -126,6 +126,8 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
                 ref=ref or unit.get("tuid", "") or f"{path}:{line}",
                 key=unit.get("tuid", ""),
                 line=line,
+                unit_id=unit.get("tuid", ""),
+                number=len(units) + 1,
             )
         )
     return units

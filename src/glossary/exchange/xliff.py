@@ -29,7 +29,7 @@ from glossary.exchange.registry import (
     BilingualUnit,
     norm_space,
     segment_key,
-    term_hint,
+    term_hints,
 )
 from glossary.files import safexml
 
@@ -90,11 +90,11 @@ def to_xliff(docs: Sequence[TranslatedDocument]) -> str:
             etree.SubElement(group, f"{q}context", {"context-type": "linenumber"}).text = str(
                 seg.line
             )
-            for use in ts.terms:
+            for line in term_hints(ts.terms):
                 hint = etree.SubElement(
                     unit, f"{q}note", {"from": "glossary", "annotates": "source"}
                 )
-                hint.text = term_hint(use)
+                hint.text = line
     data = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return data.decode("utf-8")
 
@@ -153,6 +153,8 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
                         norm_space("".join(str(t) for t in n.itertext()))
                         for n in unit.iter("{*}note")
                     ),
+                    unit_id=unit_id,
+                    number=len(units) + 1,
                 )
             )
     return units

@@ -26,7 +26,9 @@ its source use this module, so they always agree:
      with fewer places to go gets it, then the first in the source.)
    - A forbidden rendering of a concept of the segment is reported where it
      is not inside some accepted English ("agreement" inside "peace
-     agreement" is fine).
+     agreement" is fine); accepted English inside a longer forbidden
+     rendering does not count ("remains" inside "material remains" is no
+     rendering of "stoffelijk overschot": the longer span wins either way).
 
 `Verification` gives, per occurrence (`TermCheck`), the span used, the
 wrong-case renderings found where the term is missing, and the forbidden
@@ -275,6 +277,14 @@ def _case_ok(text: str, span: Span, terms: Sequence[str]) -> bool:
     return any(found.startswith(spaced(t)) for t in terms)
 
 
+def _inside_longer(span: Span, spans: Iterable[tuple[int, int, str]]) -> bool:
+    """Whether `span` lies inside a strictly longer one of `spans`."""
+    return any(
+        start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
+        for start, end, _ in spans
+    )
+
+
 def verify(text: str, occurrences: Sequence[Occurrence]) -> Verification:
     """Which span of `text` renders each occurrence, and the forbidden renderings.
 
@@ -283,12 +293,26 @@ def verify(text: str, occurrences: Sequence[Occurrence]) -> Verification:
     has none yet, never overlapping one already handed out. A case-sensitive
     concept's span must have the term's exact case (else it is noted as
     wrong case). Forbidden renderings of the segment's concepts count where
-    they do not overlap any accepted English.
+    they do not overlap any accepted English. Between the two, the longer
+    span wins: "agreement" inside the accepted "peace agreement" is no
+    forbidden rendering, and "remains" inside the forbidden "material
+    remains" renders nothing.
     """
+    bad = [
+        (start, end, concept.id)
+        for concept in dict.fromkeys(o.concept for o in occurrences)
+        for term in concept.en_forbidden
+        for start, end in find_english(text, term)
+    ]
     candidates: list[tuple[Span, int]] = []
     allowed: list[Span] = []
     for i, occ in enumerate(occurrences):
-        found = {s for term in occ.accepted for s in find_english(text, term)}
+        found = {
+            s
+            for term in occ.accepted
+            for s in find_english(text, term)
+            if not _inside_longer(s, bad)  # "remains" in the forbidden "material remains"
+        }
         allowed.extend(found)
         candidates.extend((span, i) for span in found)
     places = Counter(i for _, i in candidates)
@@ -305,12 +329,9 @@ def verify(text: str, occurrences: Sequence[Occurrence]) -> Verification:
             continue
         spans[i] = span
         taken.append(span)
-    forbidden: set[tuple[int, int, str]] = set()
-    for concept in dict.fromkeys(o.concept for o in occurrences):
-        for bad in concept.en_forbidden:
-            for start, end in find_english(text, bad):
-                if not overlaps((start, end), allowed):
-                    forbidden.add((start, end, concept.id))
+    forbidden = {
+        (start, end, cid) for start, end, cid in bad if not overlaps((start, end), allowed)
+    }
     found_forbidden = tuple(sorted(forbidden))
     terms = tuple(
         TermCheck(

@@ -656,7 +656,7 @@ def rank(
         ranked = ranked[: options.top]
     candidates = [_candidate(g) for g in ranked]
     if known is not None and len(known):
-        candidates = [_with_status(c, known) for c in candidates]
+        candidates = with_status(candidates, known)
     if options.contexts:
         candidates = _attach_contexts(candidates, parts, options.contexts)
     return candidates
@@ -1151,14 +1151,23 @@ def _known_words(concepts: Iterable[Concept]) -> set[str]:
 # ------------------------------------------------------------------ termbase, contexts
 
 
-def _with_status(candidate: Candidate, known: Matcher) -> Candidate:
-    """Status of the termbase concept that covers one of the candidate's forms."""
+def with_status(candidates: Iterable[Candidate], known: Matcher) -> list[Candidate]:
+    """Each candidate with the status and id of the termbase concept that
+    covers one of its forms ("new" when none does), as `mine` sets them: also
+    for a review that outlives changes to the termbase."""
     by_id = {c.id: c for c in known.concepts}
+    return [_with_status(c, known, by_id) for c in candidates]
+
+
+def _with_status(candidate: Candidate, known: Matcher, by_id: dict[str, Concept]) -> Candidate:
+    """Status of the termbase concept that covers one of the candidate's forms."""
     for form in candidate.forms:
         matches = known.find(form)
         if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(form):
             concept = by_id[matches[0].concept_id]
             return replace(candidate, status=concept.status, concept_id=concept.id)
+    if candidate.status != "new" or candidate.concept_id:
+        return replace(candidate, status="new", concept_id="")
     return candidate
 
 

@@ -132,6 +132,24 @@ def add_concept(termbase: Termbase, concept: Concept) -> tuple[Termbase, Concept
     return tbm.add(termbase, concept)
 
 
+def undo(termbase: Termbase, added: Concept) -> tuple[Termbase, Concept]:
+    """Take back a decision: remove the concept it added, for `update_termbase`.
+
+    Refused (`InvalidValue`) when the concept is gone or was changed since (by
+    another command or person), so no one else's edit is lost.
+    """
+    current = termbase.get(added.id)
+    if current is None:
+        raise InvalidValue(f"Cannot undo: concept {added.id!r} is no longer in the termbase.")
+    if current != added:
+        raise InvalidValue(
+            f"Cannot undo: concept {added.id!r} was changed since it was added; change it "
+            f"with 'glossary term edit {added.id}' or remove it with "
+            f"'glossary term remove {added.id}'."
+        )
+    return tbm.remove(termbase, added.id)
+
+
 # ------------------------------------------------------------------ session state
 
 

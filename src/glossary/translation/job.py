@@ -246,7 +246,11 @@ def _termbase(
         except TermbaseNotFound as exc:
             if report is not None or request.report or request.strict:
                 raise
-            warnings.append(f"{exc} Translating without the glossary (--no-glossary).")
+            warnings.append(
+                f"{exc} Term enforcement is OFF: approved terms are not enforced. Pass "
+                "--no-glossary to say that is what you want, or --strict to make a missing "
+                "termbase an error."
+            )
             return None, None
     return path, tuple(read_termbase(path).concepts)
 

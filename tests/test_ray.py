@@ -46,7 +46,7 @@ from glossary.enforcement.cascade import StepNote
 from glossary.errors import BackendError, InputError, ModelNotInstalled
 from glossary.matching.matcher import Matcher
 from glossary.mining import candidates as mining
-from glossary.qa import check_units
+from glossary.qa import check_units, merge_reports
 from glossary.reading import ingest
 from glossary.termbase.store import read_termbase
 from glossary.translation import job
@@ -442,6 +442,16 @@ def units(documents: list[Document]) -> list[BilingualUnit]:
         BilingualUnit(s.text, "" if n % 5 == 0 else s.text, ref=s.ref, line=s.line)
         for n, s in enumerate(segments)
     ]
+
+
+@pytest.mark.parametrize("size", [25, 100], ids=["twenty-fives", "hundreds"])
+def test_chunk_reports_add_up_to_the_whole_report(units: list[BilingualUnit], size: int) -> None:
+    concepts = read_termbase(TERMBASE).concepts
+    whole = check_units(units, concepts, file="f.tsv")
+    chunks = [units[n : n + size] for n in range(0, len(units), size)]
+    merged = merge_reports([check_units(c, concepts, file="f.tsv") for c in chunks])
+    assert merged == whole
+    assert len(whole.concepts) > 20 and any(c.violations for c in whole.concepts)
 
 
 @LOOPBACK

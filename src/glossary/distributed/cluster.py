@@ -193,6 +193,14 @@ class Cluster:
         ]
         return max(sizes, default=0)
 
+    def slots(self, cpus: int) -> int:
+        """How many workers of `cpus` CPUs each the live nodes can hold at once."""
+        return sum(
+            int(node.get("Resources", {}).get("CPU", 0)) // cpus
+            for node in self.ray.nodes()
+            if node.get("Alive")
+        )
+
     def workers(self) -> int:
         """Worker processes to use at once: the settings', else one per CPU."""
         return self.settings.workers or self.cpus()

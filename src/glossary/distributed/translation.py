@@ -144,8 +144,9 @@ class TranslationWorker:
 
     def translate(
         self, plan: list[Any], shipped: list[Any], index: int, texts: Sequence[str]
-    ) -> tuple[int, list[SegmentResult], tuple[StepNote, ...]]:
-        """The results of `texts` (in order) and the strategy's notes for them."""
+    ) -> tuple[int, list[SegmentResult], tuple[StepNote, ...], str]:
+        """The results of `texts` (in order), the strategy's notes for them and
+        its signature (a restarted worker may be on a node with another engine)."""
         self._setup(plan, shipped)
         strategy = self.strategy
         if strategy is None:
@@ -157,7 +158,7 @@ class TranslationWorker:
             chunk = order[start : start + CHUNK]
             results.update(zip(chunk, strategy.translate_texts(chunk), strict=True))
         notes = since(job.strategy_notes(strategy), before)
-        return index, [results[text] for text in texts], notes
+        return index, [results[text] for text in texts], notes, self.signature
 
 
 def since(after: Sequence[StepNote], before: Sequence[StepNote]) -> tuple[StepNote, ...]:
@@ -315,7 +316,7 @@ def run_job(
     light = dataclasses.replace(
         plan, documents=(), request=dataclasses.replace(plan.request, threads=threads)
     )
-    count = max(1, min(wanted, len(parcels)))
+    count = max(1, min(wanted, cluster.slots(threads), len(parcels)))
     shipped = (
         [ray.put(pack_package(plan.package))]
         if cluster.settings.ship_model and plan.package is not None
@@ -329,7 +330,8 @@ def run_job(
     results: dict[str, SegmentResult] = {}
     notes: list[tuple[StepNote, ...]] = []
     try:
-        signature = _check_workers(ray.get([a.ready.remote(plan_ref, shipped) for a in actors]))
+        infos = ray.get([a.ready.remote(plan_ref, shipped) for a in actors])
+        signature = _check_workers(infos)
         waiting = _waiting(documents, parcels)
         by_parcel: dict[int, list[int]] = {}
         for number, needs in enumerate(waiting):
@@ -344,7 +346,9 @@ def run_job(
                 lambda actor, p: actor.translate.remote(plan_ref, shipped, p.index, p.texts), parcel
             )
         while pool.has_next():
-            index, parcel_results, parcel_notes = pool.get_next_unordered()
+            index, parcel_results, parcel_notes, used = pool.get_next_unordered()
+            if used != signature:
+                _check_workers([{**infos[0], "signature": used}, infos[0]])
             results.update(zip(parcels[index].texts, parcel_results, strict=True))
             notes.append(parcel_notes)
             for number in by_parcel.get(index, ()):

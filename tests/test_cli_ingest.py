@@ -58,7 +58,17 @@ def test_json_output() -> None:
     first = doc["paragraphs"][0]
     assert first["kind"] == "heading" and first["line"] == 1
     segment = doc["paragraphs"][3]["segments"][0]
-    assert set(segment) == {"index", "kind", "ref", "line", "end_line", "start", "end", "text"}
+    assert set(segment) == {
+        "index",
+        "kind",
+        "ref",
+        "location",
+        "line",
+        "end_line",
+        "start",
+        "end",
+        "text",
+    }
     assert segment["ref"] == f"{SEED_004}:{segment['line']}"
     # Repairs are in the JSON, not listed on stderr.
     assert "ocr-diacritic" not in result.stderr
@@ -105,7 +115,7 @@ def test_several_files_are_separated_by_a_blank_line(tmp_path: Path) -> None:
         (lambda p: p / "nope.txt", "nope.txt: no such file or folder"),
         (lambda p: (p / "leeg").mkdir() or p / "leeg", "the folder has no documents"),
         (lambda p: (p / "x.txt").write_bytes(b"\x00\x01bin") and p / "x.txt", "binary file"),
-        (lambda p: (p / "x.pdf").write_bytes(b"%PDF-1.4 ...") and p / "x.pdf", "pdftotext"),
+        (lambda p: (p / "x.pdf").write_bytes(b"%PDF-1.4 ...") and p / "x.pdf", "is damaged"),
     ],
     ids=["missing", "empty-folder", "binary", "pdf"],
 )

@@ -38,14 +38,14 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     client.mkdir()
     shutil.copy(SEED, client / "brief.txt")
     shutil.copy(DATA / "NSTest01.xlf", client / "job.xlf")
-    shutil.copy(DATA / "BoldWorld.docx", client / "brief.docx")
+    shutil.copy(DATA / "Test02.rtf", client / "brief.rtf")
     shutil.copy(DATA / "pocount_fuzzy.po", client / "nl.txt")  # a PO file named .txt
     monkeypatch.chdir(tmp_path)
     return client
 
 
 SKIPPED = [
-    "Skipped client/brief.docx: a Word document (DOCX), which glossary cannot read yet",
+    "Skipped client/brief.rtf: an RTF document, which glossary cannot read yet",
     "Skipped client/job.xlf: an XLIFF file (bilingual: source and target segments), "
     "not a document; check its terms with 'glossary check job.xlf', or add --source-side",
     "Skipped client/nl.txt: a gettext PO file (bilingual: source and target segments), by its "
@@ -77,11 +77,10 @@ def test_a_folder_names_what_it_skips(folder: Path, command: list[str]) -> None:
         (["segment"], "job.xlf"),
         (["mine", "--no-suggest"], "job.xlf"),
         (["review", "--no-suggest"], "job.xlf"),
-        (["translate", "--engine", "none"], "job.xlf"),
         (["segment"], "nl.txt"),
-        (["translate", "--engine", "none"], "brief.docx"),
+        (["translate", "--engine", "none"], "brief.rtf"),
     ],
-    ids=["segment", "mine", "review", "translate", "po-as-txt", "docx"],
+    ids=["segment", "mine", "review", "po-as-txt", "rtf"],
 )
 def test_document_commands_refuse_non_documents(
     folder: Path, command: list[str], file: str
@@ -91,6 +90,15 @@ def test_document_commands_refuse_non_documents(
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: client/{file} is ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_translate_takes_an_xliff_file_as_a_job_and_checks_its_languages(folder: Path) -> None:
+    """An XLIFF file is no longer refused as a document: it is a CAT job, and this
+    one (en → fr) is refused for its language pair, naming the override."""
+    result = run("translate", "--engine", "none", "client/job.xlf")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: client/job.xlf declares the language pair en → fr")
+    assert "--source-lang en --target-lang fr" in result.stderr
 
 
 def test_check_refuses_a_bilingual_file_as_the_source_of_a_pair(folder: Path) -> None:
@@ -116,7 +124,8 @@ def test_translate_the_source_side(folder: Path) -> None:
     result = run("translate", "client/job.xlf", "--source-side", "--engine", "none", "-o", "j.tsv")
     assert result.exit_code == 0, result.stderr
     rows = Path("j.tsv").read_text("utf-8").splitlines()
-    assert [r.split("\t")[3] for r in rows[1:]] == ["Do not translate this.", "Text number 1"]
+    # the unit marked translate="no" ("Do not translate this.") is not read
+    assert [r.split("\t")[3] for r in rows[1:]] == ["Text number 1"]
 
 
 def test_translate_refuses_a_report_over_an_input(folder: Path) -> None:
@@ -217,13 +226,20 @@ def test_no_other_module_reads_files_itself() -> None:
 
 
 def test_check_recognises_a_bilingual_file_by_its_content(folder: Path) -> None:
-    """An XLIFF file named .xml and a TMX file named .txt are read as what they are."""
+    """An XLIFF file named .xml and a TMX file named .txt are read as what they are
+    (so their language pairs, en → fr, are refused; named, they are checked)."""
     shutil.copy(DATA / "NSTest01.xlf", "job.xml")
     result = run("check", "job.xml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: job.xml declares the language pair en → fr")
+    result = run("check", "job.xml", "--source-lang", "en", "--target-lang", "fr")
     assert result.exit_code == 0, result.stderr
     assert "No translated segment to check" in result.stderr
-    assert "2 untranslated segments not checked" in result.stderr
+    # the unit marked translate="no" is left out
+    assert "1 untranslated segment not checked" in result.stderr
+    assert 'job.xml: 1 segment(s) marked translate="no" left out' in result.stderr
     shutil.copy(DATA / "sampleTMX2.txt", "memory.txt")  # an en/fr memory: no Dutch units
     result = run("check", "memory.txt")
-    assert result.exit_code == 0, result.stderr
-    assert "No translated segment to check" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: memory.txt holds en (2), fr (2): no Dutch (nl).")
+    assert "--source-lang en --target-lang fr" in result.stderr

@@ -209,8 +209,8 @@ def test_exchange_formats_map_to_their_modules() -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(UnknownFormat, match=r"Unknown output format 'docx'.*text, po, xliff"):
-        docwriters.get_writer("docx")
+    with pytest.raises(UnknownFormat, match=r"Unknown output format 'rtf'.*text, .*po, xliff"):
+        docwriters.get_writer("rtf")
 
 
 def use_writer(monkeypatch: pytest.MonkeyPatch, name: str, target: str) -> None:
@@ -275,14 +275,27 @@ def test_format_for_path(name: str, fmt: str) -> None:
     assert docwriters.format_for_path(name) == fmt
 
 
-@pytest.mark.parametrize("name", ["out.docx", "out", "out.txt.bak"], ids=["docx", "none", "bak"])
+@pytest.mark.parametrize("name", ["out.rtf", "out", "out.txt.bak"], ids=["rtf", "none", "bak"])
 def test_format_for_unknown_suffix(name: str) -> None:
     with pytest.raises(UnknownFormat, match="Pass --format"):
         docwriters.format_for_path(name)
 
 
 def test_every_format_has_an_extension_and_a_cli_choice() -> None:
-    assert docwriters.FORMATS == ("text", "po", "xliff", "tmx", "tsv", "json")
+    assert docwriters.FORMATS == (
+        "text",
+        "markdown",
+        "html",
+        "docx",
+        "odt",
+        "srt",
+        "vtt",
+        "po",
+        "xliff",
+        "tmx",
+        "tsv",
+        "json",
+    )
     for name in docwriters.FORMATS:
         assert docwriters.format_for_path("x" + docwriters.extension(name)) == name
     assert cli_translate.FORMAT_CHOICES == docwriters.FORMATS

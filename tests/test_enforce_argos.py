@@ -174,16 +174,23 @@ def test_translate_enforces_by_default_and_check_agrees(
     assert code == 0, err
     assert stdout == ""
     summary = [line for line in err.splitlines() if line.startswith("Terms: ")]
-    assert summary and summary[0].startswith("Terms: 744 occurrences, 100.0% enforced (nbest ")
+    assert summary and summary[0].startswith("Terms: 745 occurrences, 100.0% enforced (nbest ")
     assert summary[0].split("), ")[1].startswith("0 failed")
     assert f"Wrote the term report to {report_path}" in err
     report = json.loads(report_path.read_text("utf-8"))
     assert report["format"] == "glossary-enforcement-report" and report["version"] == 1
-    assert (report["occurrences"], report["enforced"], report["failed"]) == (744, 744, 0)
+    assert (report["occurrences"], report["enforced"], report["failed"]) == (745, 745, 0)
     assert report["signature"].endswith(f"|glossary:enforce|termbase:{shipped.digest}")
-    assert sum(report["steps"].values()) == 744
-    assert sum(c["occurrences"] for c in report["concepts"]) == 744
+    assert sum(report["steps"].values()) == 745
+    assert sum(c["occurrences"] for c in report["concepts"]) == 745
     assert [r["step"] for r in report["repairs"]] == ["mask", "prefix"]
+    # A term inside a closed compound is reported, not enforced.
+    assert [(u["concept_id"], u["term"]) for u in report["unenforced"]] == [
+        ("burger", "burgerdoelwitten")
+    ]
+    # Every edit not made by the model is listed for review, with what it replaced.
+    assert report["review"] and all(r["edit"] in ("replaced", "inserted") for r in report["review"])
+    assert all(r["before"] for r in report["review"] if r["edit"] == "replaced")
     # The independent count: 'glossary check' on the translation.
     code, stdout, err = run("check", str(out), "--termbase", str(TERMBASE), "--format", "json")
     assert code == 0, stdout
@@ -231,7 +238,7 @@ def test_engine_none_gives_term_hints(tmp_path: Path) -> None:
     args = ["--engine", "none", "-o", str(target), "--report", str(report_path)]
     code, _, err = run("translate", str(SEEDS), *args)
     assert code == 0, err
-    assert "Terms: 744 occurrences in 241 segments, given as hints" in err
+    assert "Terms: 745 occurrences in 241 segments, given as hints" in err
     po_text = target.read_text("utf-8")
     assert (
         "#. Term: staakt-het-vuren → ceasefire (also: cease-fire; not: stop-the-fire, " in po_text
@@ -245,7 +252,7 @@ def test_engine_none_gives_term_hints(tmp_path: Path) -> None:
         assert len(heads) == len(set(heads)), entry
     assert len(terms) < 744
     report = json.loads(report_path.read_text("utf-8"))
-    assert (report["hints"], report["enforced"], report["term_accuracy"]) == (744, 0, None)
+    assert (report["hints"], report["enforced"], report["term_accuracy"]) == (745, 0, None)
 
 
 def test_strict_exits_1_when_a_term_could_not_be_enforced(

@@ -195,6 +195,9 @@ def test_choose_by_content_then_name(tmp_path: Path) -> None:
     docx = (DATA / "BoldWorld.docx").read_bytes()
     with pytest.raises(UnknownFormat, match=r"x\.bin is a Word document \(DOCX\), which cannot"):
         exchange.choose("x.bin", docx, "termbase-reader")
+    rtf = (DATA / "Test02.rtf").read_bytes()
+    with pytest.raises(UnknownFormat, match=r"x\.bin is an RTF document, which cannot"):
+        exchange.choose("x.bin", rtf, "termbase-reader")
 
 
 def test_describe_says_what_and_how_it_was_decided() -> None:
@@ -224,11 +227,12 @@ def test_every_registered_function_exists_and_is_callable() -> None:
 
 def test_every_format_has_a_suffix_and_binary_ones_a_sniffer() -> None:
     for fmt in formats.FORMATS.values():
-        assert fmt.suffixes and all(s.startswith(".") and s == s.lower() for s in fmt.suffixes)
+        assert fmt.suffixes or fmt.name == "encrypted"  # known by its content only
+        assert all(s.startswith(".") and s == s.lower() for s in fmt.suffixes)
         assert fmt.label and fmt.kind
-        if fmt.binary:  # recognised by content; never written as text
+        if fmt.binary:  # recognised by content; written as bytes, never as text
             assert fmt.sniff is not None, fmt.name
-            assert not (fmt.document_writer or fmt.bilingual_writer or fmt.termbase_writer)
+            assert not (fmt.bilingual_writer or fmt.termbase_writer)
         if fmt.offers("document-writer") or fmt.offers("bilingual-writer"):
             assert fmt.extension in fmt.suffixes, fmt.name
 

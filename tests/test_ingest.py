@@ -784,6 +784,7 @@ def test_html(tmp_path: Path) -> None:
     )
     doc = read_document(str(path))
     assert [(p.kind, p.text, p.line) for p in doc.paragraphs] == [
+        ("heading", "T", 2),
         ("heading", "Spanningen in Nagorno-Karabach", 4),
         ("text", "De spanningen lopen op. Het betwiste gebied is een bron van conflict.", 5),
         ("text", "Een regel en nog een & meer.", 7),
@@ -791,10 +792,14 @@ def test_html(tmp_path: Path) -> None:
         ("item", "Punt een", 8),
         ("item", "Punt twee", 8),
     ]
-    assert [s.text for s in doc.paragraphs[1].segments] == [
+    assert [s.text for s in doc.paragraphs[2].segments] == [
         "De spanningen lopen op.",
         "Het betwiste gebied is een bron van conflict.",
     ]
+    # <br> separates pieces that are translated apart; <b> is an inline code.
+    assert [s.text for s in doc.paragraphs[3].segments] == ["Een regel", "en nog een & meer."]
+    (bold,) = {c.label for c in doc.paragraphs[2].segments[1].codes}
+    assert bold == "bold"
 
 
 @pytest.mark.parametrize("markup", ["", "<html></html>", "<!-- alleen commentaar -->"])
@@ -863,7 +868,7 @@ def test_gather(tmp_path: Path) -> None:
     )
     assert [s.path for s in found.skipped] == [str(tmp_path / ".hidden"), single]
     assert found.skipped[0].reason == "a hidden folder; not read"
-    assert found.skipped[1].reason.startswith("a PDF file, which glossary cannot read yet")
+    assert found.skipped[1].reason == "named .pdf but not a PDF file by its content; not read"
 
 
 @pytest.mark.parametrize(
@@ -922,7 +927,7 @@ def test_empty_file_reads_with_a_warning(tmp_path: Path, content: bytes) -> None
         (b"abc\x00def" * 100, "binary file \\(a NUL byte at offset 3\\)"),
         (bytes(range(256)) * 40, "binary file"),
         (bytes([7, 8, 27, 1, 2, 3, 4, 5, 6] * 500), "control characters"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF file.*pdftotext"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "data.txt is damaged: it cannot be read as a PDF"),
         (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive"),
         (b"\x89PNG\r\n\x1a\n", "PNG image"),
         (b"\xff\xfe\x41", "UTF-16.*not valid"),

@@ -20,7 +20,12 @@ import pytest
 from conftest import ROOT, SEEDS
 from glossary.document import TranslatedDocument
 from glossary.engines.argos.packages import Package
-from glossary.errors import InputError, OptionConflict, OutputError, TermbaseNotFound
+from glossary.errors import (
+    OptionConflict,
+    OutputError,
+    TermbaseNotFound,
+    UnreadableFile,
+)
 from glossary.files import formats
 from glossary.translation import job
 
@@ -160,14 +165,13 @@ def test_a_required_termbase_that_is_missing(project: Path) -> None:
 
 def test_bilingual_input_is_refused_or_read_as_its_source_side(project: Path) -> None:
     shutil.copy(ROOT / "tests/data/formats/NSTest01.xlf", project / "job.xlf")
-    with pytest.raises(InputError, match=r"job\.xlf is an XLIFF file"):
+    # A CAT job now (issue 14), refused for its language pair (en → fr).
+    with pytest.raises(UnreadableFile, match=r"job\.xlf declares the language pair en → fr"):
         job.plan_job(request(inputs=("job.xlf",)))
     plan = job.plan_job(request(inputs=("job.xlf",), source_side=True, output="job.en.txt"))
-    assert [s.text for s in plan.documents[0].segments] == [
-        "Do not translate this.",
-        "Text number 1",
-    ]
-    assert plan.notes and "read the source side of its 2 units" in plan.notes[0]
+    # translate="no" units are not read
+    assert [s.text for s in plan.documents[0].segments] == ["Text number 1"]
+    assert plan.notes and "read the source side of its 1 unit " in plan.notes[0]
 
 
 # ------------------------------------------------------ all outputs or none

@@ -7,7 +7,8 @@ at module level or inside functions, never a higher layer):
 1. `lang` (Dutch and English language knowledge), `files` (reading inputs, safe XML)
 2. `termbase`: the concept model and its storage
 3. `reading`, `matching`, `engines`: documents in, terms found, models run
-4. `mining`, `enforcement`, `exchange`, `concordance`: what is built on them
+4. `mining`, `enforcement`, `exchange`, `concordance`, `documents`: what is built on them
+   (`documents`: readers and writers of Word, OpenDocument, PDF, subtitles, HTML and Markdown)
 5. `qa`: terminology checks of bilingual files
 6. `translation`: the pipeline, writers and the translation job
 7. `distributed`: the Ray backend, which runs translation jobs, mining and the check on a cluster
@@ -39,6 +40,7 @@ LAYERS: dict[str, int] = {
     "enforcement": 4,
     "exchange": 4,
     "concordance": 4,
+    "documents": 4,
     "qa": 5,
     "translation": 6,
     # Runs the translation job, mining and the check elsewhere: above all three, below the CLI.

@@ -106,7 +106,9 @@ CASES = [
     ("veiligheden", [("veiligheden", "veiligheid")]),
     ("resoluties", [("resoluties", "resolutie")]),
     ("de-escalatie", [("de-escalatie", "de-escalatie")]),
-    ("de escalatie", [("de escalatie", "de-escalatie")]),
+    # An article and a space: "the escalation", not the term "de-escalatie".
+    ("de escalatie", []),  # no escalatie concept in this matcher
+    ("Deëscalatie", [("Deëscalatie", "de-escalatie")]),
     ("coöperatie en cooperatie", [("coöperatie", "cooperatie"), ("cooperatie", "cooperatie")]),
     ("lidstaat", []),
     ("brief, staat", [("brief", "brief"), ("staat", "staat")]),

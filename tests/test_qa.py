@@ -15,6 +15,7 @@ from glossary import qa
 from glossary.cli import main
 from glossary.errors import InputError
 from glossary.exchange import po, tmx, xliff
+from glossary.exchange.jobs import LanguageChoice
 from glossary.exchange.registry import BilingualUnit
 from glossary.termbase.model import Termbase, make_concept
 from glossary.termbase.store import write_termbase
@@ -207,6 +208,7 @@ def test_violation_fields_and_report() -> None:
         "line": 7,
         "segment": 1,
         "unit_id": "",
+        "part": None,
         "origin": "a.txt:3",
     }
     assert data["violations"][0]["target_span"] == [2, 15]
@@ -251,10 +253,15 @@ def test_summary_per_concept() -> None:
             "brief.xlf segment 16 (id 15)",
             "segment 16 (id 15)",
         ),
+        (
+            qa.Location("job.sdlxliff", 90, 5, "5b10", part=2),
+            "job.sdlxliff segment 5 (id 5b10, part 2)",
+            "segment 5 (id 5b10, part 2)",
+        ),
         (qa.Location("memory.tmx", None, 3), "memory.tmx segment 3", "segment 3"),
         (qa.Location("", None, None, "", "src.txt:4"), "src.txt:4", "src.txt:4"),
     ],
-    ids=["po", "xliff", "tmx-without-tuid", "origin-only"],
+    ids=["po", "xliff", "xliff-segment-of-a-unit", "tmx-without-tuid", "origin-only"],
 )
 def test_locations_a_translator_can_find(location: qa.Location, text: str, short: str) -> None:
     assert (str(location), location.short()) == (text, short)
@@ -504,7 +511,8 @@ POSTEDITS = [
     ),
     (
         "postedit-000.xlf",
-        (12, 39, 48, 42),
+        # 49 and 43: the verb form "bemiddelt" (bemiddelen) is an occurrence, rendered.
+        (12, 39, 49, 43),
         [
             ("segment 16 (id 15)", "wrong", "staakt-het-vuren", "stop-the-fire"),
             (
@@ -598,7 +606,8 @@ def test_locations_in_files_other_tools_wrote(project: Path) -> None:
     """translate-toolkit's XLIFF test file (ids 1-8) and Okapi's UTF-16 PO file: the
     segment number, the unit id and the msgid line a translator looks for."""
     formats = Path(__file__).parent / "data" / "formats"
-    units = read_units_of(formats / "states.xlf")
+    # an en-US XLIFF and a French PO: read as the pair they are
+    units = read_units_of(formats / "states.xlf", LanguageChoice("en-US", "fr"))
     assert [(u.number, u.unit_id, u.line) for u in units][:3] == [
         (1, "1", 5),
         (2, "2", 9),
@@ -607,7 +616,7 @@ def test_locations_in_files_other_tools_wrote(project: Path) -> None:
     report = qa.check_units(units, [make_concept("Seven", "Septième")], file="states.xlf")
     (v,) = report.violations
     assert (v.ref, v.location.line, v.kind) == ("states.xlf segment 7 (id 7)", 29, "missing")
-    units = read_units_of(formats / "Test01.po")
+    units = read_units_of(formats / "Test01.po", LanguageChoice("en", "fr"))
     assert [(u.number, u.line, u.source) for u in units][:3] == [
         (1, 3, "Could not find folder %s"),
         (2, 6, "Second entry"),
@@ -617,7 +626,7 @@ def test_locations_in_files_other_tools_wrote(project: Path) -> None:
     assert [v.ref for v in report.violations] == ["Test01.po:19"]
 
 
-def read_units_of(path: Path) -> list[BilingualUnit]:
+def read_units_of(path: Path, languages: LanguageChoice | None = None) -> list[BilingualUnit]:
     from glossary.exchange.importing import read_units
 
-    return read_units(path)
+    return read_units(path, languages=languages)

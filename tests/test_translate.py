@@ -311,8 +311,9 @@ def test_stdin_to_a_folder_is_named_stdin(tmp_path: Path) -> None:
     [
         (["-o", "x.txt", "--out-dir", "d"], 2, "either -o/--output or --out-dir"),
         (["-o", "missing/folder/x.txt"], 1, "folder missing/folder does not exist"),
-        (["-o", "x.docx"], 1, "Cannot tell the output format from 'x.docx'"),
-        (["--format", "html"], 2, "Invalid value for '--format'"),
+        (["-o", "x.rtf"], 1, "Cannot tell the output format from 'x.rtf'"),
+        (["-o", "x.docx"], 1, "A docx file holds one document; 5 inputs were given"),
+        (["--format", "rtf"], 2, "Invalid value for '--format'"),
         (["--beam", "0"], 2, "Invalid value for '--beam'"),
         (["--engine", "deepl"], 2, "Invalid value for '--engine'"),
     ],
@@ -320,6 +321,7 @@ def test_stdin_to_a_folder_is_named_stdin(tmp_path: Path) -> None:
         "both-outputs",
         "missing-folder",
         "unknown-suffix",
+        "docx-of-five",
         "bad-format",
         "bad-beam",
         "bad-engine",
@@ -374,7 +376,10 @@ def test_report_into_a_missing_folder_is_refused_before_translating(tmp_path: Pa
     ("make", "message"),
     [
         (lambda d: d / "nope.txt", "no such file or folder"),
-        (lambda d: (d / "x.pdf").write_bytes(b"%PDF-1.4\n\x00\x01") and d / "x.pdf", "a PDF file"),
+        (
+            lambda d: (d / "x.pdf").write_bytes(b"%PDF-1.4\n\x00\x01") and d / "x.pdf",
+            "cannot be read as a PDF",
+        ),
         (lambda d: (d / "empty").mkdir() or d / "empty", "the folder has no"),
     ],
     ids=["missing", "pdf", "empty-folder"],

@@ -114,12 +114,14 @@ CASES = {
         [],
         ["material remains"],
     ),
+    # A forbidden rendering beside the rendered term stands for nothing the
+    # target misses: it is `stray` (the QA reports it; the enforcer leaves it).
     "accepted-beside-the-forbidden-rendering": (
         "De stoffelijke overschotten.",
         "The remains, not material remains.",
         ["remains"],
         [],
-        ["material remains"],
+        [],
     ),
     "a-span-goes-where-it-is-needed": (
         # "dispute" is accepted for both; the conflict also has "conflict".
@@ -181,7 +183,8 @@ def test_the_qa_counts_what_the_rule_says(source: str, target: str) -> None:
     wrong = [v for v in report.violations if v.kind in ("missing", "dnt", "wrong")]
     assert [v.concept_id for v in wrong] == [occurrences[i].concept.id for i in result.missing]
     forbidden = [v for v in report.violations if v.detail == "forbidden rendering"]
-    assert sorted(v.target_span for v in forbidden) == [(s, e) for s, e, _ in result.forbidden]
+    every = sorted((*result.forbidden, *result.stray))
+    assert sorted(v.target_span for v in forbidden) == [(s, e) for s, e, _ in every]
 
 
 @pytest.mark.parametrize(
@@ -198,7 +201,20 @@ def test_enforcement_keeps_what_the_rule_accepts_and_repairs_the_rest(
     assert all(u.status == "enforced" for u in result.terms)
     assert verify(result.target, occurrences).ok
     report = qa.check_units([BilingualUnit(source, result.target)], CONCEPTS)
-    assert report.correct == report.occurrences == len(occurrences) and not report.violations
+    assert report.correct == report.occurrences == len(occurrences)
+    # Left: only forbidden renderings beside a rendered term (replacing them
+    # would double the term), which the QA reports and the enforcer notes.
+    stray = verify(result.target, occurrences).stray
+    assert [v.target_span for v in report.violations] == [(s, e) for s, e, _ in stray]
+    assert all(f"'{result.target[s:e]}'" in result.terms[0].detail for s, e, _ in stray)
+
+
+def test_a_forbidden_rendering_beside_the_term_is_stray() -> None:
+    occurrences = GLOSSARY.occurrences("De stoffelijke overschotten.")
+    target = "The remains, not material remains."
+    result = verify(target, occurrences)
+    assert result.ok and result.forbidden == ()
+    assert [target[s:e] for s, e, _ in result.stray] == ["material remains"]
 
 
 def test_the_swallowed_osce_is_repaired() -> None:

@@ -217,8 +217,19 @@ def test_concordance_and_qa_pages(browser: WebDriver, served: Running) -> None:
     open_page(browser, served, "/concordance")
     field = browser.find_element(By.ID, "q")
     field.send_keys("staakt het vuren", Keys.ENTER)
-    wait(browser, lambda d: "occurrences of" in text_of(d, "count"))
+    wait(browser, lambda d: "occurrences in" in text_of(d, "count"))
     assert len(browser.find_elements(By.CSS_SELECTOR, ".kwic mark")) > 5
+    assert browser.find_element(By.LINK_TEXT, "staakt-het-vuren")  # the concept, linked
+    # The literal option: "OVSE" as written, also inside "OVSE-groep" (case ignored).
+    field = browser.find_element(By.ID, "q")
+    field.clear()
+    field.send_keys("ovse")
+    browser.find_element(By.CSS_SELECTOR, "label[for=literal]").click()
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser, lambda d: "literal text" in text_of(d, "query"))
+    assert browser.find_element(By.ID, "literal").is_selected()
+    marks = {m.text for m in browser.find_elements(By.CSS_SELECTOR, ".kwic mark")}
+    assert marks == {"OVSE"} and "occurrences in" in text_of(browser, "count")
     browser.find_element(By.LINK_TEXT, "QA").click()
     browser.find_element(By.ID, "file").send_keys("out/report.po", Keys.ENTER)
     wait(browser, lambda d: "Term accuracy" in text_of(d, "summary"))

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from glossary.document import BilingualUnit
+from glossary.enforcement.damage import Damage, find_damage
 from glossary.errors import InputError
 from glossary.files.formats import detect
 from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
@@ -82,11 +83,14 @@ class Location:
     """Where a translator finds a segment.
 
     `file` is the file to open (the bilingual file, or the translation of
-    a pair of files); `line` its line (PO: the msgid line; XLIFF: the
-    trans-unit; TSV and text: the line); `segment` the 1-based number of
-    the unit in the file, as CAT tools number segments; `unit_id` the
-    XLIFF trans-unit id or TMX tuid; `origin` where the source segment came
-    from when the file says ("seeds/004.txt:12", PO `#:` references).
+    a pair of files); `line` its line (PO: the msgid line, or msgstr[n]'s
+    for a plural form; XLIFF: the trans-unit; TSV and text: the line);
+    `segment` the 1-based number of the unit in the file, as CAT tools
+    number segments; `unit_id` the XLIFF trans-unit id or TMX tuid; `part`
+    the segment's number inside a unit of several (XLIFF 2.0 `<segment>`s,
+    Trados and memoQ `<mrk mtype="seg">`); `origin` where the source
+    segment came from when the file says ("seeds/004.txt:12", PO `#:`
+    references, XLIFF location contexts).
     """
 
     file: str = ""
@@ -94,12 +98,16 @@ class Location:
     segment: int | None = None
     unit_id: str = ""
     origin: str = ""
+    part: int | None = None
+
+    def _id(self) -> str:
+        return f"(id {self.unit_id}" + (f", part {self.part}" if self.part else "") + ")"
 
     def short(self) -> str:
-        """Without the file name: "line 23", "segment 3 (id 2)"."""
+        """Without the file name: "line 23", "segment 3 (id 2)", "segment 3 (id 2, part 1)"."""
         if self.unit_id:
             number = f"segment {self.segment} " if self.segment else ""
-            return f"{number}(id {self.unit_id})"
+            return f"{number}{self._id()}"
         if self.line is not None:
             return f"line {self.line}"
         if self.segment:
@@ -112,7 +120,7 @@ class Location:
         name = self.file or "?"
         if self.unit_id:
             number = f" segment {self.segment}" if self.segment else ""
-            return f"{name}{number} (id {self.unit_id})"
+            return f"{name}{number} {self._id()}"
         if self.line is not None and self.file:
             return f"{name}:{self.line}"
         if self.segment:
@@ -125,6 +133,7 @@ class Location:
             "line": self.line,
             "segment": self.segment,
             "unit_id": self.unit_id,
+            "part": self.part,
             "origin": self.origin,
         }
 
@@ -231,6 +240,8 @@ class QAReport:
     violations: tuple[Violation, ...]
     concepts: tuple[ConceptSummary, ...] = ()  # per concept, most violations first
     file: str = ""
+    # Damage next to terms (glossary.enforcement.damage), with the unit's location.
+    damage: tuple[tuple[Location, Damage], ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -256,6 +267,7 @@ class QAReport:
             "counts": {kind: self.count(kind) for kind in KINDS},
             "violations": [v.to_dict() for v in self.violations],
             "concepts": [c.to_dict() for c in self.concepts],
+            "damage": [{"location": w.to_dict(), **d.to_dict()} for w, d in self.damage],
         }
 
     def summary(self) -> str:
@@ -276,6 +288,8 @@ class QAReport:
             )
         if self.untranslated:
             text += f"; {_plural(self.untranslated, 'untranslated segment')} not checked"
+        if self.damage:
+            text += f"; {len(self.damage)} possible damage next to terms"
         return text
 
 
@@ -291,6 +305,7 @@ def location(unit: BilingualUnit, file: str = "") -> Location:
         segment=unit.number or None,
         unit_id=unit.unit_id,
         origin=unit.ref if unit.ref != file else "",
+        part=unit.segment or None,
     )
 
 
@@ -310,7 +325,10 @@ def unit_violations(
     """
     taken: list[Span] = [t.span for t in result.terms if t.span is not None]
     free: dict[str, list[Span]] = {}
-    for start, end, concept_id in sorted(result.forbidden, key=lambda f: (f[0] - f[1], f[0])):
+    # Every forbidden rendering: those that stand for a missing occurrence and
+    # those beside a rendered term (verify lists them apart, as `stray`).
+    every_bad = (*result.forbidden, *result.stray)
+    for start, end, concept_id in sorted(every_bad, key=lambda f: (f[0] - f[1], f[0])):
         if not overlaps((start, end), taken):
             taken.append((start, end))
             free.setdefault(concept_id, []).append((start, end))
@@ -431,6 +449,7 @@ def merge_reports(reports: Iterable[QAReport], *, file: str | None = None) -> QA
         violations=tuple(v for r in parts for v in r.violations),
         concepts=_ranked(merged),
         file=file if file is not None else (parts[0].file if parts else ""),
+        damage=tuple(d for r in parts for d in r.damage),
     )
 
 
@@ -447,6 +466,7 @@ def check_units(
     violations: list[Violation] = []
     every: list[Occurrence] = []
     correct_by: Counter[str] = Counter()
+    damage: list[tuple[Location, Damage]] = []
     segments = untranslated = occurrences = correct = 0
     for unit in units:
         if not unit.target.strip():
@@ -460,7 +480,9 @@ def check_units(
         every.extend(found)
         for occ, term in zip(found, result.terms, strict=True):
             correct_by[occ.concept.id] += term.found
-        violations.extend(unit_violations(unit, location(unit, file), found, result))
+        where = location(unit, file)
+        violations.extend(unit_violations(unit, where, found, result))
+        damage.extend((where, d) for d in find_damage(unit.target, found, result))
     return QAReport(
         segments,
         untranslated,
@@ -469,6 +491,7 @@ def check_units(
         tuple(violations),
         summarise(every, correct_by, violations),
         file,
+        tuple(damage),
     )
 
 
@@ -502,6 +525,36 @@ class Aligned:
     warnings: tuple[str, ...] = ()
 
 
+def _align_documents(source: Path, target: Path, raw: list[bytes], limit: int) -> Aligned:
+    """Units from two documents with structure (a Word file and its translation, an
+    HTML page and its translation): read both as documents, paragraph by paragraph."""
+    from glossary.reading import sources
+
+    documents = [
+        sources.load(str(path), data=data, limit=limit)
+        for path, data in zip((source, target), raw, strict=True)
+    ]
+    first, second = documents
+    if len(first.paragraphs) != len(second.paragraphs):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(first.paragraphs)} and "
+            f"{len(second.paragraphs)} paragraphs. Give the translation 'glossary translate' "
+            "wrote for this source (the same format, the same paragraphs)."
+        )
+    units = [
+        BilingualUnit(
+            a.text,
+            b.text,
+            ref=a.segments[0].place if a.segments else f"{source}:{a.line}",
+            line=a.line,
+        )
+        for a, b in zip(first.paragraphs, second.paragraphs, strict=True)
+        if a.kind != "furniture"
+    ]
+    warnings = tuple(w for d in documents for w in d.warnings)
+    return Aligned(tuple(units), warnings)
+
+
 def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Aligned:
     """Units from a source document and its translation.
 
@@ -520,11 +573,19 @@ def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Al
     texts: list[str] = []
     warnings: list[str] = []
     raw: list[bytes] = []
+    structured: list[bool] = []
     for path in (source, target):
         data = read_bytes(path, limit=limit)
         found = detect(path, data, sources.ROLE)
         if found.format is not None and not found.format.offers(sources.ROLE):
             raise sources.refusal(found)
+        raw.append(data)
+        structured.append(found.format is not None and found.format.name not in ("text",))
+    if any(structured):
+        return _align_documents(source, target, raw, limit)
+    raw = []
+    for path in (source, target):
+        data = read_bytes(path, limit=limit)
         decoded = decode_bytes(data, display_name(path))
         texts.append(decoded.text)
         warnings.extend(decoded.warnings)

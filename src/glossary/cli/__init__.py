@@ -55,4 +55,15 @@ def main() -> None:
 
 
 # Command modules register themselves on `main` when imported.
-from . import concordance, exchange, ingest, mine, model, review, serve, term, translate  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    concordance,
+    exchange,
+    fix,
+    ingest,
+    mine,
+    model,
+    review,
+    serve,
+    term,
+    translate,
+)

@@ -331,6 +331,46 @@ def _lang_option(value: str | None, default: str) -> str:
 
 # ------------------------------------------------------------------- check
 
+# Literal here so `glossary --help` imports nothing (tests compare them with
+# glossary.exchange.bilingual.MIN_STATUSES).
+MIN_STATUSES = ("draft", "translated", "reviewed")
+
+
+def _job_options(func: Any) -> Any:
+    """--min-status, --source-lang and --target-lang of check and merge."""
+    func = click.option(
+        "--target-lang",
+        metavar="CODE",
+        help="The file's language to read as English, when it declares another or none.",
+    )(func)
+    func = click.option(
+        "--source-lang",
+        metavar="CODE",
+        help="The file's language to read as Dutch, when it declares another or none "
+        "(e.g. --source-lang en --target-lang es to use a file of another pair anyway).",
+    )(func)
+    return click.option(
+        "--min-status",
+        type=click.Choice(MIN_STATUSES),
+        default="draft",
+        show_default=True,
+        help="PO/XLIFF: the least status a target needs to count as translated: draft "
+        "(every target: machine translation, fuzzy, needs-review, Trados Draft, memoQ "
+        "Pretranslated), translated (accepted by the translator: Trados Translated, "
+        "memoQ Confirmed, PO without fuzzy, XLIFF translated), or reviewed (final, "
+        "signed-off, Trados ApprovedTranslation, memoQ Reviewer1Confirmed). Targets "
+        "below it count as untranslated.",
+    )(func)
+
+
+def _languages(source_lang: str | None, target_lang: str | None) -> Any:
+    from glossary.exchange.jobs import LanguageChoice
+
+    return LanguageChoice(
+        _lang_option(source_lang, "") if source_lang else "",
+        _lang_option(target_lang, "") if target_lang else "",
+    )
+
 
 @main.command("check", context_settings=CONTEXT_SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -357,6 +397,7 @@ def _lang_option(value: str | None, default: str) -> str:
     help="When to exit 1: at any violation; only for wrong or forbidden terms (missing "
     "terms are reported but pass); never (report only).",
 )
+@_job_options
 @_max_size_option
 @termbase_option
 @backend_options
@@ -367,6 +408,9 @@ def check_command(
     input_format: str | None,
     fmt: str,
     fail_on: str,
+    min_status: str,
+    source_lang: str | None,
+    target_lang: str | None,
     max_size: int,
     termbase_path: Path | None,
     backend: str,
@@ -376,22 +420,26 @@ def check_command(
 ) -> None:
     """Check that translations use the termbase's English terms.
 
-    FILE is a bilingual file (PO, XLIFF, TMX, or TSV with source and target
-    columns; recognised by its content, else its suffix), or give SOURCE
-    TARGET: two aligned documents, one segment per line or the paragraphs
-    'glossary translate' writes. For each segment, every approved term in
-    the Dutch must have its approved or admitted English, and
-    do-not-translate names must be copied. Each wrong term
-    occurrence is one violation: a wrong term (a forbidden rendering or the
-    wrong case where the approved term belongs: found X, expected Y), a
+    FILE is a bilingual file (PO, XLIFF 1.2 or 2.x from any CAT tool, TMX,
+    or TSV with source and target columns; recognised by its content, else
+    its suffix), or give SOURCE TARGET: two aligned documents, one segment
+    per line or the paragraphs 'glossary translate' writes. For each
+    segment, every approved term in the Dutch must have its approved or
+    admitted English, and do-not-translate names must be copied. Each wrong
+    term occurrence is one violation: a wrong term (a forbidden rendering or
+    the wrong case where the approved term belongs: found X, expected Y), a
     missing term, or a forbidden rendering left beside the right one.
 
-    The table shows where (PO: file:line of the msgid; XLIFF: the segment
-    number and trans-unit id), the problem, and the source and target with
+    The table shows where (PO: file:line of the msgid, or of msgstr[n] for a
+    plural form; XLIFF: the segment number and trans-unit id, and the part of
+    a unit of several segments), the problem, and the source and target with
     the term highlighted; then the concepts with problems. Term accuracy (WMT
     way: whole tokens, English plurals accepted, each target span counted
-    once) goes to stderr. With --backend ray the segments are checked on a
-    Ray cluster (docs/cluster.md), with the same report.
+    once) goes to stderr. A PO, XLIFF or TMX file must be Dutch → English
+    (else it is refused, naming the pair and --source-lang/--target-lang);
+    units marked translate="no" are left out, and --min-status says which
+    targets count as translated. With --backend ray the segments are checked
+    on a Ray cluster (docs/cluster.md), with the same report.
 
     \b
     Exit status (for CI):
@@ -403,23 +451,40 @@ def check_command(
     Examples:
         glossary check report.po
         glossary check report.xlf --format json
+        glossary check job.sdlxliff --min-status translated
+        glossary check memory.tmx --source-lang nl-BE --target-lang en-GB
         glossary check source.nl.txt translation.en.txt
         glossary check report.po --fail-on wrong
         glossary check memory.tmx --backend ray --ray-address auto
     """
-    from glossary.exchange.importing import read_units
+    from glossary.exchange.bilingual import read_bilingual
     from glossary.qa import align_files, check_units
     from glossary.termbase.store import read_termbase, resolve_termbase
 
     from .table import output_width
     from .views import check_table
 
-    if target is not None and input_format is not None:
-        raise click.UsageError("--input-format is for one bilingual FILE, not a pair of files.")
+    if target is not None and (
+        input_format is not None or source_lang or target_lang or min_status != "draft"
+    ):
+        raise click.UsageError(
+            "--input-format, --min-status, --source-lang and --target-lang are for one "
+            "bilingual FILE, not a pair of files."
+        )
+    languages = _languages(source_lang, target_lang)
     settings = ray_settings(backend, ray_address, ray_workers)
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
-        units = read_units(file, input_format, max_size * MB)
+        read = read_bilingual(
+            file, input_format, max_size * MB, min_status=min_status, languages=languages
+        )
+        for warning in read.warnings:
+            info(f"Warning: {warning}", quiet)
+        for note in read.notes:
+            info(note, quiet)
+        if read.summary():
+            info(read.summary(), quiet)
+        units = list(read.units)
         where = _display(file)
     else:
         aligned = align_files(file, target, limit=max_size * MB)
@@ -440,6 +505,10 @@ def check_command(
         click.echo(dump_json(report.to_dict()))
     elif report.violations:
         click.echo(check_table(report, output_width()))
+    if fmt != "json" and report.damage:
+        rows = [[w.short(), d.kind, d.concept_id, d.message] for w, d in report.damage]
+        click.echo("\nPossible damage next to terms (check these):")
+        click.echo(render_table(["WHERE", "KIND", "CONCEPT", "WHAT"], rows, max_width=70))
     info(report.summary(), quiet)
     failing = {
         "violation": len(report.violations),
@@ -466,8 +535,10 @@ def check_command(
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 when a segment has no translation or is still fuzzy / needs review.",
+    help="Exit 1 when a segment has no translation or is still below 'translated' "
+    "(fuzzy, needs review, Trados Draft, machine translation).",
 )
+@_job_options
 @_max_size_option
 @quiet_option
 def merge_command(
@@ -476,6 +547,9 @@ def merge_command(
     output: str,
     fmt: str | None,
     strict: bool,
+    min_status: str,
+    source_lang: str | None,
+    target_lang: str | None,
     max_size: int,
     quiet: bool,
 ) -> None:
@@ -483,19 +557,29 @@ def merge_command(
 
     The source document is read again and each of its segments gets the
     translation of its unit (by segment key, else by source text), with the
-    source's paragraph layout. Segments without a translation stay in Dutch
-    and are reported.
+    source's paragraph layout. Segments without a translation (or with one
+    below --min-status) stay in Dutch and are reported. A file of another
+    language pair, or one that does not belong to the document (none of its
+    segments is one of the document's), is refused with exit status 1.
 
     \b
     Examples:
         glossary translate report.txt --format po -o report.po
         (post-edit report.po in Poedit, Lokalize, Weblate...)
         glossary merge report.po report.txt -o report.en.txt
+        glossary merge report.xlf report.txt --min-status translated -o report.en.txt
     """
     from glossary.exchange.importing import merge_file
     from glossary.translation.writers import write_text
 
-    result = merge_file(bilingual, source, fmt=fmt, max_bytes=max_size * MB)
+    result = merge_file(
+        bilingual,
+        source,
+        fmt=fmt,
+        max_bytes=max_size * MB,
+        min_status=min_status,
+        languages=_languages(source_lang, target_lang),
+    )
     with output_stream(output) as stream:
         write_text([result.translated], stream)
     info(

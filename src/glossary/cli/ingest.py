@@ -103,12 +103,14 @@ def _write_text(doc: Document, out: IO[str]) -> None:
             out.write("\n")
         for seg in paragraph.segments:
             text = seg.text.replace("\t", " ").replace("\n", " ")
-            out.write(f"{seg.ref}\t¶{paragraph.index}\t{seg.kind}\t{text}\n")
+            kind = f"{seg.kind} ({seg.location})" if seg.location else seg.kind
+            out.write(f"{seg.ref}\t¶{paragraph.index}\t{kind}\t{text}\n")
 
 
 def _document_json(doc: Document) -> dict[str, Any]:
     return {
         "path": doc.path,
+        "format": doc.format or "text",
         "warnings": list(doc.warnings),
         "notes": list(doc.notes),
         "repairs": [
@@ -131,6 +133,7 @@ def _document_json(doc: Document) -> dict[str, Any]:
                         "index": s.index,
                         "kind": s.kind,
                         "ref": s.ref,
+                        "location": s.location,
                         "line": s.line,
                         "end_line": s.end_line,
                         "start": s.start,

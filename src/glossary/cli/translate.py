@@ -24,7 +24,20 @@ if TYPE_CHECKING:
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.translation.writers.FORMATS and glossary.translation.job.
-FORMAT_CHOICES = ("text", "po", "xliff", "tmx", "tsv", "json")
+FORMAT_CHOICES = (
+    "text",
+    "markdown",
+    "html",
+    "docx",
+    "odt",
+    "srt",
+    "vtt",
+    "po",
+    "xliff",
+    "tmx",
+    "tsv",
+    "json",
+)
 ENGINE_CHOICES = ("argos", "none", "auto")
 REPORT_FORMATS = ("table", "json")
 
@@ -84,12 +97,34 @@ REPORT_FORMATS = ("table", "json")
 @click.option(
     "--redecode-budget",
     type=click.FloatRange(0, 200),
-    default=5.0,
+    default=10.0,
     show_default=True,
     metavar="PERCENT",
     help="Share of the source text that term repairs may re-decode with the model; "
     "the rest is repaired by replacement (200: every failing segment gets both "
     "re-decoding steps).",
+)
+@click.option(
+    "--overwrite",
+    type=click.Choice(("drafts", "all")),
+    help="CAT files: translate again the targets nobody accepted yet (drafts: machine "
+    "translation, fuzzy, needs-review, Trados Draft) or every target that is not locked "
+    "(all). Default: only empty targets are filled.",
+)
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="CAT files: write each translated file over itself (all or none).",
+)
+@click.option(
+    "--source-lang",
+    metavar="CODE",
+    help="CAT files: the file's language to read as Dutch (when it declares another or none).",
+)
+@click.option(
+    "--target-lang",
+    metavar="CODE",
+    help="CAT files: the file's language to read as English.",
 )
 @source_side_option
 @backend_options
@@ -114,6 +149,10 @@ def translate(
     report_format: str | None,
     strict: bool,
     redecode_budget: float,
+    overwrite: str | None,
+    in_place: bool,
+    source_lang: str | None,
+    target_lang: str | None,
     source_side: bool,
     backend: str,
     ray_address: str | None,
@@ -123,15 +162,18 @@ def translate(
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
 
-    INPUT is a file, a folder (its .txt, .md and .html files; every other file
-    is named with the reason it is skipped) or '-' for stdin. A bilingual
-    file (PO, XLIFF, TMX) is refused with a hint, or read as its Dutch
-    source side with --source-side. Every sentence is translated once, in
-    token batches, on this machine; the output keeps the paragraphs of the
-    source. Formats: text (the English), tsv (bilingual segment table),
-    json (segments, offsets, scores, model signature), po, xliff, tmx (for
-    CAT tools). Output files appear only when all are complete: an error or
-    Ctrl-C leaves none half written and no mix of old and new files.
+    INPUT is a file, a folder (its documents; every other file is named
+    with the reason it is skipped) or '-' for stdin. Documents: plain text,
+    Markdown, HTML, Word (.docx), OpenDocument (.odt), PDF with a text
+    layer, SRT and WebVTT subtitles. Each comes back in its own format with
+    its structure and formatting (-o FILE or --out-dir DIR; a PDF as an
+    editable .docx); on the terminal as text. A bilingual file (PO, XLIFF,
+    TMX) is translated in place, or read as its Dutch source side with
+    --source-side. Every sentence is translated once, in token batches, on
+    this machine. Other formats: text (the English), tsv (bilingual segment
+    table), json (segments, offsets, scores, model signature), po, xliff,
+    tmx (for CAT tools). Output files appear only when all are complete: an
+    error or Ctrl-C leaves none half written and no mix of old and new files.
     With --backend ray the documents are translated on a Ray cluster
     (docs/cluster.md), with the same output bytes.
 
@@ -143,6 +185,8 @@ def translate(
     \b
     Examples:
         glossary translate report.txt
+        glossary translate report.docx -o report.en.docx
+        glossary translate brief.pdf ondertitels.srt --out-dir out/
         glossary translate seeds/ --out-dir out/
         glossary translate seeds/ -o seeds.tsv
         glossary translate report.txt -o report.json --beam 2 --threads 4
@@ -151,6 +195,9 @@ def translate(
         glossary translate report.txt --no-glossary
         glossary translate seeds/ --engine auto --format po --out-dir out/
         glossary translate memory.tmx --source-side -o memory.en.txt
+        glossary translate job.sdlxliff -o job.mt.sdlxliff --report terms.txt
+        glossary translate nl.po --engine none --in-place
+        glossary translate export/*.xlf --out-dir pretranslated/ --overwrite drafts
         glossary translate archive/ --out-dir out/ --backend ray --ray-address 10.0.0.5:6379
     """
     from glossary.errors import OptionConflict
@@ -177,6 +224,10 @@ def translate(
         strict=strict,
         redecode_budget=redecode_budget / 100,
         source_side=source_side,
+        overwrite=overwrite or "",
+        in_place=in_place,
+        source_lang=source_lang or "",
+        target_lang=target_lang or "",
     )
     settings = ray_settings(backend, ray_address, ray_workers, ship_model=ray_ship_model)
     try:
@@ -207,6 +258,18 @@ def translate(
         f"with {result.signature}",
         quiet,
     )
+    for cat, done in zip(plan.cat, result.documents if plan.cat else (), strict=True):
+        left = ", ".join(f"{n} {why}" for why, n in sorted(cat.skipped.items()))
+        filled = sum(1 for ts in done.segments if ts.target.strip())
+        problems = sum(len(ts.code_problems) for ts in done.segments)
+        info(
+            f"{cat.path} ({cat.job.flavour}): {filled} of {len(cat.job.segments)} segments "
+            f"given a machine translation to review"
+            + (f"; left as they were: {left}" if left else ""),
+            quiet,
+        )
+        if problems:
+            info(f"  {problems} inline code(s) put back; see the notes in the file", quiet)
     if outputs.out_dir is not None:
         info(f"Wrote {len(outputs.files)} {outputs.format} file(s) to {outputs.out_dir}", quiet)
     elif outputs.files:

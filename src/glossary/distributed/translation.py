@@ -49,7 +49,8 @@ from glossary.distributed.cluster import Cluster, remote_error
 from glossary.document import Document, SegmentResult, SegmentTranslator
 from glossary.errors import BackendError, GlossaryError, ModelError, ModelNotInstalled
 from glossary.translation import job
-from glossary.translation.pipeline import CHUNK, Progress, assemble, translatable
+from glossary.translation.pipeline import CHUNK, Progress, assemble, keeps_placeholders
+from glossary.translation.pipeline import plan as plan_texts
 
 if TYPE_CHECKING:
     from glossary.enforcement.cascade import StepNote
@@ -72,28 +73,32 @@ class Parcel:
     texts: tuple[str, ...]
 
 
-def split(documents: Sequence[Document], size: int = PARCEL_TEXTS) -> list[Parcel]:
-    """The distinct texts of the documents (in the order first met) in parcels
-    of `size`. A long document spans several parcels; short ones share one."""
-    seen: dict[str, None] = {}
-    for document in documents:
-        for segment in document.segments:
-            if translatable(segment):
-                seen.setdefault(segment.text)
-    texts = list(seen)
+def split(
+    documents: Sequence[Document], size: int = PARCEL_TEXTS, *, placeholders: bool = False
+) -> list[Parcel]:
+    """The distinct engine texts of the documents (in the order first met; with
+    inline codes as placeholders when the engine keeps them, as the local run
+    sends them) in parcels of `size`. A long document spans several parcels;
+    short ones share one."""
+    texts = list(plan_texts(documents, placeholders=placeholders).counts)
     return [
         Parcel(index, tuple(texts[start : start + size]))
         for index, start in enumerate(range(0, len(texts), size))
     ]
 
 
-def _waiting(documents: Sequence[Document], parcels: Sequence[Parcel]) -> list[set[int]]:
+def _waiting(
+    documents: Sequence[Document], parcels: Sequence[Parcel], *, placeholders: bool = False
+) -> list[set[int]]:
     """For each document, the parcels holding its texts."""
     owner: dict[str, int] = {}
     for parcel in parcels:
         for text in parcel.texts:
             owner[text] = parcel.index
-    return [{owner[s.text] for s in document.segments if translatable(s)} for document in documents]
+    return [
+        {owner[text] for text in plan_texts([document], placeholders=placeholders).counts}
+        for document in documents
+    ]
 
 
 # ------------------------------------------------------------------ the worker
@@ -137,6 +142,7 @@ class TranslationWorker:
         return {
             "error": self.error,
             "signature": self.signature,
+            "placeholders": self.strategy is not None and keeps_placeholders(self.strategy),
             "version": glossary.__version__,
             "node": socket.gethostname(),
             "pid": os.getpid(),
@@ -284,6 +290,17 @@ def unpack_package(data: bytes, package: Package) -> Package:
 # ------------------------------------------------------------------ the driver
 
 
+def _with_codes(documents: Sequence[Document]) -> tuple[Document, ...]:
+    """What the workers' plan keeps of the documents: one with inline codes, if
+    any, so `job.make_strategy` asks the engine for word alignments exactly
+    when the local run does (the codes are placed with them); the texts go
+    in parcels."""
+    for document in documents:
+        if any(segment.codes for segment in document.segments):
+            return (document,)
+    return ()
+
+
 def run_job(
     plan: job.JobPlan,
     cluster: Cluster,
@@ -312,11 +329,14 @@ def run_job(
     if parcel_texts is None:
         share = -(-plan.distinct // (PARCELS_PER_WORKER * wanted))
         parcel_texts = max(MIN_PARCEL, min(PARCEL_TEXTS, share))
-    parcels = split(documents, parcel_texts)
     light = dataclasses.replace(
-        plan, documents=(), request=dataclasses.replace(plan.request, threads=threads)
+        plan,
+        documents=_with_codes(documents),
+        cat=(),
+        request=dataclasses.replace(plan.request, threads=threads),
     )
-    count = max(1, min(wanted, cluster.slots(threads), len(parcels)))
+    distinct = len(plan_texts(documents).counts)
+    count = max(1, min(wanted, cluster.slots(threads), -(-distinct // parcel_texts)))
     shipped = (
         [ray.put(pack_package(plan.package))]
         if cluster.settings.ship_model and plan.package is not None
@@ -332,7 +352,9 @@ def run_job(
     try:
         infos = ray.get([a.ready.remote(plan_ref, shipped) for a in actors])
         signature = _check_workers(infos)
-        waiting = _waiting(documents, parcels)
+        placeholders = bool(infos[0]["placeholders"])
+        parcels = split(documents, parcel_texts, placeholders=placeholders)
+        waiting = _waiting(documents, parcels, placeholders=placeholders)
         by_parcel: dict[int, list[int]] = {}
         for number, needs in enumerate(waiting):
             for index in needs:
@@ -361,7 +383,9 @@ def run_job(
     finally:
         for actor in actors:
             ray.kill(actor, no_restart=True)
-    translated = [assemble(document, results, signature) for document in documents]
+    translated = [
+        assemble(document, results, signature, placeholders=placeholders) for document in documents
+    ]
     seconds = time.perf_counter() - started
     return job.finish_job(plan, translated, signature, seconds, job.merge_notes(notes))
 
@@ -379,6 +403,8 @@ def _check_workers(infos: Sequence[dict[str, Any]]) -> str:
             f"glossary {glossary.__version__} on every node so they give the same output."
         )
     signatures = sorted({info["signature"] for info in infos})
+    if len(signatures) == 1 and len({info["placeholders"] for info in infos}) > 1:
+        signatures = [f"{signatures[0]} keeping inline-code placeholders", "one not keeping them"]
     if len(signatures) > 1:
         raise BackendError(
             "The Ray workers would not translate alike; their engines differ: "

@@ -37,8 +37,8 @@ the other segments of the call, the documents of the run, chunk sizes,
 threads or the backend. Steps 2 and 3 re-decode whole sentences, which
 costs about three first-pass sentences each, so each segment may re-decode
 `EnforceOptions.redecode_budget` times on average: the budget rounded up or
-down by a hash of the segment's text (`redecode_allowance`; 0.05: one
-segment in twenty, 2.0: every failing segment gets both steps). Step 2 is
+down by a hash of the segment's text (`redecode_allowance`; 0.10: one
+segment in ten, 2.0: every failing segment gets both steps). Step 2 is
 dropped when a probe shows it does not work on this model; the probe
 decodes sentences built from the glossary itself (`probe_sentences`), so its
 verdict is the same in every run with this engine and termbase. Cheap cases
@@ -61,13 +61,21 @@ from typing import Literal
 
 from glossary.document import SegmentResult, TermStatus, TermUse
 from glossary.enforcement.edits import (
+    Applied,
     Edit,
-    apply_edits,
+    apply,
     at_sentence_start,
     capitalised,
     plan_edits,
 )
-from glossary.engines.base import Capabilities, Engine, Hypothesis, Request, make_signature
+from glossary.engines.base import (
+    Capabilities,
+    Engine,
+    Hypothesis,
+    Request,
+    links,
+    make_signature,
+)
 from glossary.errors import InvalidValue
 from glossary.lang.text import fold_words
 from glossary.matching.verify import Glossary, Occurrence, Verification, verify
@@ -88,8 +96,8 @@ class EnforceOptions:
     - `prefix`: run step 3.
     - `redecode_budget`: how many re-decodes (steps 2 and 3 together) a
       failing segment gets on average, each the cost of its own source: the
-      share of the source text that is re-decoded (0.05: one segment in
-      twenty, at random but the same for the same text; 2.0: every failing
+      share of the source text that is re-decoded (0.10: one segment in
+      ten, at random but the same for the same text; 2.0: every failing
       segment gets both steps).
     - `probe`, `min_success`: step 2 is dropped when fewer than
       `min_success` of `probe` sentences built from the glossary come out
@@ -105,7 +113,7 @@ class EnforceOptions:
     n_best: int = 4
     mask: MaskForm = "term"
     prefix: bool = True
-    redecode_budget: float = 0.05
+    redecode_budget: float = 0.10
     probe: int = 8
     min_success: float = 0.25
     suppress_first_pass: bool = False
@@ -203,6 +211,7 @@ class _Work:
     details: dict[int, list[str]] = field(default_factory=dict)
     edits: list[Edit] | None = None
     edited: str = ""
+    applied: list[Applied] = field(default_factory=list)  # the edits of step 4 as made
     # Why each re-decode step did not repair it (step -> reason).
     why_not: dict[str, str] = field(default_factory=dict)
 
@@ -281,16 +290,18 @@ class Enforcer:
         for i, (text, occ, sup, hyps) in enumerate(zip(texts, found, suppress, first, strict=True)):
             if not occ:
                 results[i] = (
-                    SegmentResult(hyps[0].text, hyps[0].score) if hyps else SegmentResult("")
+                    SegmentResult(hyps[0].text, hyps[0].score, alignment=links(hyps[0]))
+                    if hyps
+                    else SegmentResult("")
                 )
             else:
                 w = self._nbest(text, occ, sup, hyps or [Hypothesis("")])
                 w.allowance = redecode_allowance(text, budget)
                 work.append((i, w))
         pending = [w for _, w in work if w.final is None]
-        pending = self._mask(pending)
         for w in pending:
-            self._plan(w)
+            self._plan(w)  # the edits tell which segments are sure swaps
+        pending = self._mask(pending)
         pending = self._prefix(pending)
         for w in pending:
             self._replace(w)
@@ -401,9 +412,15 @@ class Enforcer:
         if form == "off":
             self._skip("mask", pending, "turned off", "turned off")
             return pending
-        poor = [w for w in pending if w.allowance < 1]
+        # Like-for-like swaps (a forbidden rendering, the wrong case, the
+        # copied Dutch) are what the edit engine does surely, grammar and all:
+        # the re-decodes go to the segments where it would have to guess.
+        sure = [w for w in pending if _sure(w)]
+        self._skip("mask", sure, "cheap", "cheap case: a like-for-like swap")
+        unsure = [w for w in pending if not _sure(w)]
+        poor = [w for w in unsure if w.allowance < 1]
         self._skip("mask", poor, "budget", "re-decode budget used up")
-        rich = [w for w in pending if w.allowance >= 1]
+        rich = [w for w in unsure if w.allowance >= 1]
         dropped = self._mask_probe() if rich else ""
         if dropped:
             self._skip("mask", rich, "dropped", f"dropped: {dropped}")
@@ -475,9 +492,16 @@ class Enforcer:
 
     def _plan(self, w: _Work) -> None:
         """Step 4's edits of the base hypothesis (step 3 builds its prefix from them)."""
-        edits = plan_edits(w.base.text, w.text, w.occurrences, w.base_check, w.base.alignment)
+        edits = plan_edits(
+            w.base.text,
+            w.text,
+            w.occurrences,
+            w.base_check,
+            w.base.alignment,
+            glossary=self.glossary,
+        )
         w.edits = edits
-        w.edited = apply_edits(w.base.text, edits)
+        w.edited, w.applied = apply(w.base.text, edits)
 
     def _prefix(self, pending: list[_Work]) -> list[_Work]:
         if not self.options.prefix:
@@ -493,13 +517,12 @@ class Enforcer:
         for w in pending:
             result = verify(w.edited, w.occurrences)
             ends = [s[1] for s in result.spans if s is not None]
-            edits = w.edits or []
             if not result.ok or not ends:
                 continue  # step 4 will need more than these edits
             end = max(ends)
             if not re.search(r"\w", w.edited[end:]):
                 self._skip("prefix", [w], "cheap", "cheap case: the terms end the sentence")
-            elif edits and all(e.how in ("wrong-case", "forbidden", "copied") for e in edits):
+            elif _sure(w):
                 self._skip("prefix", [w], "cheap", "cheap case: a like-for-like swap")
             elif w.allowance < 1:
                 self._skip("prefix", [w], "budget", "re-decode budget used up")
@@ -540,24 +563,25 @@ class Enforcer:
         if w.edits is None:
             self._plan(w)
         text = w.edited
-        edits = list(w.edits or [])
-        result = verify(text, w.occurrences)
+        applied = list(w.applied)
+        result = verify(text, w.occurrences, _pins(applied))
         # Placing one term can take a span another was counted on (a longer
         # English term built around it); place what is still missing again.
         for _ in range(3):
             if result.ok:
                 break
-            more = plan_edits(text, w.text, w.occurrences, result, ())
-            edits += more
-            text = apply_edits(text, more)
-            result = verify(text, w.occurrences)
-        w.final, w.score = text, None
-        for e in edits:
+            more = plan_edits(text, w.text, w.occurrences, result, (), glossary=self.glossary)
+            text, again = apply(text, more)
+            applied = _shifted(applied, again) + again
+            result = verify(text, w.occurrences, _pins(applied))
+        w.final, w.score, w.applied = text, None, applied
+        for a in applied:
+            e = a.edit
             if e.occurrence < 0:
                 _note_concept(w, e)
             elif e.occurrence not in w.steps and result.spans[e.occurrence] is not None:
                 w.steps[e.occurrence] = "replace"
-                w.note(e.occurrence, e.describe())
+                w.note(e.occurrence, e.describe(a.after))
         if w.why_not:
             why = "; ".join(f"{step} {reason}" for step, reason in w.why_not.items())
             for i, step in w.steps.items():
@@ -566,7 +590,9 @@ class Enforcer:
 
     def _result(self, w: _Work) -> SegmentResult:
         text = w.final if w.final is not None else w.base.text
-        result = verify(text, w.occurrences)
+        replaced = text == w.final and any(s == "replace" for s in w.steps.values())
+        edits = {a.edit.occurrence: a for a in w.applied} if replaced else {}
+        result = verify(text, w.occurrences, _pins(w.applied) if replaced else None)
         uses = []
         for i, occ in enumerate(w.occurrences):
             span = result.spans[i]
@@ -578,6 +604,7 @@ class Enforcer:
                 details.append("not found in the translation after every step")
             else:
                 status, step = "enforced", w.steps.get(i, "nbest")
+            made = edits.get(i) if step == "replace" else None
             uses.append(
                 TermUse(
                     occ.concept.id,
@@ -591,6 +618,8 @@ class Enforcer:
                     span[1] if span else -1,
                     occ.concept.dnt,
                     "; ".join(details),
+                    edit=("inserted" if made.edit.inserted else "replaced") if made else "",
+                    replaced=made.before if made else "",
                 )
             )
         if result.forbidden and uses:
@@ -599,7 +628,40 @@ class Enforcer:
             uses[0] = dataclasses.replace(
                 first, detail="; ".join(filter(None, [first.detail, f"forbidden left: {bad}"]))
             )
-        return SegmentResult(text, w.score, tuple(uses))
+        if result.stray and uses:
+            # Beside a rendered term: replacing it would double the term.
+            bad = ", ".join(repr(text[s:e]) for s, e, _ in result.stray)
+            first = uses[0]
+            note = f"forbidden rendering beside the term, left for review: {bad}"
+            uses[0] = dataclasses.replace(
+                first, detail="; ".join(filter(None, [first.detail, note]))
+            )
+        alignment = links(w.base) if text == w.base.text else ()
+        return SegmentResult(text, w.score, tuple(uses), alignment)
+
+
+def _sure(w: _Work) -> bool:
+    """Whether step 4's edits of a segment are all like-for-like swaps."""
+    return bool(w.edits) and all(e.how in _SWAPS for e in w.edits or [])
+
+
+_SWAPS = frozenset(("wrong-case", "forbidden", "copied"))
+
+
+def _pins(applied: Sequence[Applied]) -> dict[int, tuple[int, int]]:
+    """The span each edit put its occurrence's term in (to verify with)."""
+    return {a.edit.occurrence: (a.start, a.end) for a in applied if a.edit.occurrence >= 0}
+
+
+def _shifted(applied: Sequence[Applied], later: Sequence[Applied]) -> list[Applied]:
+    """Earlier edits' positions after the `later` edits were made in the same text."""
+    out = []
+    for a in applied:
+        shift = sum(
+            len(b.after) - len(b.before) for b in later if b.start + len(b.before) <= a.start
+        )
+        out.append(dataclasses.replace(a, start=a.start + shift, end=a.end + shift))
+    return out
 
 
 def _note_concept(w: _Work, edit: Edit) -> None:

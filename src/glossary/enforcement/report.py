@@ -22,7 +22,6 @@ from typing import Any
 
 from glossary.document import TranslatedDocument
 from glossary.enforcement.cascade import STEPS, StepNote
-from glossary.enforcement.edits import INSERTED
 from glossary.matching.verify import Glossary
 
 REPORT_FORMAT_VERSION = 1
@@ -67,11 +66,13 @@ class Occurrence:
 
     concept_id: str
     term: str  # the Dutch as the source writes it
-    ref: str  # file:line
+    ref: str  # file:line, with where in a structured document: "brief.docx:12 (p. 2)"
     segment: str  # the Dutch segment
     target: str  # the English segment
     english: str  # the English term (placed, or required)
     detail: str
+    edit: str = ""  # "replaced" or "inserted" (an edit, not the model), "" otherwise
+    before: str = ""  # the text the edit replaced ("" for an insertion)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +83,8 @@ class Occurrence:
             "target": self.target,
             "english": self.english,
             "detail": self.detail,
+            "edit": self.edit,
+            "before": self.before,
         }
 
 
@@ -92,8 +95,10 @@ class EnforcementReport:
     term_segments: int  # of those, with at least one approved term
     concepts: tuple[ConceptCount, ...]
     failures: tuple[Occurrence, ...] = ()
-    review: tuple[Occurrence, ...] = ()  # inserted, not put in place of a rendering
+    review: tuple[Occurrence, ...] = ()  # every edit not made by the model
     notes: tuple[StepNote, ...] = ()
+    # Terms in the sources not enforced, with why: inside a closed compound, part of a name.
+    unenforced: tuple[Occurrence, ...] = ()
 
     @property
     def occurrences(self) -> int:
@@ -135,8 +140,12 @@ class EnforcementReport:
             f"({steps}), {self.failed} failed"
         )
         inserted = sum(c.inserted for c in self.concepts)
-        if inserted:
-            text += f"; {inserted} inserted where nothing was replaced (listed in the report)"
+        replaced = sum(1 for r in self.review if r.edit == "replaced")
+        if replaced or inserted:
+            text += f"; edited by glossary, not the model: {replaced} replaced, {inserted} inserted"
+            text += " (listed in the report for review)"
+        if self.unenforced:
+            text += f"; {len(self.unenforced)} left (in a compound or a name; see the report)"
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +167,7 @@ class EnforcementReport:
             "concepts": [c.to_dict() for c in self.concepts],
             "failures": [f.to_dict() for f in self.failures],
             "review": [r.to_dict() for r in self.review],
+            "unenforced": [u.to_dict() for u in self.unenforced],
         }
 
     def to_table(self) -> str:
@@ -190,13 +200,20 @@ class EnforcementReport:
             parts.append("\n".join(lines))
         for title, items in (
             ("Failures", self.failures),
-            ("Inserted, not replacing a rendering (review these)", self.review),
+            ("Edited by glossary, not by the model (review these)", self.review),
+            ("Not enforced (check by hand)", self.unenforced),
         ):
             if items:
                 lines = [f"{title}:"]
                 for item in items:
                     lines.append(f"  {item.ref}  {item.concept_id}  {item.term} → {item.english}")
-                    lines.append(f"    {item.segment}")
+                    if item.edit == "replaced":
+                        lines.append(f"    '{item.before}' → '{item.english}'")
+                    elif item.edit == "inserted":
+                        lines.append(f"    inserted '{item.english}'")
+                    lines.append(f"    nl: {item.segment}")
+                    if item.target:
+                        lines.append(f"    en: {item.target}")
                     if item.detail:
                         lines.append(f"    ({item.detail})")
                 parts.append("\n".join(lines))
@@ -221,6 +238,32 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
 
 
+def _unenforced(glossary: Glossary, ts: Any) -> list[Occurrence]:
+    """Terms of a segment's source that are not enforced, and why: a term
+    inside a closed compound, a term that is part of a name."""
+    scan = glossary.scan(ts.segment.text)
+    out = [
+        Occurrence(
+            c.concept.id, c.surface, ts.segment.ref, ts.segment.text, ts.target, "", c.describe()
+        )
+        for c in scan.compounds
+        if not c.head
+    ]
+    out += [
+        Occurrence(
+            m.concept_id,
+            m.surface,
+            ts.segment.ref,
+            ts.segment.text,
+            ts.target,
+            "",
+            f"part of the name '{name}': not enforced",
+        )
+        for m, name in scan.names
+    ]
+    return out
+
+
 def build_report(
     documents: Iterable[TranslatedDocument],
     glossary: Glossary,
@@ -230,6 +273,7 @@ def build_report(
     counts: dict[str, dict[str, Any]] = {}
     failures: list[Occurrence] = []
     review: list[Occurrence] = []
+    unenforced: list[Occurrence] = []
     segments = term_segments = 0
     signature = ""
     for document in documents:
@@ -240,6 +284,7 @@ def build_report(
             segments += 1
             if ts.terms:
                 term_segments += 1
+            unenforced.extend(_unenforced(glossary, ts))
             for use in ts.terms:
                 entry = counts.setdefault(
                     use.concept_id,
@@ -249,11 +294,13 @@ def build_report(
                 listed = Occurrence(
                     use.concept_id,
                     use.source_text,
-                    ts.segment.ref,
+                    ts.segment.place,
                     ts.segment.text,
                     ts.target,
                     use.target,
                     use.detail,
+                    use.edit,
+                    use.replaced,
                 )
                 if use.status == "failed":
                     entry["failed"] += 1
@@ -262,8 +309,9 @@ def build_report(
                     entry["hints"] += 1
                 else:
                     entry["steps"][use.step] = entry["steps"].get(use.step, 0) + 1
-                    if use.detail.startswith(INSERTED):
+                    if use.edit == "inserted":
                         entry["inserted"] += 1
+                    if use.edit:
                         review.append(listed)
     concepts = []
     for concept_id, entry in counts.items():
@@ -290,4 +338,5 @@ def build_report(
         tuple(failures),
         tuple(review),
         tuple(notes),
+        tuple(unenforced),
     )

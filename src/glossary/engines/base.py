@@ -85,6 +85,14 @@ class Hypothesis:
     alignment: tuple[Link, ...] = ()
 
 
+def links(hypothesis: Hypothesis) -> tuple[tuple[int, int, int, int], ...]:
+    """The hypothesis's alignment as (source_start, source_end, target_start,
+    target_end) spans (`glossary.document.AlignmentLink`), for placing inline codes."""
+    return tuple(
+        (k.source_start, k.source_end, k.target_start, k.target_end) for k in hypothesis.alignment
+    )
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What an engine does beyond the plain translation of a request.
@@ -104,6 +112,11 @@ class Capabilities:
     - `repair`: honours `Request.max_new_tokens` (greedy, capped re-decodes,
       much cheaper than a plain decode).
     - `scoring`: has `score_batch` (see `Scorer`).
+    - `placeholders`: keeps inline-code placeholders of the source
+      (`<g1>`…`</g1>`, `<x2/>`, see `glossary.translation.inline`) in its
+      translation, around the words they belong to; callers then send
+      segments with inline codes as text with placeholders. Without it they
+      get the plain text and the codes are placed afterwards.
     """
 
     n_best: int = 1
@@ -113,6 +126,7 @@ class Capabilities:
     alignment: bool = False
     repair: bool = False
     scoring: bool = False
+    placeholders: bool = False
 
 
 class Engine(Protocol):

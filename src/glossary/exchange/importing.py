@@ -51,6 +51,7 @@ from glossary.errors import (
     Problem,
 )
 from glossary.exchange import registry as formats
+from glossary.exchange.jobs import LanguageChoice
 from glossary.exchange.registry import (
     DEFAULT_MAX_BYTES,
     BilingualUnit,
@@ -497,8 +498,14 @@ def _unit_doc(unit: BilingualUnit) -> str:
     return PurePath(where).name
 
 
-def merge_units(document: Document, units: Sequence[BilingualUnit]) -> MergeResult:
-    """Put each unit's target on the segment it belongs to (pure)."""
+def merge_units(
+    document: Document, units: Sequence[BilingualUnit], *, bilingual: str = ""
+) -> MergeResult:
+    """Put each unit's target on the segment it belongs to (pure).
+
+    `InputError` when there are units and segments but no unit belongs to
+    any segment (by segment key or Dutch text): the file was made from
+    another document (`bilingual` names it in the message)."""
     name = PurePath(document.path).name
     by_key: dict[str, BilingualUnit] = {u.key: u for u in units if u.key}
     by_text: dict[str, list[BilingualUnit]] = {}
@@ -507,12 +514,13 @@ def merge_units(document: Document, units: Sequence[BilingualUnit]) -> MergeResu
     used: set[int] = set()
     segments: list[TranslatedSegment] = []
     missing: list[str] = []
-    unreviewed = matched = 0
+    unreviewed = matched = belonging = 0
     for seg in document.segments:
         if not seg.translate:
             segments.append(TranslatedSegment(seg, seg.text))
             continue
         found = by_key.get(segment_key(seg.doc, seg.index))
+        belonging += found is not None  # the same document, even if it changed since
         if found is not None and found.source != seg.text:
             found = None  # the document changed since the export
         if found is None:
@@ -520,6 +528,7 @@ def merge_units(document: Document, units: Sequence[BilingualUnit]) -> MergeResu
             same_doc = [u for u in candidates if _unit_doc(u) == name]
             fresh = [u for u in same_doc or candidates if id(u) not in used]
             found = next(iter(fresh or same_doc or candidates), None)
+            belonging += found is not None
         if found is None or not found.target:
             missing.append(seg.ref)
             segments.append(TranslatedSegment(seg, seg.text))
@@ -528,9 +537,26 @@ def merge_units(document: Document, units: Sequence[BilingualUnit]) -> MergeResu
         matched += 1
         unreviewed += not found.reviewed
         segments.append(TranslatedSegment(seg, found.target))
+    if units and not belonging and any(s.translate and s.text.strip() for s in document.segments):
+        raise _not_this_document(document, units, bilingual)
     unused = sum(1 for u in units if id(u) not in used and u.target)
     translated = TranslatedDocument(document, tuple(segments), signature="post-edited")
     return MergeResult(translated, matched, tuple(missing), unreviewed, unused)
+
+
+def _not_this_document(
+    document: Document, units: Sequence[BilingualUnit], bilingual: str
+) -> InputError:
+    """The error for a bilingual file that was made from another document."""
+    what = bilingual or "The bilingual file"
+    docs = sorted({d for d in (_unit_doc(u) for u in units if u.key) if d})
+    made_from = f" Its segments name {', '.join(docs[:3])}." if docs else ""
+    return InputError(
+        f"{what} does not belong to {document.path}: none of its {len(units)} segment(s) "
+        f"is a segment of {document.path} (by segment key or Dutch text).{made_from} "
+        "Merge it into the document it was made from (the source file you translated "
+        "or exported)."
+    )
 
 
 def merge_file(
@@ -539,27 +565,40 @@ def merge_file(
     *,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    min_status: str = "draft",
+    languages: LanguageChoice | None = None,
 ) -> MergeResult:
-    """Read a post-edited PO/XLIFF file and the source document, and merge them."""
+    """Read a post-edited PO/XLIFF file and the source document, and merge them.
+
+    The file's language pair is checked and its targets below `min_status`
+    are left out (`glossary.exchange.bilingual.read_bilingual`); a file none
+    of whose segments belongs to the document is refused (`InputError`)."""
+    from glossary.exchange.bilingual import read_bilingual
     from glossary.reading.ingest import read_document
 
-    data = read_bytes(bilingual, limit=max_bytes)
-    chosen = _choose(bilingual, data, "bilingual-reader", fmt, "holds terms")
-    if chosen.name not in ("po", "xliff"):
-        raise InvalidValue(
-            f"glossary merge reads PO or XLIFF files, not {chosen.name}; pass --format po|xliff."
-        )
-    units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, str(bilingual))
+    read = read_bilingual(
+        bilingual,
+        fmt,
+        max_bytes,
+        min_status=min_status,
+        languages=languages,
+        formats_allowed=("po", "xliff"),
+    )
     document = read_document(str(source))
-    return merge_units(document, units)
+    return merge_units(document, read.units, bilingual=read.path)
 
 
 def read_units(
-    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    languages: LanguageChoice | None = None,
 ) -> list[BilingualUnit]:
     """The bilingual units of a PO, XLIFF, TMX or TSV file ("-" for stdin); the format
-    is `fmt`, else what the content shows, else what the suffix says."""
-    data = read_bytes(path, limit=max_bytes)
-    chosen = _choose(path, data, "bilingual-reader", fmt, "holds terms, not translated segments")
-    units: list[BilingualUnit] = chosen.function("bilingual-reader")(data, display_name(path))
-    return units
+    is `fmt`, else what the content shows, else what the suffix says. Every target
+    counts; the language pair must be Dutch → English unless `languages` names
+    the file's (`glossary.exchange.bilingual.read_bilingual` says more)."""
+    from glossary.exchange.bilingual import read_bilingual
+
+    return list(read_bilingual(path, fmt, max_bytes, languages=languages).units)

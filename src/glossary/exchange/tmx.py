@@ -11,12 +11,15 @@ is valid by the TMX 1.4b DTD (`<!DOCTYPE tmx SYSTEM "tmx14.dtd">`) and has
 no dates, so it is deterministic.
 
 `read_units` reads any TMX (1.1 to 1.4) for `glossary check`: Dutch and
-English variants of each unit (region subtags ignored), inline markup
-flattened to its text.
+English variants of each unit (region subtags ignored; other languages when
+named), inline markup flattened to its text. `languages` says which
+languages a file holds, so a memory without Dutch or English is refused
+rather than read as empty (`glossary.exchange.importing.read_bilingual`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Final, cast
 
@@ -95,8 +98,7 @@ def _lang(element: etree._Element) -> str:
     return value.replace("_", "-").split("-")[0].lower()
 
 
-def read_units(data: bytes, path: str) -> list[BilingualUnit]:
-    """The Dutch-English pairs of a TMX file."""
+def _root(data: bytes, path: str) -> etree._Element:
     tree = safexml.parse(data, path)
     root = tree.getroot()
     if _local(root.tag) != "tmx":
@@ -104,6 +106,32 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
             f"{path} is not a TMX file.",
             [Problem(path, None, f"the root element is <{_local(root.tag)}>, not <tmx>")],
         )
+    return root
+
+
+def languages(data: bytes, path: str) -> tuple[str, Counter[str]]:
+    """The header's `srclang` (primary code, "" for none or `*all*`) and how many
+    units have a variant in each language."""
+    root = _root(data, path)
+    header = root.find("{*}header")
+    declared = header.get("srclang", "") if header is not None else ""
+    declared = "" if declared.strip().lower() in ("", "*all*") else _code(declared)
+    counts: Counter[str] = Counter()
+    for unit in root.iter("{*}tu"):
+        counts.update({_lang(v) for v in unit.iter("{*}tuv") if _lang(v)})
+    return declared, counts
+
+
+def _code(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def read_units(
+    data: bytes, path: str, *, source: str = SOURCE_LANG, target: str = TARGET_LANG
+) -> list[BilingualUnit]:
+    """The units with a `source` and a `target` variant (primary codes: region
+    subtags ignored); Dutch and English unless told otherwise."""
+    root = _root(data, path)
     units: list[BilingualUnit] = []
     for unit in root.iter("{*}tu"):
         texts: dict[str, str] = {}
@@ -113,7 +141,7 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
                 texts.setdefault(
                     _lang(variant), norm_space("".join(str(t) for t in seg.itertext()))
                 )
-        if SOURCE_LANG not in texts or TARGET_LANG not in texts:
+        if source not in texts or target not in texts:
             continue
         line = cast("int | None", unit.sourceline)
         ref = next(
@@ -121,8 +149,8 @@ def read_units(data: bytes, path: str) -> list[BilingualUnit]:
         )
         units.append(
             BilingualUnit(
-                texts[SOURCE_LANG],
-                texts[TARGET_LANG],
+                texts[source],
+                texts[target],
                 ref=ref or unit.get("tuid", "") or f"{path}:{line}",
                 key=unit.get("tuid", ""),
                 line=line,

@@ -5,7 +5,8 @@ path, nl -> en, datatype plaintext) and one `<trans-unit>` per translated
 segment: `id` is the segment's index in the document, the `<target>`
 carries the machine translation with `state="needs-review-translation"
 state-qualifier="leveraged-mt"` (left out when there is none, e.g. with
-`--engine none`), a `<context-group purpose="location">` gives source file
+`--engine none`), a `<context-group purpose="location" name="source-N">`
+(names unique in a file, as the 1.2 schema wants) gives source file
 and line, and each term found in the segment is a `<note annotates="source">`
 hint. The model signature is a note in the file header. Segments that are
 not translated (page numbers, reference codes) are left out.
@@ -84,7 +85,10 @@ def to_xliff(docs: Sequence[TranslatedDocument]) -> str:
                 )
                 target.text = ts.target
             group = etree.SubElement(
-                unit, f"{q}context-group", {"purpose": "location", "name": "source"}
+                unit,
+                f"{q}context-group",
+                # names are unique in a <file> (the 1.2 schema's U_context-group_name)
+                {"purpose": "location", "name": f"source-{seg.index}"},
             )
             etree.SubElement(group, f"{q}context", {"context-type": "sourcefile"}).text = seg.doc
             etree.SubElement(group, f"{q}context", {"context-type": "linenumber"}).text = str(

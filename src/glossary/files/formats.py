@@ -21,7 +21,9 @@ XML). A format declares:
   `bilingual_writer` (`write(docs, stream)`), `bilingual_reader`
   (`read(data, name) -> list[BilingualUnit]`), `termbase_reader`
   (`read(data, name) -> ReadResult`), `termbase_writer`
-  (`write(concepts, stream, options)`).
+  (`write(concepts, stream, options)`), `job_reader` and `job_writer` (a CAT
+  bilingual file as a translation job, its targets written in place:
+  `glossary.exchange.jobs`).
 
 `detect(path, data, role)` decides: content first (every sniffer looks for
 what a file of that kind starts with, so a match is strong evidence), then
@@ -51,6 +53,8 @@ Role = Literal[
     "bilingual-writer",
     "termbase-reader",
     "termbase-writer",
+    "job-reader",
+    "job-writer",
 ]
 ROLES: Final[tuple[Role, ...]] = (
     "document-reader",
@@ -59,6 +63,8 @@ ROLES: Final[tuple[Role, ...]] = (
     "bilingual-writer",
     "termbase-reader",
     "termbase-writer",
+    "job-reader",
+    "job-writer",
 )
 # What a file is, which decides what a command may do with it.
 Kind = Literal["document", "bilingual", "termbase", "table", "data", "other"]
@@ -90,11 +96,20 @@ class Format:
     bilingual_writer: str = ""
     termbase_reader: str = ""
     termbase_writer: str = ""
+    job_reader: str = ""  # read(data, name) -> glossary.exchange.jobs.Job
+    job_writer: str = ""  # write(data, name, updates, *, hints) -> bytes (in place)
     extension: str = ""  # suffix of translation outputs written in this format
     export_name: str = ""  # file name of a termbase export in exports/
     default_statuses: tuple[str, ...] = ("approved", "proposed", "rejected")
     advice: str = ""  # what to do with such a file where it cannot be used
     binary: bool = False  # never text: decoding refuses it (PDF, ZIP, Office...)
+    # The format a translation of such a document is written in by default ("" for
+    # the format itself when it has a document writer, else text): a PDF comes
+    # back as a Word document.
+    output_format: str = ""
+    # The formats of the documents its writer can write a translation of (empty: any):
+    # a document edited in place needs its own original.
+    writes_from: tuple[str, ...] = ()
 
     def target(self, role: str) -> str:
         """The "module:function" string for `role` ("" when not offered)."""
@@ -360,6 +375,15 @@ def _is_translation_json(data: bytes) -> bool:
     )
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _encrypted_office(data: bytes) -> bool:
+    """A password-protected Word, Excel or PowerPoint file: an OLE container with an
+    EncryptedPackage stream (its directory is in the first sectors of small files)."""
+    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[:HEAD]
+
+
 # ------------------------------------------------------------------ registry
 
 _OFFICE_ADVICE = "Save it as plain text (.txt) in its program and give that file"
@@ -383,6 +407,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".md", ".markdown"),
             document_reader="glossary.reading.ingest:read_markdown",
+            document_writer="glossary.documents.markdown:write",
+            extension=".md",
+            writes_from=("markdown",),
         ),
         Format(
             "html",
@@ -390,7 +417,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".html", ".htm", ".xhtml"),
             sniff=_is_html,
-            document_reader="glossary.reading.ingest:read_html",
+            document_reader="glossary.documents.html:read",
+            document_writer="glossary.documents.html:write",
+            extension=".html",
+            writes_from=("html",),
         ),
         Format(
             "docx",
@@ -398,7 +428,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".docx", ".docm", ".dotx"),
             sniff=_zip_with(b"word/"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.docx:read",
+            document_writer="glossary.documents.docx:write",
+            extension=".docx",
             binary=True,
         ),
         Format(
@@ -407,8 +439,11 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".odt", ".ott"),
             sniff=_zip_with(b"mimetypeapplication/vnd.oasis.opendocument.text"),
-            advice=_OFFICE_ADVICE,
+            document_reader="glossary.documents.odt:read",
+            document_writer="glossary.documents.odt:write",
+            extension=".odt",
             binary=True,
+            writes_from=("odt",),
         ),
         Format(
             "pdf",
@@ -416,9 +451,9 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".pdf",),
             sniff=_starts(b"%PDF-"),
-            advice="Extract its text first, e.g. 'pdftotext -layout FILE.pdf FILE.txt', "
-            "and give the .txt file",
+            document_reader="glossary.documents.pdf:read",
             binary=True,
+            output_format="docx",
         ),
         Format(
             "srt",
@@ -426,8 +461,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".srt",),
             sniff=_is_srt,
-            advice="Give the text of its cues as a .txt file (cue numbers and timecodes "
-            "are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_srt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".srt",
+            writes_from=("srt",),
         ),
         Format(
             "vtt",
@@ -435,7 +472,10 @@ FORMATS: Final[dict[str, Format]] = {
             "document",
             (".vtt",),
             sniff=_is_vtt,
-            advice="Give the text of its cues as a .txt file (timecodes are not Dutch prose)",
+            document_reader="glossary.documents.subtitles:read_vtt",
+            document_writer="glossary.documents.subtitles:write",
+            extension=".vtt",
+            writes_from=("vtt",),
         ),
         Format(
             "rtf",
@@ -447,8 +487,18 @@ FORMATS: Final[dict[str, Format]] = {
             binary=True,
         ),
         Format(
+            "encrypted",
+            "a password-protected (encrypted) Office document",
+            "other",
+            (),
+            sniff=_encrypted_office,
+            advice="Remove its password in its program (in Word: File › Info › Protect "
+            "Document › Encrypt with Password, and clear it), save a copy and give that file",
+            binary=True,
+        ),
+        Format(
             "doc",
-            "an old Office file (.doc, .xls or .ppt)",
+            "an old Office file (.doc, .xls or .ppt) or an encrypted one",
             "document",
             (".doc", ".dot"),
             sniff=_starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
@@ -510,8 +560,10 @@ FORMATS: Final[dict[str, Format]] = {
             "bilingual",
             (".po", ".pot"),
             sniff=_is_po,
-            bilingual_reader="glossary.exchange.po:read_units",
+            bilingual_reader="glossary.exchange.po_job:read_units",
             bilingual_writer="glossary.exchange.po:write_translations",
+            job_reader="glossary.exchange.po_job:read_job",
+            job_writer="glossary.exchange.po_job:write_job",
             termbase_reader="glossary.exchange.po:read_termbase",
             termbase_writer="glossary.exchange.po:write_termbase",
             extension=".po",
@@ -523,8 +575,10 @@ FORMATS: Final[dict[str, Format]] = {
             "bilingual",
             (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff"),
             sniff=_root_is("xliff"),
-            bilingual_reader="glossary.exchange.xliff:read_units",
+            bilingual_reader="glossary.exchange.xliff_job:read_units",
             bilingual_writer="glossary.exchange.xliff:write_translations",
+            job_reader="glossary.exchange.xliff_job:read_job",
+            job_writer="glossary.exchange.xliff_job:write_job",
             extension=".xlf",
         ),
         Format(

@@ -33,8 +33,12 @@ def _refuse(
     )
 
 
-def parse(data: bytes, path: str) -> etree._ElementTree:
-    """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message."""
+def parse(data: bytes, path: str, *, keep: bool = False) -> etree._ElementTree:
+    """Parse XML bytes safely; raise `UnreadableFile` with a located, fixable message.
+
+    `keep`: keep comments, processing instructions and CDATA sections, for
+    files written back in place (CAT jobs, the parts of Word and OpenDocument
+    files)."""
     from lxml import etree
 
     if not data.strip():
@@ -45,8 +49,9 @@ def parse(data: bytes, path: str) -> etree._ElementTree:
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        remove_comments=not keep,
+        remove_pis=not keep,
+        strip_cdata=not keep,
         # Not collect_ids=False: in lxml it makes libxml2 load the external DTD.
     )
     try:

@@ -301,6 +301,30 @@ def inflect(term: str, case_sensitive: bool = False) -> list[tuple[str, int]]:
     return list(forms.items())
 
 
+_KOFSCHIP = frozenset("tkfsp")
+
+
+def verb_forms(infinitive: str) -> list[str]:
+    """Finite forms of a regular Dutch verb from its infinitive: present
+    ("erkent"), past ("erkende", "erkenden") and participle ("erkend"), by the
+    't kofschip rule. Only one-word infinitives in -en; irregular verbs get
+    their forms wrong, which costs nothing (the matcher never sees them)."""
+    word = clean_value(infinitive)
+    if " " in word or not word.endswith("en") or len(word) < 5:
+        return []
+    stem = word[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        stem = stem[:-1]  # erkenn -> erken
+    stem = (
+        stem[:-1] + "f" if stem.endswith("v") else stem[:-1] + "s" if stem.endswith("z") else stem
+    )
+    voiceless = stem[-1:] in _KOFSCHIP or stem.endswith("ch")
+    past = "te" if voiceless else "de"
+    participle = stem if stem.endswith(("t", "d")) else stem + ("t" if voiceless else "d")
+    forms = [stem, stem + "t", stem + past, stem + past + "n", participle]
+    return list(dict.fromkeys(f for f in forms if f != word))
+
+
 # Endings of a Dutch plural word ("vredesakkoorden", "covoorzitters",
 # "staten", "ministeries", "kinderen").
 PLURAL_ENDINGS = ("en", "s", "'s", "\u2019s", "ën", "eren")

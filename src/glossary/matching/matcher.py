@@ -105,6 +105,8 @@ class Matcher:
                 if not term:
                     continue
                 forms = nl.inflect(term, sensitive) if inflect else [(clean_value(term), 0)]
+                if inflect and concept.pos == "verb":
+                    forms += [(f, 0) for f in nl.verb_forms(term)]
                 for n, (form, tail) in enumerate(forms):
                     key = _fold_term(form)
                     if not key:
@@ -192,6 +194,11 @@ def _start_skipping_spaces(folded: str, start: int, spaces: int) -> int:
     return start
 
 
+# An article then a space at the start of a match: the article is a word of
+# its own there, so a term that joins it ("de-escalatie") does not match.
+_ARTICLE_LEAD = re.compile(r"(de|het|een|De|Het|Een)[ \t\n]+")
+
+
 def _pick(
     bucket: tuple[_Entry, ...],
     text: str,
@@ -203,10 +210,14 @@ def _pick(
     """The best entry whose conditions hold: an inflectional ending attached to
     its word, and a case-sensitive term's exact spelling."""
     exact: str | None = None
+    o_start = start if positions is None else positions[start]
+    lead = _ARTICLE_LEAD.match(text, o_start)
     for entry in bucket:
         tail = entry[5]
         if tail and " " in folded[end - tail : end]:
             continue
+        if lead is not None and not entry[2].lower().startswith(lead.group(1).lower() + " "):
+            continue  # "de escalatie" is the article and a noun, not "de-escalatie"
         if entry[3]:
             if exact is None:
                 o_start, o_end = (
@@ -225,11 +236,24 @@ _APOSTROPHE = "['\u2019]"
 
 
 @functools.lru_cache(maxsize=4096)
-def _english_pattern(term: str) -> re.Pattern[str] | None:
+def _english_pattern(term: str, verb: bool = False) -> re.Pattern[str] | None:
     words = [w for w in re.split(r"[\s\-" + DASHES + "]+", clean_value(term)) if w]
     if not words:
         return None
+    if verb:  # the verb is the first word ("recognise", "refrain from")
+        first = words[0]
+        options = sorted({first, *en.verb_forms(first)}, key=len, reverse=True)
+        head = "(?:" + "|".join(re.escape(w) for w in options) + ")"
+        rest = "".join(r"[\s\-]+" + re.escape(w) for w in words[1:])
+        return re.compile(r"(?<![\w])" + head + rest + r"(?![\w])", re.IGNORECASE)
     last = words[-1]
+    if len(words) == 1 and 2 <= len(last) <= 5 and last.isalpha() and last.isupper():
+        # An acronym also with full stops ("U.S." for "US").
+        dotted = r"\.".join(re.escape(c) for c in last) + r"\."
+        return re.compile(
+            r"(?<![\w.])(?:" + dotted + "|" + re.escape(last) + r"(?:['\u2019]?s)?)(?![\w])",
+            re.IGNORECASE,
+        )
     last_options = sorted({last, *en.plural_forms(last)}, key=len, reverse=True)
     body = r"[\s\-]+".join(re.escape(w) for w in words[:-1])
     tail = "(?:" + "|".join(re.escape(w) for w in last_options) + ")"
@@ -239,13 +263,15 @@ def _english_pattern(term: str) -> re.Pattern[str] | None:
     )
 
 
-def find_english(text: str, term: str) -> list[tuple[int, int]]:
+def find_english(text: str, term: str, *, verb: bool = False) -> list[tuple[int, int]]:
     """Spans of `term` in English `text`: case-insensitive, whole tokens,
-    hyphen or space between words, plural and possessive forms accepted.
+    hyphen or space between words, plural and possessive forms accepted
+    (with `verb`, the forms of its first word instead: "recognised",
+    "recognises", "recognising").
 
     Spans do not overlap and are in text order, so a caller can use each once.
     """
-    pattern = _english_pattern(term)
+    pattern = _english_pattern(term, verb)
     if pattern is None:
         return []
     return [m.span() for m in pattern.finditer(text)]

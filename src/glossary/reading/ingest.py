@@ -127,17 +127,29 @@ def read_markdown(data: bytes, name: str, *, repair: bool = True) -> Document:
     warnings = list(decoded.warnings)
     if not decoded.text.strip():
         return _empty(name, warnings)
-    return _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings).document()
+    document = _Reader(name, decoded.text, _markdown_lines(decoded.text), repair, warnings)
+    return replace(document.document(), format="markdown", original=data)
 
 
-def read_html(data: bytes, name: str, *, repair: bool = True) -> Document:
-    """An HTML page: the text of its block elements, each at its element's source line."""
-    decoded = decode_bytes(data, name, hint=_BINARY_HINT)
-    warnings = list(decoded.warnings)
-    if not decoded.text.strip():
-        return _empty(name, warnings)
-    lines = _html_lines(decoded.text, name, warnings)
-    return _Reader(name, decoded.text, lines, repair, warnings).document()
+def read_laid_out(
+    name: str,
+    text: str,
+    hints: dict[int, str],
+    *,
+    repair: bool = True,
+    warnings: list[str] | None = None,
+) -> Document:
+    """Text whose layout a reader already knows (a PDF's lines, in reading order):
+    `text` has one line per line of the page, blank lines between blocks and a
+    form feed at each page break, as `pdftotext` writes it; `hints` gives the
+    role of a line by its number ("furniture": page furniture; "footnote": the
+    first line of a footnote; "heading"). The same clean-up as for plain text
+    follows (hyphens, page joins, footnote markers, OCR diacritics)."""
+    lines = _text_lines(text)
+    for line in lines:
+        if line.text:
+            line.hint = hints.get(line.no, "")
+    return _Reader(name, text, lines, repair, list(warnings or [])).document()
 
 
 def _empty(name: str, warnings: list[str]) -> Document:
@@ -164,7 +176,9 @@ class _Line:
     trail: bool = False  # trailing whitespace in the source
     page: bool = False  # a form feed (page break) on this line
     exact: bool = True  # text maps character by character onto the original
-    hint: str = ""  # from markup: "heading", "item", "footnote"
+    # From markup or layout: "heading", "item", "footnote", "furniture", or "body"
+    # (a block of running text whose kind the layout decided: not a heading by shape).
+    hint: str = ""
 
 
 def _text_lines(text: str) -> list[_Line]:
@@ -314,82 +328,6 @@ def _markdown_lines(text: str) -> list[_Line]:
     return lines
 
 
-_HTML_BLOCKS = _words(
-    """address article aside blockquote caption dd details div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary
-    table tbody td tfoot th thead tr ul body html"""
-)
-_HTML_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
-_HTML_SKIP = _words("head script style noscript template svg math iframe object")
-_BR = "\u2028"  # stands for <br> until the block is split into lines
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-def _html_lines(text: str, name: str, warnings: list[str]) -> list[_Line]:
-    """Block elements of an HTML page as lines, each at its element's source line."""
-    import lxml.etree
-    import lxml.html
-
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    try:
-        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
-    except (lxml.etree.ParserError, ValueError):
-        warnings.append(f"{name}: no text found in the HTML.")
-        return []
-    # Comments and processing instructions go; the text after them stays.
-    lxml.etree.strip_tags(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
-    out: list[_Line] = []
-    buf: list[str] = []
-    line_no = 1
-    last_no = 1  # lines never go back: a tail gets its element's (earlier) line
-    hint = ""
-
-    def flush() -> None:
-        nonlocal hint, last_no
-        joined = "".join(buf)
-        buf.clear()
-        no = last_no = min(max(last_no, line_no), len(starts))
-        start = starts[no - 1]
-        end = starts[no] - 1 if no < len(starts) else len(text)
-        for k, part in enumerate(joined.split(_BR)):
-            part = " ".join(part.split())
-            if part:
-                out.append(_Line(part, no, start, end, exact=False, hint=hint if k == 0 else ""))
-        out.append(_Line("", no, start, start))
-        hint = ""
-
-    walker = lxml.etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _HTML_SKIP or not tag:
-                walker.skip_subtree()
-                continue
-            if tag == "br":
-                buf.append(_BR)
-            elif tag in _HTML_BLOCKS:
-                flush()
-                hint = "heading" if tag in _HTML_HEADINGS else "item" if tag == "li" else ""
-            if el.sourceline and not "".join(buf).strip():
-                line_no = el.sourceline
-            if el.text:
-                buf.append(el.text)
-        elif tag:
-            if tag in _HTML_BLOCKS:
-                flush()
-            if el.tail:
-                if el.sourceline and not "".join(buf).strip():
-                    line_no = el.sourceline
-                buf.append(el.tail)
-        elif el.tail:
-            buf.append(el.tail)
-    flush()
-    if not any(line.text for line in out):
-        warnings.append(f"{name}: no text found in the HTML.")
-    return out
-
-
 # ----------------------------------------------------------------------- blocks
 
 
@@ -419,6 +357,9 @@ _FURNITURE_LINE = re.compile(
     r"|^\d{1,4}\s*/\s*\d{1,4}$",
     re.IGNORECASE,
 )
+# A footnote's label where the layout (a PDF's small print at the foot of a page)
+# already says it is a footnote.
+_LAID_NOTE = re.compile(r"^(\d{1,3}|[*†‡]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)[.)]?\s*(?=\S)")
 _REFERENCE_CODE = re.compile(r"^[A-Z0-9]{2,}(?:[-/.][A-Z0-9]+)+$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -516,15 +457,20 @@ def _classify_blocks(blocks: list[_Block]) -> list[_NoteRun]:
     note = ""
     for i, block in enumerate(blocks):
         first = block.lines[0]
-        if all(_is_furniture_line(line.text) for line in block.lines) or (
-            len(block.lines) == 1 and _PAGE_NUMBER.match(first.text) and first.exact
+        if (
+            first.hint == "furniture"
+            or all(_is_furniture_line(line.text) for line in block.lines)
+            or (len(block.lines) == 1 and _PAGE_NUMBER.match(first.text) and first.exact)
         ):
             block.kind = "furniture"
             continue
         label = ""
         m = _NOTE_START.match(first.text) if first.exact or first.hint == "footnote" else None
+        laid = _LAID_NOTE.match(first.text) if first.hint == "footnote" else None
         if first.hint == "footnote" and m and m.group("num"):
             label = m.group("num")
+        elif laid:  # the layout says it is a footnote (a PDF): any label will do
+            label = laid.group(1).translate(_FROM_SUPERSCRIPT)
         elif m and i > 0 and not first.hint:
             if m.group("num"):
                 number = int(m.group("num"))
@@ -590,7 +536,7 @@ def _without_trailing_marker(text: str) -> str:
 def _continues(unit: _Unit, block: _Block) -> bool:
     """Does `block` continue `unit` across a page break, footnotes or furniture?"""
     first = block.lines[0]
-    if first.hint or _is_item_start(first):
+    if first.hint not in ("", "body") or _is_item_start(first):
         return False
     last = _without_trailing_marker(unit.lines[-1].text)
     if ends_sentence(last):
@@ -911,6 +857,8 @@ class _Reader:
         line = unit.lines[0]
         if line.hint in ("heading", "item"):
             return line.hint
+        if line.hint == "body":
+            return "text"
         if _is_item_start(line):
             return "item"
         text = unit.text

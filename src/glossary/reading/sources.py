@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Final
 
@@ -153,6 +153,10 @@ def _why_not(path: Path, source_side: bool) -> str:
             f"{', '.join(document_suffixes())})"
         )
     if fmt.offers(ROLE):
+        if fmt.binary:
+            if found.by != "content":
+                return f"named {path.suffix} but not {fmt.label} by its content; not read"
+            return ""  # read by its own reader (Word, OpenDocument, PDF)
         binary = _binary(head)
         return f"{binary}, not text" if binary else ""
     if source_side and _has_source_side(fmt):
@@ -189,19 +193,16 @@ def _reason(found: Detection, *, short: bool) -> str:
     name = PurePath(found.path).name or "FILE"
     advice = fmt.advice[:1].lower() + fmt.advice[1:]
     if fmt.kind == "bilingual":
-        todo = [f"check its terms with 'glossary check {name}'"]
+        todo = []
+        if fmt.offers("job-reader") and not short:
+            todo.append(f"pre-translate it in place with 'glossary translate {name}'")
+        todo.append(f"check its terms with 'glossary check {name}'")
         if fmt.name in ("po", "xliff") and not short:
             todo.append(
                 f"merge a post-edited copy into its document with 'glossary merge {name} SOURCE'"
             )
         todo.append("add --source-side to read its source side as the document")
         text = f"{what}, not a document; {_either(todo)}"
-        if not short:
-            text += (
-                f". ('glossary translate' will translate {fmt.name.upper()} files in place "
-                "once that is supported.)"
-            )
-            return text
     elif fmt.kind == "table":
         todo = [
             f"import a glossary with 'glossary import {name}'",
@@ -209,6 +210,8 @@ def _reason(found: Detection, *, short: bool) -> str:
             "add --source-side to read its source column as the document",
         ]
         text = f"{what}, not a document; {_either(todo)}"
+    elif fmt.name == "encrypted":
+        text = f"{what}; {advice}"
     elif fmt.kind == "termbase":
         text = f"{what}, not a document; import its terms with 'glossary import {name}'"
     elif fmt.kind == "document":
@@ -264,13 +267,7 @@ def load(
     else:
         raise refusal(found)
     if notes:
-        document = Document(
-            document.path,
-            document.paragraphs,
-            document.repairs,
-            document.warnings,
-            (*notes, *document.notes),
-        )
+        document = replace(document, notes=(*notes, *document.notes))
     return document
 
 

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from glossary.enforcement.cascade import StepNote
     from glossary.enforcement.report import EnforcementReport
     from glossary.engines.argos.packages import Package
+    from glossary.exchange.jobs import Job as CatJob
+    from glossary.exchange.jobs import TargetUpdate
     from glossary.termbase.model import Concept
 
 ENGINES: Final = ("argos", "none", "auto")
@@ -78,17 +80,26 @@ class JobRequest:
     report: str | None = None  # the term report; "-" is stdout
     report_format: ReportFormat | None = None  # default: json for a .json report, else table
     strict: bool = False  # a failed term is an error (the report must exist)
-    redecode_budget: float = 0.05  # share of the source text repairs may re-decode
+    redecode_budget: float = 0.10  # share of the source text repairs may re-decode
     repair: bool = True  # OCR diacritic repair while reading
     source_side: bool = False  # read bilingual inputs as their source side
+    # CAT jobs (XLIFF, PO given as inputs): which existing targets to translate
+    # again ("": none; "drafts": those nobody accepted; "all": every one that
+    # is not locked), the languages to read as Dutch and English, and writing
+    # the result over the input itself.
+    overwrite: str = ""
+    source_lang: str = ""
+    target_lang: str = ""
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
 class Outputs:
     """Where every output goes."""
 
-    format: str
+    format: str  # the output format; "document" when documents keep their own formats
     files: tuple[Path, ...] = ()  # one for -o, one per document for an output folder
+    formats: tuple[str, ...] = ()  # the format of each document's translation
     out_dir: Path | None = None
     report: Path | None = None
     report_stdout: bool = False
@@ -98,6 +109,19 @@ class Outputs:
     def stdout(self) -> bool:
         """The translation goes to stdout."""
         return not self.files
+
+
+@dataclass(frozen=True)
+class CatInput:
+    """A CAT bilingual file given to translate in place: its bytes, its segments,
+    and the document of the segments to translate (`Segment.index` is the
+    position in `job.segments`)."""
+
+    path: str
+    data: bytes
+    job: CatJob
+    document: Document
+    skipped: dict[str, int] = field(default_factory=dict)  # why segments were left
 
 
 @dataclass(frozen=True)
@@ -116,6 +140,7 @@ class JobPlan:
     warnings: tuple[str, ...] = ()  # about the inputs and the termbase
     segments: int = 0  # segments to translate, duplicates included
     distinct: int = 0  # distinct segment texts to translate
+    cat: tuple[CatInput, ...] = ()  # CAT files translated in place (then documents are theirs)
 
 
 @dataclass(frozen=True)
@@ -140,26 +165,49 @@ class JobResult:
 def plan_job(request: JobRequest) -> JobPlan:
     """Check everything, read the inputs and plan the outputs (see the module doc)."""
     _check_options(request)
-    fmt = request.format or (
-        writers.format_for_path(str(request.output)) if _to_file(request.output) else "text"
-    )
-    writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+    notes: list[str] = []
+    inputs = gather(request.inputs, source_side=request.source_side)
+    cat = _cat_inputs(request, inputs.files, notes)
+    fmt: str | None = None
+    if not cat:  # a CAT file is written as what it is, whatever -o is called
+        fmt = request.format or (
+            writers.format_for_path(str(request.output)) if _to_file(request.output) else None
+        )
+    if fmt is not None:
+        writers.get_writer(fmt)  # a missing writer module is an error now, not after the work
+        if writers.is_binary(fmt) and not _to_file(request.output) and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} translation is a file, not text for the terminal: give "
+                f"-o FILE{writers.extension(fmt)} or --out-dir DIR."
+            )
     if _to_file(request.output):
         check_target(Path(str(request.output)))
     report = _report_path(request)
     if report is not None and not _inside(report, request.out_dir):
         check_target(report, "the report")  # --out-dir is created when writing
-    notes: list[str] = []
     engine, package = _choose_engine(request.engine, notes)
-    inputs = gather(request.inputs, source_side=request.source_side)
-    documents = tuple(
-        ingest.read_document(path, repair=request.repair, source_side=request.source_side)
-        for path in inputs.files
-    )
-    warnings = [w for d in documents for w in d.warnings]
+    warnings: list[str] = []
+    if cat:
+        documents = tuple(c.document for c in cat)
+        warnings.extend(w for c in cat for w in c.job.warnings)
+    else:
+        if request.overwrite or request.in_place or request.source_lang or request.target_lang:
+            raise OptionConflict(
+                "--overwrite, --in-place, --source-lang and --target-lang are for CAT "
+                "files (XLIFF, PO) translated in place, not for documents."
+            )
+        documents = tuple(
+            ingest.read_document(path, repair=request.repair, source_side=request.source_side)
+            for path in inputs.files
+        )
+    warnings.extend(w for d in documents for w in d.warnings)
     notes.extend(n for d in documents for n in d.notes)
     termbase, concepts = _termbase(request, report, warnings)
-    outputs = _plan_outputs(request, fmt, inputs.files, report, termbase)
+    if cat:
+        outputs = _plan_cat_outputs(request, cat, report, termbase)
+    else:
+        chosen = _output_formats(request, fmt, documents, notes)
+        outputs = _plan_outputs(request, chosen, inputs.files, report, termbase)
     work = plan(documents)
     return JobPlan(
         request=request,
@@ -174,7 +222,196 @@ def plan_job(request: JobRequest) -> JobPlan:
         warnings=tuple(warnings),
         segments=work.total,
         distinct=work.unique,
+        cat=cat,
     )
+
+
+def _output_formats(
+    request: JobRequest, fmt: str | None, documents: Sequence[Document], notes: list[str]
+) -> tuple[str, ...]:
+    """The format each document's translation is written in.
+
+    Given (--format, or the -o suffix): that one, if it can hold every document.
+    Else with --out-dir each document's own (a PDF as DOCX); on stdout one
+    document's own when it is text (Markdown, HTML, subtitles), else text.
+    """
+    if fmt is not None:
+        for document in documents:
+            writers.check_writable(fmt, document)
+        if writers.is_binary(fmt) and len(documents) > 1 and request.out_dir is None:
+            raise InvalidValue(
+                f"A {fmt} file holds one document; {len(documents)} inputs were given. "
+                "Use --out-dir DIR to write one file per input."
+            )
+        return tuple(fmt for _ in documents)
+    natural = [writers.natural_format(d) for d in documents]
+    if request.out_dir is not None:
+        return tuple(natural)
+    if len(documents) == 1 and not writers.is_binary(natural[0]):
+        return (natural[0],)
+    for document, name in zip(documents, natural, strict=True):
+        if writers.is_binary(name):
+            notes.append(
+                f"The translation of {document.path} is shown as text; give -o "
+                f"FILE{writers.extension(name)} or --out-dir DIR for a {name} file."
+            )
+    return tuple("text" for _ in documents)
+
+
+# ------------------------------------------------------------------ CAT jobs
+
+OVERWRITE: Final = ("", "drafts", "all")
+
+
+def _cat_inputs(
+    request: JobRequest, files: Sequence[str], notes: list[str]
+) -> tuple[CatInput, ...]:
+    """The inputs that are CAT files to translate in place (all or none of them)."""
+    from glossary.exchange.jobs import LanguageChoice, check_languages, read_job
+    from glossary.files import formats
+    from glossary.files.inputs import read_bytes, read_head
+
+    if request.source_side:
+        return ()
+    found: list[tuple[str, bytes, formats.Format]] = []
+    others: list[str] = []
+    for path in files:
+        if path == STDIN:
+            others.append(path)
+            continue
+        head = read_head(Path(path), formats.HEAD) if Path(path).is_file() else b""
+        fmt = formats.detect(path, head, "job-reader").format
+        if fmt is not None and fmt.offers("job-reader"):
+            found.append((path, read_bytes(path), fmt))
+        else:
+            others.append(path)
+    if not found:
+        return ()
+    if others:
+        raise OptionConflict(
+            f"Translate CAT files ({', '.join(p for p, _, _ in found[:3])}) and documents "
+            f"({', '.join(others[:3])}) in separate runs: a CAT file is translated in place."
+        )
+    if request.overwrite not in OVERWRITE:
+        raise InvalidValue(f"--overwrite takes drafts or all, not {request.overwrite!r}.")
+    choice = LanguageChoice(request.source_lang, request.target_lang)
+    out = []
+    for path, data, fmt in found:
+        if request.format not in (None, fmt.name):
+            raise OptionConflict(
+                f"{path} is {fmt.label}; it is translated in place and written as "
+                f"{fmt.name}, not {request.format}. Leave out --format."
+            )
+        job = read_job(data, path, fmt.name)
+        notes.extend(check_languages(job, choice))
+        document, skipped = _job_document(job, request.overwrite)
+        out.append(CatInput(path, data, job, document, skipped))
+    return tuple(out)
+
+
+def _job_document(job: CatJob, overwrite: str) -> tuple[Document, dict[str, int]]:
+    """The segments of a job to translate, as a document: every segment that may
+    be translated and has no target (or one `overwrite` allows replacing)."""
+    from glossary.document import Paragraph, Segment
+
+    skipped: dict[str, int] = {}
+    paragraphs: list[Paragraph] = []
+    for index, seg in enumerate(job.segments):
+        reason = ""
+        if not seg.translate:
+            reason = "translate=no"
+        elif seg.locked:
+            reason = "locked"
+        elif not seg.source.strip():
+            reason = "no text"
+        elif seg.status != "new" and not (
+            overwrite == "all" or (overwrite == "drafts" and seg.status == "draft")
+        ):
+            reason = f"already {seg.status}"
+        if reason:
+            skipped[reason] = skipped.get(reason, 0) + 1
+            continue
+        line = seg.line or 0
+        segment = Segment(
+            doc=job.path,
+            index=index,
+            paragraph=len(paragraphs),
+            text=seg.source,
+            line=line,
+            end_line=line,
+            start=0,
+            end=len(seg.source),
+            codes=seg.source_codes,
+            where=f"{job.path}: {seg.ref}",
+        )
+        paragraphs.append(Paragraph(len(paragraphs), "text", (segment,), line))
+    return Document(job.path, tuple(paragraphs)), skipped
+
+
+def _plan_cat_outputs(
+    request: JobRequest,
+    cat: Sequence[CatInput],
+    report: Path | None,
+    termbase: Path | None,
+) -> Outputs:
+    """Where each CAT file goes: itself (--in-place), -o FILE (one input),
+    --out-dir (same names), or stdout (one input)."""
+    fmt = cat[0].job.format
+    if len(cat) > 1 and not (request.in_place or request.out_dir is not None):
+        raise OptionConflict(
+            "Several CAT files: write them with --out-dir DIR (same names) or --in-place."
+        )
+    if request.in_place:
+        files = tuple(Path(c.path) for c in cat)
+        for target in files:
+            if termbase is not None and _same_file(target, termbase):
+                raise OutputError(f"Refusing to overwrite the termbase {target}.")
+        return Outputs(
+            format=fmt,
+            files=files,
+            report=report,
+            report_stdout=request.report == STDIN,
+            report_json=_report_json(request),
+        )
+    plain = JobRequest(
+        inputs=request.inputs,
+        output=request.output,
+        out_dir=request.out_dir,
+        report=request.report,
+        report_format=request.report_format,
+    )
+    planned = _plan_outputs(
+        plain, [fmt for _ in cat], [c.path for c in cat], report, termbase, keep_names=True
+    )
+    return planned
+
+
+def _report_json(request: JobRequest) -> bool:
+    return request.report_format == "json" or (
+        request.report_format is None
+        and request.report not in (None, STDIN)
+        and Path(str(request.report)).suffix.lower() == ".json"
+    )
+
+
+def cat_updates(
+    cat: CatInput, translated: TranslatedDocument
+) -> tuple[list[TargetUpdate], dict[str, list[str]]]:
+    """The new targets of a CAT file (machine translation marks) and the term hints
+    of its segments, keyed by segment key."""
+    from glossary.exchange.jobs import TargetUpdate
+    from glossary.exchange.registry import term_hint
+
+    updates: list[TargetUpdate] = []
+    hints: dict[str, list[str]] = {}
+    for ts in translated.segments:
+        seg = cat.job.segments[ts.segment.index]
+        if ts.target.strip():
+            updates.append(TargetUpdate(seg.key, ts.target, ts.codes, "mt"))
+        lines = [term_hint(use) for use in ts.terms]
+        lines += [f"Inline code {p.code_id}: {p.problem}" for p in ts.code_problems]
+        hints[seg.key] = lines
+    return updates, hints
 
 
 def _to_file(output: str | None) -> bool:
@@ -184,6 +421,8 @@ def _to_file(output: str | None) -> bool:
 def _check_options(request: JobRequest) -> None:
     if request.output is not None and request.out_dir is not None:
         raise OptionConflict("Give either -o/--output or --out-dir, not both.")
+    if request.in_place and (request.output is not None or request.out_dir is not None):
+        raise OptionConflict("--in-place writes over the inputs; leave out -o and --out-dir.")
     if not request.glossary and (
         request.report or request.strict or request.termbase or request.report_format
     ):
@@ -266,18 +505,27 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _plan_outputs(
     request: JobRequest,
-    fmt: str,
+    chosen: Sequence[str],
     inputs: Sequence[str],
     report: Path | None,
     termbase: Path | None,
+    *,
+    keep_names: bool = False,
 ) -> Outputs:
     files: list[Path] = []
     out_dir = Path(request.out_dir) if request.out_dir is not None else None
+    fmt = chosen[0] if chosen and len(set(chosen)) == 1 else "document"
+    if not chosen:
+        fmt = request.format or "text"
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out-dir {out_dir} is a file, not a folder.")
         stems = ["stdin" if p == STDIN else Path(p).stem for p in inputs]
-        names = [stem + writers.extension(fmt) for stem in stems]
+        names = (
+            [Path(p).name for p in inputs]
+            if keep_names
+            else [stem + writers.extension(f) for stem, f in zip(stems, chosen, strict=True)]
+        )
         clashes = sorted({n for n in names if names.count(n) > 1})
         if clashes:
             raise OutputError(
@@ -314,6 +562,7 @@ def _plan_outputs(
     return Outputs(
         format=fmt,
         files=tuple(files),
+        formats=tuple(chosen),
         out_dir=out_dir,
         report=report,
         report_stdout=request.report == STDIN,
@@ -335,7 +584,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
         plan.engine, beam_size=request.beam, threads=request.threads, package=plan.package
     )
     if plan.concepts is None:
-        return PlainTranslator(engine)
+        # the engine's word alignment places inline codes (CAT jobs), when there are any
+        codes = any(s.codes for d in plan.documents for s in d.segments)
+        return PlainTranslator(engine, alignment=codes)
     from glossary.enforcement.cascade import EnforceOptions, Enforcer
     from glossary.enforcement.hints import Hinter
     from glossary.matching.verify import Glossary
@@ -452,13 +703,15 @@ def write_outputs(
     is written on `stdout` after the files are in place.
     """
     outputs = plan.outputs
-    writer = writers.get_writer(outputs.format)
+    if plan.cat:
+        return _write_cat(plan, result, stdout=stdout)
+    chosen = outputs.formats or tuple(outputs.format for _ in result.documents)
     files: list[OutputFile] = []
     if outputs.out_dir is not None:
-        for document, path in zip(result.documents, outputs.files, strict=True):
-            files.append(OutputFile(path, _render([document], writer)))
+        for document, path, fmt in zip(result.documents, outputs.files, chosen, strict=True):
+            files.append(OutputFile(path, _render([document], fmt)))
     elif outputs.files:
-        files.append(OutputFile(outputs.files[0], _render(result.documents, writer)))
+        files.append(OutputFile(outputs.files[0], _render(result.documents, chosen[0])))
     report_text = ""
     if result.report is not None and (outputs.report is not None or outputs.report_stdout):
         report_text = render_report(result.report, outputs.report_json)
@@ -472,13 +725,67 @@ def write_outputs(
     write_all(files)
     if stdout is not None:
         if outputs.stdout:
-            writer(list(result.documents), stdout)
+            writers.get_writer(chosen[0] if chosen else "text")(list(result.documents), stdout)
         if outputs.report_stdout and report_text:
             stdout.write(report_text)
     return tuple(f.path for f in files)
 
 
-def _render(docs: Sequence[TranslatedDocument], writer: writers.Writer) -> Render:
+def _write_cat(
+    plan: JobPlan, result: JobResult, *, stdout: IO[str] | None = None
+) -> tuple[Path, ...]:
+    """Each CAT file with its new targets, written all or none (or to stdout)."""
+    from glossary.exchange.jobs import write_job
+
+    outputs = plan.outputs
+    rendered: list[bytes] = []
+    for cat, translated in zip(plan.cat, result.documents, strict=True):
+        updates, hints = cat_updates(cat, translated)
+        rendered.append(write_job(cat.data, cat.path, updates, hints=hints, fmt=cat.job.format))
+    files = [
+        OutputFile(path, _raw(data)) for path, data in zip(outputs.files, rendered, strict=False)
+    ]
+    report_text = ""
+    if result.report is not None and (outputs.report is not None or outputs.report_stdout):
+        report_text = render_report(result.report, outputs.report_json)
+        if outputs.report is not None:
+            files.append(OutputFile(outputs.report, _bytes(report_text)))
+    if outputs.out_dir is not None:
+        try:
+            outputs.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"Cannot create --out-dir {outputs.out_dir}: {exc}.") from None
+    write_all(files)
+    if stdout is not None:
+        if outputs.stdout and rendered:
+            buffer = getattr(stdout, "buffer", None)
+            if buffer is not None:
+                stdout.flush()
+                buffer.write(rendered[0])
+                buffer.flush()
+            else:
+                stdout.write(rendered[0].decode("utf-8", "replace"))
+        if outputs.report_stdout and report_text:
+            stdout.write(report_text)
+    return tuple(f.path for f in files)
+
+
+def _raw(data: bytes) -> Render:
+    def render(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    return render
+
+
+def _render(docs: Sequence[TranslatedDocument], fmt: str) -> Render:
+    writer = writers.get_writer(fmt)
+    if writers.is_binary(fmt):
+
+        def render_bytes(handle: IO[bytes]) -> None:
+            writer(list(docs), handle)
+
+        return render_bytes
+
     def render(handle: IO[bytes]) -> None:
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
         writer(list(docs), text)

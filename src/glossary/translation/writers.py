@@ -24,12 +24,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from glossary.document import TranslatedDocument, TranslatedSegment
+from glossary.document import Document, TranslatedDocument, TranslatedSegment
 from glossary.engines.base import parse_signature
 from glossary.errors import UnknownFormat
 from glossary.files import formats
 
-Writer = Callable[[Sequence[TranslatedDocument], IO[str]], None]
+# A writer renders documents on a text stream; a binary format's writer (DOCX,
+# ODT: `Format.binary`) on a binary one.
+Writer = Callable[[Sequence[TranslatedDocument], IO[Any]], None]
 
 JSON_FORMAT_VERSION = 1
 
@@ -168,6 +170,38 @@ def format_for_path(path: str | Path) -> str:
     return found.name
 
 
-def write_documents(docs: Sequence[TranslatedDocument], stream: IO[str], fmt: str) -> None:
-    """Render `docs` in format `fmt` on `stream`."""
+def write_documents(docs: Sequence[TranslatedDocument], stream: IO[Any], fmt: str) -> None:
+    """Render `docs` in format `fmt` on `stream` (a binary stream for binary formats)."""
     get_writer(fmt)(docs, stream)
+
+
+def is_binary(name: str) -> bool:
+    """Whether format `name` is written as bytes (DOCX, ODT), not text."""
+    return writer_format(name).binary
+
+
+def natural_format(document: Document) -> str:
+    """The format a translation of `document` is written in by default: its own when
+    that format has a document writer (DOCX, ODT, subtitles, HTML, Markdown, text),
+    the one the registry names for it (a PDF comes back as DOCX), else text."""
+    fmt = formats.FORMATS.get(document.format or "text")
+    if fmt is None:
+        return "text"
+    if fmt.output_format:
+        return fmt.output_format
+    return fmt.name if fmt.offers("document-writer") else "text"
+
+
+def check_writable(name: str, document: Document) -> None:
+    """`UnknownFormat` when format `name` cannot hold a translation of `document`
+    (a subtitle file from a Word document, an ODT from a PDF...)."""
+    fmt = writer_format(name)
+    source = document.format or "text"
+    if fmt.writes_from and source not in fmt.writes_from:
+        what = formats.FORMATS[source].label if source in formats.FORMATS else source
+        allowed = " or ".join(formats.FORMATS[f].label for f in fmt.writes_from)
+        raise UnknownFormat(
+            f"{document.path} is {what}; a {name} translation is written from {allowed} "
+            f"only (the file is edited in place). Choose another output format, e.g. "
+            f"{natural_format(document)}."
+        )

@@ -26,6 +26,7 @@ never in the page.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hmac
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -34,6 +35,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from glossary import concordance as cc
 from glossary.errors import (
     ConcurrentEdit,
     DuplicateTerm,
@@ -65,6 +67,9 @@ TOKEN_FIELD: Final = "_token"
 LOCAL_NAMES: Final = ("127.0.0.1", "localhost", "[::1]")
 UNIT_SUFFIXES: Final = (".po", ".pot", ".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv")
 PAIR_SUFFIXES: Final = (".txt", ".md")
+KWIC_WIDTH: Final = 60  # characters of context on each side of a match, as `--format tsv`
+_YES: Final = ("1", "true", "yes", "on")
+_NO: Final = ("", "0", "false", "no", "off")
 _SAFE_METHODS: Final = frozenset(("GET", "HEAD", "OPTIONS"))
 _STATUS_OF: Final[tuple[tuple[type[GlossaryError], int], ...]] = (
     (UnknownTerm, 404),
@@ -323,6 +328,16 @@ def _fields(data: Mapping[str, Any]) -> dict[str, str]:
             raise InvalidValue(f"The field {name!r} must be text.")
         out[name] = value
     return out
+
+
+def _flag(name: str) -> bool:
+    """A yes/no query parameter (a ticked checkbox sends "1")."""
+    raw = request.args.get(name, "").strip().lower()
+    if raw in _NO:
+        return False
+    if raw in _YES:
+        return True
+    raise InvalidValue(f"{name!r} must be 1 (yes) or 0 (no), not {raw!r}.")
 
 
 def _page_number() -> int:
@@ -588,11 +603,17 @@ def _termbase_routes(app: Flask, bench: Workbench) -> None:
 
 
 def _lookup_routes(app: Flask, bench: Workbench) -> None:
-    def run_concordance() -> lookups.Concordance | None:
-        query = request.args.get("q", "")
-        if not query.strip():
+    def run_concordance() -> cc.Concordance | None:
+        """`glossary concordance` over the documents given to `glossary serve`."""
+        text = request.args.get("q", "")
+        if not text.strip():
             return None
-        return lookups.concordance(query, bench.documents, bench.snapshot().termbase)
+        literal = _flag("literal")
+        concepts = () if literal else bench.snapshot().termbase.concepts
+        result = cc.search(bench.documents, cc.resolve(text, concepts, literal=literal))
+        # How the documents were read, as `search_files` reports it.
+        warnings = tuple(w for d in bench.documents for w in d.warnings)
+        return dataclasses.replace(result, warnings=warnings)
 
     def run_check() -> tuple[Any, str, str]:
         file, target = request.args.get("file", ""), request.args.get("target", "")
@@ -610,23 +631,28 @@ def _lookup_routes(app: Flask, bench: Workbench) -> None:
             page="concordance",
             result=run_concordance(),
             query=request.args.get("q", ""),
+            literal=_flag("literal"),
             documents=len(bench.documents),
+            kwic_width=KWIC_WIDTH,
         )
 
     @app.get("/api/concordance")
     def api_concordance() -> Response:
         result = run_concordance()
         if result is None:
-            raise InvalidValue("Give the term to look for: /api/concordance?q=TERM")
+            raise InvalidValue(
+                "Give the term to look for: /api/concordance?q=TERM (and &literal=1 to "
+                "search the text as written)."
+            )
+        # `glossary concordance --format json`, with the summary line, how the
+        # query was resolved and the concepts searched.
         return jsonify(
-            query=result.query,
-            concept=concept_dict(result.concept) if result.concept else None,
-            documents=result.documents,
-            spellings=[{"form": f, "count": n} for f, n in result.spellings()],
-            occurrences=[
-                {"ref": o.ref, "text": o.text, "start": o.start, "end": o.end, "match": o.surface}
-                for o in result.occurrences
-            ],
+            **result.to_dict(),
+            summary=result.summary(),
+            how=result.query.how,
+            concepts=[concept_dict(c) for c in result.query.concepts]
+            if result.query.kind == "concept"
+            else [],
         )
 
     @app.get("/qa")

@@ -1,10 +1,12 @@
 """Test doubles that run inside Ray workers (tests/ is on their PYTHONPATH, see
 the `ray_cluster` fixture): a fast enforcing strategy on the word engine of
-tests/test_enforce.py, and wrappers that record the worker's process id and
-kill the worker once, or that make a mining step die once."""
+tests/test_enforce.py (also one whose engine keeps inline-code placeholders),
+and wrappers that record the worker's process id and kill the worker once, or
+that make a mining step die once."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +25,20 @@ def word_strategy(plan: job.JobPlan) -> SegmentTranslator:
     assert plan.concepts is not None
     return Enforcer(
         WordEngine(LEXICON),
+        Glossary(plan.concepts),
+        EnforceOptions(redecode_budget=plan.request.redecode_budget),
+    )
+
+
+def placeholder_strategy(plan: job.JobPlan) -> SegmentTranslator:
+    """The enforcer on the word engine declaring that it keeps inline-code
+    placeholders: segments with codes go to it as text with placeholders."""
+    assert plan.concepts is not None
+    engine = WordEngine(LEXICON)
+    engine.signature = "engine:words-placeholders"
+    engine.capabilities = dataclasses.replace(engine.capabilities, placeholders=True)
+    return Enforcer(
+        engine,
         Glossary(plan.concepts),
         EnforceOptions(redecode_budget=plan.request.redecode_budget),
     )

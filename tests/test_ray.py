@@ -5,7 +5,10 @@ runs the translation job on actors, mining and the check as tasks. Checked:
 
 - translate: the files and the term report are the local run's bytes (the
   enforcing word engine, every cascade step, parcels of a few texts; and
-  the tiny Argos package through the command line); a worker killed in the
+  the tiny Argos package through the command line), for text, Word,
+  OpenDocument, WebVTT and Markdown documents with their inline codes
+  (also with an engine that keeps placeholders) and for CAT files
+  translated in place (memoQ XLIFF, PO); a worker killed in the
   middle of a parcel is restarted and its parcel retried, with the same
   bytes; an interrupt kills the workers and writes nothing;
 - mine: the candidates of the local run (command line, and one part per
@@ -50,10 +53,12 @@ from glossary.qa import check_units, merge_reports
 from glossary.reading import ingest
 from glossary.termbase.store import read_termbase
 from glossary.translation import job
-from ray_helpers import DyingStep, recorded, word_strategy
+from ray_helpers import DyingStep, placeholder_strategy, recorded, word_strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+DOCUMENTS = ROOT / "tests" / "data" / "documents"
+CAT = ROOT / "tests" / "data" / "cat"
 TERMBASE = ROOT / "glossary" / "termbase.tsv"
 LOOPBACK = pytest.mark.allow_hosts(["127.0.0.1"])
 
@@ -144,6 +149,60 @@ def test_a_killed_worker_is_restarted_and_its_parcel_retried(
     assert files(out) == local_words
 
 
+# Jobs of other formats: documents written back in their own format (Word with
+# inline formatting, OpenDocument, WebVTT, Markdown) and CAT files translated in
+# place (a memoQ XLIFF with bold codes; a Poedit PO, its targets replaced).
+FORMAT_JOBS: dict[str, dict[str, Any]] = {
+    "documents": {
+        "inputs": tuple(
+            str(DOCUMENTS / name)
+            for name in (
+                "kamerbrief.docx",
+                "crypto-raamwerk.docx",
+                "woo-16103.odt",
+                "persconferentie.vtt",
+                "gereedschapskist.md",
+            )
+        ),
+    },
+    "memoq-xliff": {"inputs": (str(CAT / "supervertaler-test_document-memoQ-bilingual.mqxliff"),)},
+    "po": {
+        "inputs": (str(CAT / "gradia-poedit-nl.po"),),
+        "overwrite": "all",
+        "source_lang": "en",
+        "target_lang": "nl",
+    },
+}
+STRATEGIES = {"words": word_strategy, "placeholders": placeholder_strategy}
+
+
+@pytest.mark.slow
+@LOOPBACK
+@pytest.mark.parametrize("strategy", list(STRATEGIES), ids=list(STRATEGIES))
+@pytest.mark.parametrize("name", list(FORMAT_JOBS), ids=list(FORMAT_JOBS))
+def test_documents_and_cat_files_on_ray_are_the_local_bytes(
+    cluster: Cluster, name: str, strategy: str, tmp_path: Path
+) -> None:
+    make = STRATEGIES[strategy]
+    written: dict[str, dict[str, bytes]] = {}
+    for backend in ("local", "ray"):
+        out = tmp_path / backend
+        plan = job.plan_job(request(out, format=None, **FORMAT_JOBS[name]))
+        if backend == "local":
+            job.write_outputs(plan, job.run_job(plan, strategy=make(plan)))
+        else:
+            run = ray_translation.runner(cluster, make_strategy=make, parcel_texts=40)
+            job.execute(plan, runner=run)
+        written[backend] = files(out)
+    assert written["ray"] == written["local"]
+    inputs = {Path(p).name: Path(p).read_bytes() for p in FORMAT_JOBS[name]["inputs"]}
+    assert set(written["local"]) == {*inputs, "terms.json"}  # each in its own format
+    assert all(written["local"][n] != data for n, data in inputs.items())  # translated
+    # inline codes placed (Word formatting, memoQ bold; the PO has none)
+    assert any(s.codes for d in plan.documents for s in d.segments) == (name != "po")
+    assert len(plan.documents) == len(inputs) and plan.distinct > 20
+
+
 @LOOPBACK
 def test_an_interrupt_stops_the_workers_and_writes_nothing(
     cluster: Cluster, tmp_path: Path
@@ -179,24 +238,43 @@ def test_more_threads_than_a_node_has_is_one_clean_error(cluster: Cluster, tmp_p
         ray_translation.run_job(plan, cluster, make_strategy=word_strategy)
 
 
+# The command with the real Argos engine (the tiny package): text documents with
+# the termbase enforced, written as PO; a Word document without the termbase (the
+# plain translator asks the model for word alignments to place the formatting);
+# a memoQ XLIFF translated in place.
+ARGOS_JOBS = {
+    "seeds-po": (
+        [str(SEEDS / "001_aab24cd63284c81b.txt"), str(SEEDS / "002_b72e1fcdd8c72ceb.txt")],
+        ["--format", "po", "--termbase", str(TERMBASE)],
+    ),
+    "docx-plain": ([str(DOCUMENTS / "kamerbrief.docx")], ["--no-glossary"]),
+    "memoq-xliff": (
+        [str(CAT / "supervertaler-test_document-memoQ-bilingual.mqxliff")],
+        ["--termbase", str(TERMBASE)],
+    ),
+}
+
+
 @pytest.mark.slow
 @LOOPBACK
+@pytest.mark.parametrize("name", list(ARGOS_JOBS), ids=list(ARGOS_JOBS))
 def test_translate_command_with_the_argos_model_on_ray(
-    ray_cluster: Any, tiny_package: Any, tmp_path: Path
+    ray_cluster: Any, tiny_package: Any, tmp_path: Path, name: str
 ) -> None:
-    inputs = [str(SEEDS / "001_aab24cd63284c81b.txt"), str(SEEDS / "002_b72e1fcdd8c72ceb.txt")]
-    common = ["translate", *inputs, "--format", "po", "--termbase", str(TERMBASE), "-q"]
+    inputs, options = ARGOS_JOBS[name]
+    common = ["translate", *inputs, *options, "-q"]
     runner = CliRunner()
-    for name, extra in (
+    for backend, extra in (
         ("local", ["--threads", "2"]),
         ("ray", ["--backend", "ray", "--ray-workers", "2", "--ray-ship-model"]),
     ):
-        out = tmp_path / name
-        args = [*common, "--out-dir", str(out), "--report", str(out / "terms.json"), *extra]
+        out = tmp_path / backend
+        report = ["--report", str(out / "terms.json")] if "--termbase" in options else []
+        args = [*common, "--out-dir", str(out), *report, *extra]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
     assert files(tmp_path / "ray") == files(tmp_path / "local")
-    assert len(files(tmp_path / "local")) == 3
+    assert len(files(tmp_path / "local")) == len(inputs) + bool("--termbase" in options)
 
 
 def test_parcels_hold_each_text_once_in_document_order() -> None:

@@ -485,15 +485,40 @@ def test_a_user_error_on_a_worker_is_raised_as_itself(
         ray_mining.RayParts(cluster, parts).map(Refuses())
 
 
+MINE_INPUTS = {
+    "seeds": [str(SEEDS)],
+    # Word (with comments), OpenDocument, a Kamerstuk PDF read with its layout,
+    # Markdown and subtitles: read on the workers by the readers used locally.
+    "documents": [
+        str(DOCUMENTS / name)
+        for name in (
+            "kamerbrief.docx",
+            "woo-16103.odt",
+            "kst-35538-4.pdf",
+            "gereedschapskist.md",
+            "persconferentie.srt",
+        )
+    ],
+}
+
+
 @LOOPBACK
-def test_mine_command_on_ray_prints_the_local_candidates(ray_cluster: Any) -> None:
+@pytest.mark.parametrize("inputs", list(MINE_INPUTS), ids=list(MINE_INPUTS))
+def test_mine_command_on_ray_prints_the_local_candidates(ray_cluster: Any, inputs: str) -> None:
     runner = CliRunner()
-    common = ["mine", str(SEEDS), "--termbase", str(TERMBASE), "--no-suggest", "--format", "json"]
-    local = runner.invoke(main, [*common, "-q"])
+    common = ["mine", *MINE_INPUTS[inputs], "--termbase", str(TERMBASE), "--no-suggest"]
+    common += ["--format", "json"]
+    local = runner.invoke(main, common)
     on_ray = runner.invoke(main, [*common, "--backend", "ray", "--ray-workers", "2"])
     assert local.exit_code == on_ray.exit_code == 0, on_ray.output
     assert on_ray.stdout == local.stdout
+    assert len(json.loads(local.stdout)["candidates"]) == 100
     assert "Mining on a Ray started on this machine" in on_ray.stderr
+    # the same summary and notes (the PDF's layout, the Word comments)
+    assert on_ray.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]
+    notes = [n for n in local.stderr.splitlines() if n.startswith("Note:")]
+    assert [n for n in on_ray.stderr.splitlines() if n.startswith("Note:")] == notes
+    assert len(notes) == (2 if inputs == "documents" else 0)
 
 
 @LOOPBACK

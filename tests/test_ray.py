@@ -581,6 +581,21 @@ def test_check_command_on_ray(ray_cluster: Any, units: list[BilingualUnit], tmp_
     assert json.loads(local.stdout)["violations"]
 
 
+@LOOPBACK
+def test_check_command_on_ray_reads_a_cat_file_with_its_options(ray_cluster: Any) -> None:
+    xliff = CAT / "kadaster-sensrnet-messages.en.xlf"  # XLIFF 2.0, nl → en, 362 segments
+    common = ["check", str(xliff), "--termbase", str(TERMBASE), "--format", "json"]
+    common += ["--min-status", "reviewed"]
+    runner = CliRunner()
+    local = runner.invoke(main, common)
+    on_ray = runner.invoke(main, [*common, "--backend", "ray"])
+    assert local.exit_code == on_ray.exit_code == 0, on_ray.output
+    assert on_ray.stdout == local.stdout
+    report = json.loads(local.stdout)
+    assert report["segments"] == 333 and report["untranslated"] == 32  # the rest not reviewed
+    assert on_ray.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]
+
+
 # ------------------------------------------------------------------ errors
 
 

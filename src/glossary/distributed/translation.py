@@ -2,10 +2,12 @@
 
 `run_job(plan, cluster)` is the Ray backend's `glossary.translation.job.run_job`:
 
-- The distinct texts of the documents, in the order first met, are cut
-  into parcels of `PARCEL_TEXTS`: every distinct text of the run is
-  translated once, as locally (a letterhead repeated in 10,000 letters is
-  decoded once); short documents share a parcel, a long one spans several.
+- The distinct texts the engine is given (`pipeline.plan`: with inline
+  codes as placeholders when the workers' engine keeps them), in the order
+  first met, are cut into parcels of `PARCEL_TEXTS`: every distinct text
+  of the run is translated once, as locally (a letterhead repeated in
+  10,000 letters is decoded once, and the enforcer's counts are the local
+  run's); short documents share a parcel, a long one spans several.
 - A pool of Ray actors (`ray.util.ActorPool`), one per worker process,
   each builds the strategy once (loads the model; `job.make_strategy`) and
   translates parcels as they come. Results stream back as parcels finish;
@@ -16,8 +18,10 @@
 - Ctrl-C (or any error) kills the actors, which stops the cluster's work;
   nothing has been written then, as outputs are written only after the
   last parcel (by `glossary.translation.job.write_outputs`, all files or none).
-- The driver puts the documents back together with the pipeline's own
-  `assemble` and builds the report with `job.finish_job`; each parcel
+- The driver puts each document back together with the function the
+  local run uses (`pipeline.assemble`: inline codes placed), builds the
+  report with `job.finish_job`, and `job.execute` writes everything with
+  `job.write_outputs` (documents in their format, CAT files in place); each parcel
   returns the enforcer's notes for its texts, merged with `job.merge_notes`.
   A text's translation depends on the text only (per-segment determinism),
   so the files are the local backend's bytes.

@@ -600,7 +600,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
 def translate_one(
     strategy: SegmentTranslator, document: Document, *, progress: Progress | None = None
 ) -> TranslatedDocument:
-    """One document's translation (what a remote worker computes for its share)."""
+    """One document's translation, the same as in a run of many. (The Ray backend,
+    `glossary.distributed.translation`, sends the run's distinct texts to its
+    workers instead, and builds each document with `pipeline.assemble`.)"""
     (translated,) = translate_documents([document], strategy, progress=progress)
     return translated
 

@@ -1,6 +1,8 @@
 # Set-up and everyday commands. Each target creates .venv when missing and
 # installs torch==2.13.0 (the local CPU wheel) before the project, so pip never
 # pulls the multi-GB CUDA build that argostranslate would otherwise drag in.
+# The project comes with its dev and ray extras (the Ray backend's tests run a
+# local Ray cluster).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,ray]'
 	touch $(STAMP)
 
 # The main job on seeds/: validate and list the termbase, mine the seeds,

@@ -4,8 +4,9 @@ Sockets are blocked for the whole suite (pytest-socket, see pyproject)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -56,3 +57,38 @@ def tiny_package(tiny_argosmodel: Path, isolated_env: Path) -> Package:
     from glossary.engines.argos.packages import install_from_file
 
     return install_from_file(tiny_argosmodel)
+
+
+# ----------------------------------------------------- a local Ray cluster
+# One Ray for the whole session, as Ray's testing guide advises (starting one
+# takes seconds): 2 CPUs, no dashboard, no usage statistics, everything on
+# the loopback address. Its workers find tests/ (ray_helpers) on their path.
+# Tests that use it need sockets: mark them allow_hosts(["127.0.0.1"]).
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    import logging
+    import os
+
+    import ray
+
+    tests = Path(__file__).resolve().parent
+    before = dict(os.environ)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+        patch.setenv("HOME", str(tmp_path_factory.mktemp("ray-home")))  # Ray's ~/.ray token
+        patch.setenv("PYTHONPATH", os.pathsep.join([str(tests), str(ROOT / "src")]))
+        ray.init(
+            num_cpus=2,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+            _node_ip_address="127.0.0.1",
+        )
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+        os.environ.clear()  # Ray leaves RAY_AUTH_MODE and PYTHONBREAKPOINT set
+        os.environ.update(before)

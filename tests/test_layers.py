@@ -11,7 +11,8 @@ at module level or inside functions, never a higher layer):
    (`documents`: readers and writers of Word, OpenDocument, PDF, subtitles, HTML and Markdown)
 5. `qa`: terminology checks of bilingual files
 6. `translation`: the pipeline, writers and the translation job
-7. `cli`, `web`: the command line and the local web workbench (parse, call the library, render)
+7. `distributed`: the Ray backend, which runs translation jobs, mining and the check on a cluster
+8. `cli`, `web`: the command line and the local web workbench (parse, call the library, render)
 
 Format registries name their modules as strings and import them when used;
 those are data, not imports, and may point anywhere.
@@ -42,9 +43,11 @@ LAYERS: dict[str, int] = {
     "documents": 4,
     "qa": 5,
     "translation": 6,
-    "cli": 7,
-    "web": 7,
-    "__main__": 7,
+    # Runs the translation job, mining and the check elsewhere: above all three, below the CLI.
+    "distributed": 7,
+    "cli": 8,
+    "web": 8,
+    "__main__": 8,
 }
 MODULES = sorted(p for p in SRC.rglob("*.py"))
 

@@ -126,3 +126,7 @@ class ConcurrentEdit(GlossaryError):
 
 class ServerError(GlossaryError):
     """The local web workbench cannot start (the port is taken, the host is unknown...)."""
+
+
+class BackendError(GlossaryError):
+    """A distributed backend cannot be used (Ray missing, cluster unreachable, a worker failed)."""

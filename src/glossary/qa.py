@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -394,8 +394,58 @@ def summarise(
         )
         for cid, concept in seen.items()
     ]
-    rows.sort(key=lambda r: (-r.violations, r.accuracy, r.term.casefold()))
-    return tuple(rows)
+    return _ranked(rows)
+
+
+def _ranked(rows: Iterable[ConceptSummary]) -> tuple[ConceptSummary, ...]:
+    """Most violations first, then the lowest accuracy, then by term (and id, so
+    the order depends on the rows only, not on where they were counted)."""
+    return tuple(
+        sorted(rows, key=lambda r: (-r.violations, r.accuracy, r.term.casefold(), r.concept_id))
+    )
+
+
+def merge_reports(reports: Iterable[QAReport], *, file: str | None = None) -> QAReport:
+    """One report for consecutive chunks of units, as `check_units` over all
+    of them gives it: counts add up, violations keep their order, the
+    concepts' rows add up and are ranked again. (How the Ray backend,
+    `glossary.distributed.qa`, puts its chunks together.)"""
+    parts = list(reports)
+    rows: dict[str, ConceptSummary] = {}
+    kinds: dict[str, Counter[str]] = {}
+    found: dict[str, Counter[str]] = {}
+    for report in parts:
+        for row in report.concepts:
+            old = rows.get(row.concept_id)
+            rows[row.concept_id] = (
+                row
+                if old is None
+                else replace(
+                    old,
+                    occurrences=old.occurrences + row.occurrences,
+                    correct=old.correct + row.correct,
+                )
+            )
+            kinds.setdefault(row.concept_id, Counter()).update(dict(row.counts))
+            found.setdefault(row.concept_id, Counter()).update(dict(row.found))
+    merged = [
+        replace(
+            row,
+            counts=tuple((k, kinds[cid][k]) for k in KINDS if kinds[cid][k]),
+            found=tuple(sorted(found[cid].items(), key=lambda i: (-i[1], i[0]))),
+        )
+        for cid, row in rows.items()
+    ]
+    return QAReport(
+        segments=sum(r.segments for r in parts),
+        untranslated=sum(r.untranslated for r in parts),
+        occurrences=sum(r.occurrences for r in parts),
+        correct=sum(r.correct for r in parts),
+        violations=tuple(v for r in parts for v in r.violations),
+        concepts=_ranked(merged),
+        file=file if file is not None else (parts[0].file if parts else ""),
+        damage=tuple(d for r in parts for d in r.damage),
+    )
 
 
 def check_units(

@@ -14,6 +14,7 @@ import click
 from glossary.termbase.store import ENV_VAR
 
 if TYPE_CHECKING:
+    from glossary.distributed.cluster import RaySettings
     from glossary.document import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +61,64 @@ def source_side_option(func: F) -> F:
         help="Read bilingual files (PO, XLIFF, TMX, segment TSV) as the document of their "
         "Dutch source segments instead of refusing them.",
     )(func)
+
+
+BACKEND_CHOICES = ("local", "ray")  # tests check it against glossary.distributed.BACKENDS
+
+
+def backend_options(func: F) -> F:
+    """`--backend local|ray`, `--ray-address`, `--ray-workers`: where the work runs."""
+    options = [
+        click.option(
+            "--backend",
+            type=click.Choice(BACKEND_CHOICES),
+            default="local",
+            show_default=True,
+            help="Where the work runs: 'local' (this process) or 'ray' (a Ray cluster, "
+            "same output; needs pip install 'glossary[ray]', see docs/cluster.md).",
+        ),
+        click.option(
+            "--ray-address",
+            metavar="HOST:PORT|auto",
+            help="The Ray cluster to use with --backend ray: its head's HOST:PORT (what "
+            "'ray start --head' prints) or 'auto' (the cluster of this node). "
+            "Default: start Ray on this machine for the run.",
+        ),
+        click.option(
+            "--ray-workers",
+            type=click.IntRange(1, None),
+            help="Worker processes on the cluster. Default: one per CPU.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def ray_settings(
+    backend: str, address: str | None, workers: int | None, *, ship_model: bool = False
+) -> RaySettings | None:
+    """The Ray settings of the --backend options (None for the local backend), checked
+    before any work: Ray importable, the address well-formed and reachable."""
+    if backend == "local":
+        given = [
+            name
+            for name, value in (
+                ("--ray-address", address),
+                ("--ray-workers", workers),
+                ("--ray-ship-model", ship_model or None),
+            )
+            if value is not None
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} need(s) --backend ray.")
+        return None
+    from glossary.distributed.cluster import RaySettings, import_ray, probe
+
+    import_ray()
+    if address not in (None, "auto"):
+        probe(address)
+    return RaySettings(address=address, workers=workers, ship_model=ship_model)
 
 
 def info(message: str, quiet: bool = False) -> None:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import dump_json, info, output_stream, quiet_option, render_table, termbase_option
+from .common import (
+    backend_options,
+    dump_json,
+    info,
+    output_stream,
+    quiet_option,
+    ray_settings,
+    render_table,
+    termbase_option,
+)
 
 if TYPE_CHECKING:
     from glossary.termbase.model import Concept
@@ -454,6 +463,7 @@ def _languages(source_lang: str | None, target_lang: str | None) -> Any:
 @_job_options
 @_max_size_option
 @termbase_option
+@backend_options
 @quiet_option
 def check_command(
     file: Path,
@@ -466,6 +476,9 @@ def check_command(
     target_lang: str | None,
     max_size: int,
     termbase_path: Path | None,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
     quiet: bool,
 ) -> None:
     """Check that translations use the termbase's English terms.
@@ -488,7 +501,8 @@ def check_command(
     once) goes to stderr. A PO, XLIFF or TMX file must be Dutch → English
     (else it is refused, naming the pair and --source-lang/--target-lang);
     units marked translate="no" are left out, and --min-status says which
-    targets count as translated.
+    targets count as translated. With --backend ray the segments are checked
+    on a Ray cluster (docs/cluster.md), with the same report.
 
     \b
     Exit status (for CI):
@@ -504,6 +518,7 @@ def check_command(
         glossary check memory.tmx --source-lang nl-BE --target-lang en-GB
         glossary check source.nl.txt translation.en.txt
         glossary check report.po --fail-on wrong
+        glossary check memory.tmx --backend ray --ray-address auto
     """
     from glossary.exchange.bilingual import read_bilingual
     from glossary.qa import align_files, check_units
@@ -520,6 +535,7 @@ def check_command(
             "bilingual FILE, not a pair of files."
         )
     languages = _languages(source_lang, target_lang)
+    settings = ray_settings(backend, ray_address, ray_workers)
     termbase = read_termbase(resolve_termbase(termbase_path))
     if target is None:
         read = read_bilingual(
@@ -539,7 +555,15 @@ def check_command(
             info(f"Warning: {warning}", quiet)
         units = list(aligned.units)
         where = _display(target)
-    report = check_units(units, termbase.concepts, file=where)
+    if settings is None:
+        report = check_units(units, termbase.concepts, file=where)
+    else:
+        from glossary.distributed import qa as on_ray
+        from glossary.distributed.cluster import Cluster
+
+        with Cluster(settings) as cluster:
+            info(f"Checking on {cluster.describe()}", quiet)
+            report = on_ray.check_units(units, termbase.concepts, cluster, file=where)
     if fmt == "json":
         click.echo(dump_json(report.to_dict()))
     elif report.violations:

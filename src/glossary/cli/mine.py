@@ -11,11 +11,13 @@ import click
 
 from . import CONTEXT_SETTINGS, main
 from .common import (
+    backend_options,
     dump_json,
     format_option,
     info,
     output_stream,
     quiet_option,
+    ray_settings,
     show_notes,
     source_side_option,
     termbase_option,
@@ -23,6 +25,7 @@ from .common import (
 from .term import term
 
 if TYPE_CHECKING:
+    from glossary.distributed.cluster import RaySettings
     from glossary.document import Document
     from glossary.mining.candidates import Candidate
     from glossary.termbase.model import Termbase
@@ -107,28 +110,37 @@ def _run_mining(
     *,
     source_side: bool = False,
     contexts: int = 3,
+    settings: RaySettings | None = None,
+    keep_documents: bool = True,
 ) -> tuple[list[Candidate], Path | None, list[Document]]:
+    """Candidates, the termbase's path, and the documents read (kept only with
+    `keep_documents`, and never from Ray, where they stay on the cluster)."""
     from glossary.matching.matcher import Matcher
     from glossary.mining import candidates as mining
 
     path, termbase = _known(termbase_path, quiet)
     known = Matcher.build(termbase.concepts) if termbase is not None else None
     documents: list[Document] = []
+    read = words = 0
 
     def keep(document: Document) -> None:
-        documents.append(document)
+        nonlocal read, words
+        read += 1
+        words += sum(len(s.text.split()) for s in document.segments)
+        if keep_documents:
+            documents.append(document)
         show_notes(document, quiet)
 
-    candidates = mining.mine(
-        _documents(paths, quiet, source_side),
-        known=known,
-        options=mining.Options(top=top, min_freq=min_freq, contexts=contexts),
-        progress=keep,
-    )
-    words = sum(len(s.text.split()) for d in documents for s in d.segments)
+    options = mining.Options(top=top, min_freq=min_freq, contexts=contexts)
+    if settings is None:
+        candidates = mining.mine(
+            _documents(paths, quiet, source_side), known=known, options=options, progress=keep
+        )
+    else:
+        candidates, read, words = _mine_on_ray(paths, known, options, settings, quiet, source_side)
     info(
-        f"{len(candidates)} candidates from {len(documents)} document"
-        f"{'s' if len(documents) != 1 else ''} ({words:,} words)",
+        f"{len(candidates)} candidates from {read} document"
+        f"{'s' if read != 1 else ''} ({words:,} words)",
         quiet,
     )
     if _suggestions_wanted(suggest):
@@ -137,6 +149,48 @@ def _run_mining(
         info("Suggesting English with the installed model...", quiet)
         candidates = mining.suggest(candidates, load_engine("argos"))
     return candidates, path, documents
+
+
+def _mine_on_ray(
+    paths: Sequence[str],
+    known: Any,
+    options: Any,
+    settings: RaySettings,
+    quiet: bool,
+    source_side: bool,
+) -> tuple[list[Candidate], int, int]:
+    """Mine on Ray (files read and counted on the workers): candidates, documents, words."""
+    from glossary.distributed import mining as on_ray
+    from glossary.distributed.cluster import Cluster
+    from glossary.reading.sources import gather
+
+    found = gather(paths, source_side=source_side)
+    for skipped in found.skipped:
+        info(f"Skipped {skipped}", quiet)
+    files = found.files
+    size = sum(Path(f).stat().st_size for f in files if f != "-")
+    read = words = 0
+    with Cluster(settings) as cluster:
+        info(f"Mining on {cluster.describe()}", quiet)
+        hidden = quiet or (len(files) < PROGRESS_FILES and size < PROGRESS_BYTES)
+        with click.progressbar(
+            length=len(files), label="Reading and counting", file=sys.stderr, hidden=hidden
+        ) as bar:
+
+            def each(done: on_ray.Read) -> None:
+                nonlocal read, words
+                read += 1
+                words += done.words
+                for warning in done.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
+                for note in done.notes:
+                    info(f"Note: {note}", quiet)
+                bar.update(1)
+
+            candidates = on_ray.mine_files(
+                files, cluster, known=known, options=options, progress=each, source_side=source_side
+            )
+    return candidates, read, words
 
 
 def _suggestions_wanted(flag: bool | None) -> bool:
@@ -161,6 +215,7 @@ def _suggestions_wanted(flag: bool | None) -> bool:
 @_mining_options
 @format_option(["table", "json", "tsv"], "table")
 @click.option("-o", "--output", default="-", help="Output file ('-' for stdout, the default).")
+@backend_options
 def mine(
     paths: tuple[str, ...],
     top: int,
@@ -171,6 +226,9 @@ def mine(
     quiet: bool,
     fmt: str,
     output: str,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
 ) -> None:
     """Find the recurring domain terms of Dutch documents, best first.
 
@@ -179,7 +237,8 @@ def mine(
     (file:line) and its status in the termbase (new, approved, proposed,
     rejected). PATH may be files, folders (every file that is not read is
     named with the reason) or '-' for stdin; --source-side reads bilingual
-    files (PO, XLIFF, TMX) as their Dutch source side.
+    files (PO, XLIFF, TMX) as their Dutch source side. With --backend ray
+    the counting runs on a Ray cluster (docs/cluster.md), same candidates.
 
     \b
     Examples:
@@ -188,6 +247,7 @@ def mine(
         glossary mine seeds/ --format tsv -o candidates.tsv
             (fill in 'decision' and 'en', then: glossary term import candidates.tsv)
         glossary mine memory.tmx --source-side
+        glossary mine archive/ --backend ray --ray-address auto -o candidates.tsv
     """
     if output != "-":
         from glossary.reading.sources import gather
@@ -198,8 +258,17 @@ def mine(
             termbase=project_termbase(termbase_path),
             inputs=[*paths, *gather(paths, source_side=source_side).files],
         )
+    settings = ray_settings(backend, ray_address, ray_workers)
     candidates, _, _ = _run_mining(
-        paths, top, min_freq, suggest, termbase_path, quiet, source_side=source_side
+        paths,
+        top,
+        min_freq,
+        suggest,
+        termbase_path,
+        quiet,
+        source_side=source_side,
+        settings=settings,
+        keep_documents=False,
     )
     from .table import output_width
 

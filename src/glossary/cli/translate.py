@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import CONTEXT_SETTINGS, main
-from .common import info, quiet_option, source_side_option, termbase_option
+from .common import (
+    backend_options,
+    info,
+    quiet_option,
+    ray_settings,
+    source_side_option,
+    termbase_option,
+)
+
+if TYPE_CHECKING:
+    from glossary.distributed.cluster import Cluster
+    from glossary.translation import job
 
 # Kept here (not imported from the library) so `glossary --help` loads nothing heavy;
 # tests check they match glossary.translation.writers.FORMATS and glossary.translation.job.
@@ -45,7 +57,11 @@ REPORT_FORMATS = ("table", "json")
     help="Output format. Default: from the -o suffix, else text.",
 )
 @click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
-@click.option("--threads", type=click.IntRange(1, 1024), help="CPU threads. Default: all cores.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    help="CPU threads. Default: all cores (with --backend ray: per worker, default 1).",
+)
 @click.option(
     "--engine",
     "engine_name",
@@ -111,6 +127,13 @@ REPORT_FORMATS = ("table", "json")
     help="CAT files: the file's language to read as English.",
 )
 @source_side_option
+@backend_options
+@click.option(
+    "--ray-ship-model",
+    is_flag=True,
+    help="With --backend ray: send the model to the workers through Ray instead of "
+    "expecting it installed on every node.",
+)
 @quiet_option
 def translate(
     inputs: tuple[str, ...],
@@ -131,6 +154,10 @@ def translate(
     source_lang: str | None,
     target_lang: str | None,
     source_side: bool,
+    backend: str,
+    ray_address: str | None,
+    ray_workers: int | None,
+    ray_ship_model: bool,
     quiet: bool,
 ) -> None:
     """Translate Dutch documents into English with the installed Argos model.
@@ -147,6 +174,8 @@ def translate(
     table), json (segments, offsets, scores, model signature), po, xliff,
     tmx (for CAT tools). Output files appear only when all are complete: an
     error or Ctrl-C leaves none half written and no mix of old and new files.
+    With --backend ray the documents are translated on a Ray cluster
+    (docs/cluster.md), with the same output bytes.
 
     Approved terms of the termbase are enforced: each occurrence comes out
     as its approved English (names marked do-not-translate as they are),
@@ -169,6 +198,7 @@ def translate(
         glossary translate job.sdlxliff -o job.mt.sdlxliff --report terms.txt
         glossary translate nl.po --engine none --in-place
         glossary translate export/*.xlf --out-dir pretranslated/ --overwrite drafts
+        glossary translate archive/ --out-dir out/ --backend ray --ray-address 10.0.0.5:6379
     """
     from glossary.errors import OptionConflict
     from glossary.translation import job
@@ -199,6 +229,7 @@ def translate(
         source_lang=source_lang or "",
         target_lang=target_lang or "",
     )
+    settings = ray_settings(backend, ray_address, ray_workers, ship_model=ray_ship_model)
     try:
         plan = job.plan_job(request)
     except OptionConflict as exc:
@@ -210,21 +241,14 @@ def translate(
     for warning in plan.warnings:  # never hidden by -q: enforcement off must not be silent
         click.echo(f"Warning: {warning}", err=True)
 
-    with click.progressbar(
-        length=plan.segments,
-        label=f"Translating {plan.segments} segments ({plan.distinct} distinct)",
-        file=sys.stderr,
-        hidden=quiet,
-        show_pos=True,
-    ) as bar:
-        seen = 0
+    if settings is None:
+        result = _execute(plan, None, quiet)
+    else:
+        from glossary.distributed.cluster import Cluster
 
-        def progress(done: int, total: int) -> None:
-            nonlocal seen
-            bar.update(done - seen)
-            seen = done
-
-        result = job.execute(plan, progress=progress, stdout=sys.stdout)
+        with Cluster(settings) as cluster:
+            info(f"Running on {cluster.describe()}", quiet)
+            result = _execute(plan, cluster, quiet)
 
     outputs = plan.outputs
     rate = plan.segments / result.seconds if result.seconds > 0 else 0.0
@@ -260,3 +284,32 @@ def translate(
             f"{result.failed} approved term occurrence(s) could not be enforced "
             "(--strict); see --report FILE for the segments."
         )
+
+
+def _execute(plan: job.JobPlan, cluster: Cluster | None, quiet: bool) -> job.JobResult:
+    """Run the job with a progress bar (segments locally, documents on Ray) and write it."""
+    from glossary.translation import job
+
+    runner = None
+    if cluster is None:
+        total = plan.segments
+        label = f"Translating {plan.segments} segments ({plan.distinct} distinct)"
+    else:
+        from glossary.distributed import translation
+
+        runner = translation.runner(cluster)
+        total = len(plan.documents)
+        label = (
+            f"Translating {total} documents ({plan.segments} segments, {plan.distinct} distinct)"
+        )
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, hidden=quiet, show_pos=True
+    ) as bar:
+        seen = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal seen
+            bar.update(done - seen)
+            seen = done
+
+        return job.execute(plan, progress=progress, stdout=sys.stdout, runner=runner)

@@ -41,7 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, Protocol, TypeVar
 
 from glossary.document import Document, Segment
 
@@ -157,7 +157,9 @@ class _Surface:
 
 
 @dataclass
-class _Counts:
+class Counts:
+    """What the first pass counts (mutable only while counting and merging)."""
+
     surfaces: dict[str, _Surface] = field(default_factory=dict)
     words: Counter[str] = field(default_factory=Counter)
     acronym_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -262,7 +264,7 @@ def clauses(text: str) -> list[tuple[list[str], bool]]:
 
 
 def _count_segment(
-    text: str, doc_bit: int, counts: _Counts, stop: frozenset[str], max_words: int
+    text: str, doc_bit: int, counts: Counts, stop: frozenset[str], max_words: int
 ) -> None:
     surfaces = counts.surfaces
     for run, starts in clauses(clean_value(text)):
@@ -294,7 +296,7 @@ def _count_segment(
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z]\w*)\s*\)")
 
 
-def _acronym_pairs(text: str, counts: _Counts) -> None:
+def _acronym_pairs(text: str, counts: Counts) -> None:
     """Record "expansion (ACR)" pairs whose initials spell the acronym."""
     if "(" not in text:
         return
@@ -332,9 +334,9 @@ def count(
     documents: Iterable[Document],
     max_words: int = MAX_WORDS,
     progress: Callable[[Document], None] | None = None,
-) -> tuple[_Counts, list[Document]]:
+) -> tuple[Counts, list[Document]]:
     """First pass: count every candidate surface form; keep the documents."""
-    counts = _Counts()
+    counts = Counts()
     stop = nl.function_words()
     kept: list[Document] = []
     for number, document in enumerate(documents):
@@ -350,30 +352,107 @@ def count(
     return counts, kept
 
 
-def _count_expansions(counts: _Counts, documents: Sequence[Document]) -> None:
+def count_part(documents: Sequence[Document], max_words: int = MAX_WORDS) -> Counts:
+    """The map step of the first pass: the counts of a part of the documents,
+    document bits numbered from the part's first document."""
+    return count(documents, max_words)[0]
+
+
+def merge_counts(parts: Iterable[tuple[int, Counts]]) -> Counts:
+    """The counts of consecutive parts, as `count` gives them for all documents.
+
+    `parts` are (number of the part's first document, its counts) in
+    document order. Forms and acronym pairs keep the order in which a run
+    over all documents first meets them (ties are broken by that order), so
+    the result is exactly the single run's, whatever machines counted the parts.
+    """
+    merged: Counts | None = None
+    for first, part in parts:
+        if merged is None and first == 0:
+            merged = part
+            continue
+        if merged is None:
+            merged = Counts()
+        surfaces = merged.surfaces
+        for form, surface in part.surfaces.items():
+            entry = surfaces.get(form)
+            if entry is None:
+                surfaces[form] = replace(surface, docs=surface.docs << first)
+            else:
+                entry.count += surface.count
+                entry.initial += surface.initial
+                entry.docs |= surface.docs << first
+        merged.words.update(part.words)
+        merged.acronym_pairs.update(part.acronym_pairs)
+        merged.tokens += part.tokens
+        merged.documents += part.documents
+    return merged if merged is not None else Counts()
+
+
+_R = TypeVar("_R")
+Step = Callable[[Sequence[Document], int], _R]
+"""A map step: (the documents of a part, the number of its first document) -> partial result."""
+
+
+class DocumentParts(Protocol):
+    """The documents of a mining run, in consecutive parts (one part locally;
+    many, on other machines, with `glossary.distributed`)."""
+
+    def map(self, step: Callable[[Sequence[Document], int], _R]) -> list[tuple[int, _R]]:
+        """`step` run on every part: (number of the part's first document, result), in order."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalParts:
+    """All documents in one part, in this process."""
+
+    documents: Sequence[Document]
+
+    def map(self, step: Callable[[Sequence[Document], int], _R]) -> list[tuple[int, _R]]:
+        return [(0, step(self.documents, 0))]
+
+
+@dataclass(frozen=True)
+class ExpansionStep:
+    """Map step: where the acronym expansions occur, {expansion: (count, document bits)}
+    in the order met (bits numbered from the part's first document)."""
+
+    expansions: tuple[str, ...]
+
+    def __call__(self, documents: Sequence[Document], first: int) -> dict[str, tuple[int, int]]:
+        patterns = {
+            e: re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, e.split(" "))) + r"(?!\w)")
+            for e in self.expansions
+        }
+        found: dict[str, tuple[int, int]] = {}
+        for number, document in enumerate(documents):
+            for segment in document.segments:
+                text = segment.text
+                for expansion, pattern in patterns.items():
+                    if expansion.split(" ", 1)[0] not in text:
+                        continue
+                    hits = len(pattern.findall(text))
+                    if hits:
+                        n, docs = found.get(expansion, (0, 0))
+                        found[expansion] = (n + hits, docs | 1 << number)
+        return found
+
+
+def _count_expansions(counts: Counts, parts: DocumentParts) -> None:
     """Count the acronym expansions found in "... (OVSE)" patterns wherever
     they occur (they may hold words a candidate cannot: "Veiligheid en
     Samenwerking")."""
-    expansions = {e for _, e in counts.acronym_pairs if e not in counts.surfaces}
+    expansions = sorted({e for _, e in counts.acronym_pairs if e not in counts.surfaces})
     if not expansions:
         return
-    patterns = {
-        e: re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, e.split(" "))) + r"(?!\w)")
-        for e in expansions
-    }
-    for number, document in enumerate(documents):
-        for segment in document.segments:
-            text = segment.text
-            for expansion, pattern in patterns.items():
-                if expansion.split(" ", 1)[0] not in text:
-                    continue
-                found = len(pattern.findall(text))
-                if found:
-                    entry = counts.surfaces.setdefault(
-                        expansion, _Surface(ntokens=len(expansion.split(" ")))
-                    )
-                    entry.count += found
-                    entry.docs |= 1 << number
+    for first, found in parts.map(ExpansionStep(tuple(expansions))):
+        for expansion, (hits, docs) in found.items():
+            entry = counts.surfaces.setdefault(
+                expansion, _Surface(ntokens=len(expansion.split(" ")))
+            )
+            entry.count += hits
+            entry.docs |= docs << first
 
 
 # ------------------------------------------------------------------ grouping
@@ -531,19 +610,44 @@ def mine(
     (inside a longer term, cutting through one, made of several) is left
     out, as are candidates only ever seen inside a recurring longer one.
     """
+    options = check_options(options)
+    counts, kept = count(documents, options.max_words, progress)
+    return rank(counts, LocalParts(kept), known=known, options=options)
+
+
+def check_options(options: Options | None) -> Options:
+    """The options, checked (`InvalidValue` for a bad --min-freq or --top)."""
     options = options or Options()
     if options.min_freq < 1:
         raise InvalidValue(f"--min-freq must be at least 1, not {options.min_freq}.")
     if options.top is not None and options.top < 1:
         raise InvalidValue(f"--top must be at least 1, not {options.top}.")
-    counts, kept = count(documents, options.max_words, progress)
-    _count_expansions(counts, kept)
+    return options
+
+
+def rank(
+    counts: Counts,
+    parts: DocumentParts,
+    *,
+    known: Matcher | None = None,
+    options: Options | None = None,
+) -> list[Candidate]:
+    """The second half of `mine`: group, score and rank the counted forms.
+
+    `counts` are those of all documents (`count`, or `merge_counts` of the
+    parts' `count_part`); the passes over the documents (expansions, own
+    occurrences, contexts) are map steps that `parts` runs on every part,
+    and their results are merged here in document order, so the candidates
+    are the same however the documents are split and wherever the steps run.
+    """
+    options = check_options(options)
+    _count_expansions(counts, parts)
     groups = _group(counts)
     _nest(groups, nl.function_words())
     _score(groups, counts)
     _boost_domain_compounds(groups)
     eligible = [g for g in groups if g.frequency >= options.min_freq]
-    nested = _without_own_occurrences(eligible, kept, known)
+    nested = _without_own_occurrences(eligible, parts, known)
     ranked = sorted(
         (g for g in eligible if id(g) not in nested),
         key=lambda g: (-g.score, -g.frequency, g.key),
@@ -554,11 +658,11 @@ def mine(
     if known is not None and len(known):
         candidates = with_status(candidates, known)
     if options.contexts:
-        candidates = attach_contexts(candidates, kept, options.contexts)
+        candidates = _attach_contexts(candidates, parts, options.contexts)
     return candidates
 
 
-def _group(counts: _Counts) -> list[_Group]:
+def _group(counts: Counts) -> list[_Group]:
     surfaces = counts.surfaces
     words = {w for form in surfaces for w in _split_words(form)}
     classes = _word_classes(words)
@@ -623,7 +727,7 @@ def _merge(by_key: dict[str, _Group], into: str, other: str) -> None:
     target.expansion = target.expansion or source.expansion
 
 
-def _merge_rules(by_key: dict[str, _Group], counts: _Counts, classes: dict[str, str]) -> None:
+def _merge_rules(by_key: dict[str, _Group], counts: Counts, classes: dict[str, str]) -> None:
     """Group variants that keys alone cannot: expansions, acronym prefixes,
     "groep van Minsk", one-vowel spellings."""
     uf = _UnionFind()
@@ -751,7 +855,7 @@ MAX_NAME_WORDS: int = 2
 NEST_MAX: bool = True
 
 
-def _score(groups: list[_Group], counts: _Counts) -> None:
+def _score(groups: list[_Group], counts: Counts) -> None:
     """Score = termhood^a x log2(1 + C-value frequency)^b x spread^c x link penalty.
 
     - termhood: how much more frequent the candidate is in the documents than
@@ -881,7 +985,7 @@ RECURRING: Final = 2  # a longer candidate seen this often is a unit that can ho
 
 
 def _without_own_occurrences(
-    groups: Sequence[_Group], documents: Sequence[Document], known: Matcher | None
+    groups: Sequence[_Group], parts: DocumentParts, known: Matcher | None
 ) -> set[int]:
     """Ids of the groups none of whose occurrences is their own.
 
@@ -925,9 +1029,8 @@ def _without_own_occurrences(
         for holder in group.holders:
             watched.setdefault(id(holder), holder)
     order = list(watched.values())
-    suspect_ids = {str(n) for n, g in enumerate(order) if n < len(suspects)}
-    matcher = Matcher.build(
-        (
+    step = OwnOccurrenceStep(
+        concepts=tuple(
             Concept(
                 id=str(n),
                 nl=next(iter(g.forms)),
@@ -936,47 +1039,81 @@ def _without_own_occurrences(
             )
             for n, g in enumerate(order)
         ),
-        inflect=False,
+        sizes=tuple((g.ntokens, g.frequency) for g in order),
+        suspects=len(suspects),
+        known=known if live else None,
+        live=frozenset(c.id for c in live),
     )
-    live_ids = {c.id for c in live}
     seen: Counter[str] = Counter()
     own: Counter[str] = Counter()
-    for document in documents:
-        for segment in document.segments:
-            if segment.kind == "furniture":
-                continue
-            text = unglossed(clean_value(segment.text))[0]
-            found = matcher.find(text, overlapping=True)
-            if not any(m.concept_id in suspect_ids for m in found):
-                continue
-            terms = (
-                [m for m in known.find(text, overlapping=True) if m.concept_id in live_ids]
-                if live and known is not None
-                else []
-            )
-            for match in found:
-                if match.concept_id not in suspect_ids or _in_compound(text, match):
-                    continue
-                seen[match.concept_id] += 1
-                if not _accounted_for(match, found, order, terms, text):
-                    own[match.concept_id] += 1
+    for _, (part_seen, part_own) in parts.map(step):
+        seen.update(part_seen)
+        own.update(part_own)
     return {id(order[int(n)]) for n in seen if not own[n]}
 
 
+@dataclass(frozen=True)
+class OwnOccurrenceStep:
+    """Map step of `_without_own_occurrences`: per watched group (by number),
+    its occurrences and those that are its own, in a part of the documents."""
+
+    concepts: tuple[Concept, ...]  # the watched groups as concepts "0", "1"...; suspects first
+    sizes: tuple[tuple[int, int], ...]  # (tokens, frequency) of each watched group
+    suspects: int
+    known: Matcher | None  # the termbase, when it has live terms
+    live: frozenset[str]  # ids of its approved and proposed concepts
+
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        return Matcher.build(self.concepts, inflect=False)
+
+    def __call__(
+        self, documents: Sequence[Document], first: int
+    ) -> tuple[Counter[str], Counter[str]]:
+        matcher, known, sizes = self.matcher, self.known, self.sizes
+        suspect_ids = {str(n) for n in range(self.suspects)}
+        seen: Counter[str] = Counter()
+        own: Counter[str] = Counter()
+        for document in documents:
+            for segment in document.segments:
+                if segment.kind == "furniture":
+                    continue
+                text = unglossed(clean_value(segment.text))[0]
+                found = matcher.find(text, overlapping=True)
+                if not any(m.concept_id in suspect_ids for m in found):
+                    continue
+                terms = (
+                    [m for m in known.find(text, overlapping=True) if m.concept_id in self.live]
+                    if known is not None
+                    else []
+                )
+                for match in found:
+                    if match.concept_id not in suspect_ids or _in_compound(text, match):
+                        continue
+                    seen[match.concept_id] += 1
+                    if not _accounted_for(match, found, sizes, terms, text):
+                        own[match.concept_id] += 1
+        return seen, own
+
+
 def _accounted_for(
-    match: Match, found: Sequence[Match], order: Sequence[_Group], terms: Sequence[Match], text: str
+    match: Match,
+    found: Sequence[Match],
+    sizes: Sequence[tuple[int, int]],
+    terms: Sequence[Match],
+    text: str,
 ) -> bool:
     """Is this occurrence inside a longer recurring candidate, or explained by known terms?"""
     start, end = match.start, match.end
     if any(t.start == start and t.end == end for t in terms):
         return False  # exactly a known term
-    for other in found if order[int(match.concept_id)].ntokens > 1 else ():
+    for other in found if sizes[int(match.concept_id)][0] > 1 else ():
         if (
             other.concept_id != match.concept_id
             and other.start <= start
             and end <= other.end
             and other.end - other.start > end - start
-            and order[int(other.concept_id)].frequency >= RECURRING
+            and sizes[int(other.concept_id)][1] >= RECURRING
         ):
             return True
     inside: list[Match] = []
@@ -1038,27 +1175,59 @@ def attach_contexts(
     candidates: Sequence[Candidate], documents: Sequence[Document], limit: int = CONTEXTS
 ) -> list[Candidate]:
     """Up to `limit` segments per candidate where one of its forms occurs."""
+    return _attach_contexts(candidates, LocalParts(documents), limit)
+
+
+def _attach_contexts(
+    candidates: Sequence[Candidate], parts: DocumentParts, limit: int
+) -> list[Candidate]:
     if not candidates:
         return []
-    concepts = [
-        Concept(id=str(n), nl=c.term, nl_variants=tuple(c.forms[1:]))
-        for n, c in enumerate(candidates)
-    ]
-    matcher = Matcher.build(concepts, inflect=False)
+    step = ContextStep(tuple((c.term, c.forms[1:]) for c in candidates), limit)
     found: dict[int, list[Context]] = {}
-    missing = set(range(len(candidates)))
-    for document in documents:
-        for segment in document.segments:
-            for match in matcher.find(segment.text, overlapping=True):
-                n = int(match.concept_id)
-                bucket = found.setdefault(n, [])
-                if len(bucket) < limit and all(c.ref != segment.ref for c in bucket):
-                    bucket.append(_context(segment))
-                    if len(bucket) == limit:
-                        missing.discard(n)
-            if not missing:
-                break
+    for _, part in parts.map(step):
+        for n, contexts in part.items():
+            _add_contexts(found.setdefault(n, []), contexts, limit)
     return [replace(c, contexts=tuple(found.get(n, ()))) for n, c in enumerate(candidates)]
+
+
+def _add_contexts(bucket: list[Context], contexts: Iterable[Context], limit: int) -> None:
+    """The first `limit` contexts, one per segment, in document order. The
+    first `limit` of a part's own list are all a later merge can take, so
+    parts merged in order give exactly the single pass's list."""
+    for context in contexts:
+        if len(bucket) < limit and all(c.ref != context.ref for c in bucket):
+            bucket.append(context)
+
+
+@dataclass(frozen=True)
+class ContextStep:
+    """Map step of the contexts: up to `limit` per candidate (by number) in a part."""
+
+    terms: tuple[tuple[str, tuple[str, ...]], ...]  # each candidate's term and other forms
+    limit: int
+
+    def __call__(self, documents: Sequence[Document], first: int) -> dict[int, list[Context]]:
+        concepts = [
+            Concept(id=str(n), nl=term, nl_variants=forms)
+            for n, (term, forms) in enumerate(self.terms)
+        ]
+        matcher = Matcher.build(concepts, inflect=False)
+        limit = self.limit
+        found: dict[int, list[Context]] = {}
+        missing = set(range(len(concepts)))
+        for document in documents:
+            for segment in document.segments:
+                for match in matcher.find(segment.text, overlapping=True):
+                    n = int(match.concept_id)
+                    bucket = found.setdefault(n, [])
+                    if len(bucket) < limit and all(c.ref != segment.ref for c in bucket):
+                        bucket.append(_context(segment))
+                        if len(bucket) == limit:
+                            missing.discard(n)
+                if not missing:
+                    return found
+        return found
 
 
 def _context(segment: Segment) -> Context:

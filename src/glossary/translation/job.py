@@ -27,10 +27,11 @@ Warnings and notes are returned in the plan and the result, never printed.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final, Literal
@@ -51,6 +52,7 @@ from glossary.translation import writers
 from glossary.translation.pipeline import Progress, plan, translate_documents
 
 if TYPE_CHECKING:
+    from glossary.enforcement.cascade import StepNote
     from glossary.enforcement.report import EnforcementReport
     from glossary.engines.argos.packages import Package
     from glossary.exchange.jobs import Job as CatJob
@@ -598,7 +600,9 @@ def make_strategy(plan: JobPlan) -> SegmentTranslator:
 def translate_one(
     strategy: SegmentTranslator, document: Document, *, progress: Progress | None = None
 ) -> TranslatedDocument:
-    """One document's translation (what a remote worker computes for its share)."""
+    """One document's translation, the same as in a run of many. (The Ray backend,
+    `glossary.distributed.translation`, sends the run's distinct texts to its
+    workers instead, and builds each document with `pipeline.assemble`.)"""
     (translated,) = translate_documents([document], strategy, progress=progress)
     return translated
 
@@ -618,15 +622,68 @@ def run_job(
     started = time.perf_counter()
     translated = tuple(translate_documents(plan.documents, strategy, progress=progress))
     seconds = time.perf_counter() - started
+    return finish_job(plan, translated, strategy.signature, seconds, strategy_notes(strategy))
+
+
+Runner = Callable[[JobPlan, Progress | None], JobResult]
+"""Runs a planned job (`run_job` here; a distributed backend elsewhere)."""
+
+
+def strategy_notes(strategy: SegmentTranslator) -> tuple[StepNote, ...]:
+    """What the strategy's repair steps did so far (the enforcer's notes; none otherwise)."""
+    notes = getattr(strategy, "notes", None)
+    return tuple(notes()) if callable(notes) else ()
+
+
+def merge_notes(parts: Iterable[Sequence[StepNote]]) -> tuple[StepNote, ...]:
+    """The notes of several strategies (workers) as one run's: counts are sums
+    over segments, so they add up; the reasons are sorted, so the report is
+    the same bytes whatever the order of the parts. A step dropped anywhere
+    is dropped (the verdict is the same everywhere: it depends on the engine
+    and the termbase only)."""
+    from glossary.enforcement.cascade import StepNote
+
+    merged: dict[str, StepNote] = {}
+    for notes in parts:
+        for note in notes:
+            old = merged.get(note.step)
+            if old is None:
+                merged[note.step] = StepNote(
+                    note.step, note.attempted, note.succeeded, dict(note.skipped), note.dropped
+                )
+                continue
+            skipped = dict(old.skipped)
+            for reason, n in note.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + n
+            merged[note.step] = StepNote(
+                note.step,
+                old.attempted + note.attempted,
+                old.succeeded + note.succeeded,
+                skipped,
+                old.dropped or note.dropped,
+            )
+    return tuple(
+        dataclasses.replace(note, skipped=dict(sorted(note.skipped.items())))
+        for note in merged.values()
+    )
+
+
+def finish_job(
+    plan: JobPlan,
+    translated: Sequence[TranslatedDocument],
+    signature: str,
+    seconds: float,
+    notes: Sequence[StepNote] = (),
+) -> JobResult:
+    """The job's result from its translated documents (in plan order): the
+    term report built from them and the strategy's notes."""
     report = None
     if plan.concepts is not None:
-        from glossary.enforcement.cascade import Enforcer
         from glossary.enforcement.report import build_report
         from glossary.matching.verify import Glossary
 
-        notes = strategy.notes() if isinstance(strategy, Enforcer) else ()
-        report = build_report(translated, Glossary(plan.concepts), notes)
-    return JobResult(translated, strategy.signature, seconds, report)
+        report = build_report(translated, Glossary(plan.concepts), merge_notes([notes]))
+    return JobResult(tuple(translated), signature, seconds, report)
 
 
 # --------------------------------------------------------------------- write
@@ -752,8 +809,10 @@ def execute(
     *,
     progress: Progress | None = None,
     stdout: IO[str] | None = None,
+    runner: Runner | None = None,
 ) -> JobResult:
-    """Run a planned job and write its outputs: `run_job` then `write_outputs`."""
-    result = run_job(plan, progress=progress)
+    """Run a planned job and write its outputs: `run_job` (or `runner`, a
+    distributed backend's) then `write_outputs`."""
+    result = runner(plan, progress) if runner is not None else run_job(plan, progress=progress)
     written = write_outputs(plan, result, stdout=stdout)
     return JobResult(result.documents, result.signature, result.seconds, result.report, written)

@@ -19,11 +19,12 @@ same engine for n-best lists, prefixes and suppressions and return the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from glossary.document import (
     Document,
+    Segment,
     SegmentResult,
     SegmentTranslator,
     TranslatedDocument,
@@ -76,13 +77,20 @@ class Plan:
         return len(self.counts)
 
 
+def translatable(segment: Segment) -> bool:
+    """Is the segment's text sent to the translator? (Its kind is translated
+    and it is not blank.)"""
+    return segment.translate and bool(segment.text.strip())
+
+
 def plan(documents: Sequence[Document], *, placeholders: bool = False) -> Plan:
-    """Count the translatable segment texts of `documents` (blank ones are skipped);
-    with `placeholders`, a segment with inline codes counts as its text with them."""
+    """Count the translatable segment texts of `documents` (blank ones are skipped),
+    in the order first met; with `placeholders`, a segment with inline codes
+    counts as its text with them (`inline.engine_text`: the text the engine gets)."""
     counts: dict[str, int] = {}
     for document in documents:
         for segment in document.segments:
-            if segment.translate and segment.text.strip():
+            if translatable(segment):
                 key = inline.engine_text(segment, placeholders)
                 counts[key] = counts.get(key, 0) + 1
     return Plan(counts)
@@ -131,17 +139,27 @@ def translate_documents(
         if progress:
             progress(done, work.total)
     signature = translator.signature
-    translated = []
-    for document in docs:
-        segments = []
-        for segment in document.segments:
-            key = inline.engine_text(segment, placeholders)
-            result = results.get(key) if segment.translate else None
-            if result is None:
-                segments.append(TranslatedSegment(segment, ""))
-            else:
-                segments.append(
-                    inline.translate_segment(segment, result, placeholders=placeholders)
-                )
-        translated.append(TranslatedDocument(document, tuple(segments), signature))
-    return translated
+    return [assemble(document, results, signature, placeholders=placeholders) for document in docs]
+
+
+def assemble(
+    document: Document,
+    results: Mapping[str, SegmentResult],
+    signature: str,
+    *,
+    placeholders: bool = False,
+) -> TranslatedDocument:
+    """A document's translation from the results of its engine texts (keyed by
+    `inline.engine_text`): every segment in order, its inline codes placed
+    (`inline.translate_segment`); furniture (and any text without a result)
+    with an empty target. The local run and the Ray backend both build each
+    document with it, so they give the same documents."""
+    segments = []
+    for segment in document.segments:
+        key = inline.engine_text(segment, placeholders)
+        result = results.get(key) if segment.translate else None
+        if result is None:
+            segments.append(TranslatedSegment(segment, ""))
+        else:
+            segments.append(inline.translate_segment(segment, result, placeholders=placeholders))
+    return TranslatedDocument(document, tuple(segments), signature)

@@ -20,6 +20,7 @@ from glossary.document import (
     Segment,
     SegmentResult,
     TermUse,
+    code_pieces,
 )
 from glossary.enforcement.cascade import Enforcer
 from glossary.engines.base import Capabilities, Hypothesis, Request
@@ -44,7 +45,7 @@ def pt(id_: str, offset: int) -> InlineCode:
 
 def render(text: str, codes: Sequence[InlineCode]) -> str:
     """Codes written as their data, for readable expectations."""
-    return "".join(p if isinstance(p, str) else p.data for p in inline.pieces(text, codes))
+    return "".join(p if isinstance(p, str) else p.data for p in code_pieces(text, codes))
 
 
 def plain(text: str) -> str:

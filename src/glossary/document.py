@@ -64,6 +64,21 @@ class InlineCode:
 PlacementMethod = Literal["kept", "term", "alignment", "edge", "position"]
 
 
+def code_pieces(text: str, codes: Sequence[InlineCode]) -> list[str | InlineCode]:
+    """The text and its codes interleaved in order (empty strings left out), for
+    writers. Sorting is stable: codes at the same offset keep their order."""
+    out: list[str | InlineCode] = []
+    pos = 0
+    for code in sorted(codes, key=lambda c: c.offset):
+        if code.offset > pos:
+            out.append(text[pos : code.offset])
+            pos = code.offset
+        out.append(code)
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
+
+
 @dataclass(frozen=True)
 class CodePlacement:
     """Where one code of a segment went in its translation, and any problem.

@@ -34,6 +34,7 @@ from glossary.document import (
     Segment,
     TranslatedDocument,
     TranslatedSegment,
+    code_pieces,
 )
 from glossary.reading.segment import split_sentences
 
@@ -352,7 +353,7 @@ def distribute(
         after = lo
         codes = done.codes if done is not None else ()
         target = clean_target(target) if not codes else target.replace("\t", " ").replace("\n", " ")
-        for piece in _pieces(target, codes):
+        for piece in code_pieces(target, codes):
             if isinstance(piece, str):
                 number = inside if inside is not None else plain_stretch(after, chunk)
                 collected[number].append(piece)
@@ -381,17 +382,4 @@ def distribute(
             )
             if neighbour is not None:
                 out[neighbour] = out.get(neighbour, "") + text
-    return out
-
-
-def _pieces(text: str, codes: Sequence[InlineCode]) -> list[str | InlineCode]:
-    out: list[str | InlineCode] = []
-    pos = 0
-    for code in sorted(codes, key=lambda c: c.offset):
-        if code.offset > pos:
-            out.append(text[pos : code.offset])
-            pos = code.offset
-        out.append(code)
-    if pos < len(text):
-        out.append(text[pos:])
     return out

@@ -49,6 +49,7 @@ from glossary.document import (
     Segment,
     TranslatedDocument,
     TranslatedSegment,
+    code_pieces,
 )
 from glossary.errors import InputError, OutputError
 from glossary.files.inputs import decode_bytes
@@ -488,19 +489,6 @@ def _clean(text: str, codes: Sequence[InlineCode]) -> tuple[str, list[InlineCode
     return clean, moved
 
 
-def _items(text: str, codes: Sequence[InlineCode]) -> list[Item]:
-    out: list[Item] = []
-    pos = 0
-    for code in codes:  # in text order
-        if code.offset > pos:
-            out.append(text[pos : code.offset])
-            pos = code.offset
-        out.append(code)
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
-
-
 def _split_sentence(
     text: str, codes: Sequence[InlineCode], cuts: Sequence[int]
 ) -> list[list[Item]]:
@@ -520,7 +508,7 @@ def _split_sentence(
             InlineCode(c.id, c.kind, min(max(c.offset - lo, 0), hi - lo), c.data, c.label)
             for c in own
         ]
-        out.append(_items(text[lo:hi], sorted(moved, key=lambda c: c.offset)))
+        out.append(code_pieces(text[lo:hi], moved))
     return out
 
 
@@ -559,7 +547,7 @@ def _split(
         spans = [(0, len(source))]
         joined: list[Item] = []
         for text, codes in texts:
-            joined.extend([" ", *_items(text, codes)] if joined else _items(text, codes))
+            joined.extend([" ", *code_pieces(text, codes)] if joined else code_pieces(text, codes))
         flat = "".join(i for i in joined if isinstance(i, str))
         offsets: list[InlineCode] = []
         length = 0

@@ -44,7 +44,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from glossary.document import BilingualUnit, InlineCode
+from glossary.document import BilingualUnit, InlineCode, code_pieces
 from glossary.errors import Problem, UnreadableFile
 from glossary.exchange.jobs import Job, JobSegment, Status, TargetUpdate
 from glossary.exchange.registry import segment_key
@@ -657,7 +657,7 @@ def _fill(element: etree._Element, text: str, codes: Sequence[InlineCode]) -> No
         else:
             last.tail = (last.tail or "") + value
 
-    for piece in _pieces(text, codes):
+    for piece in code_pieces(text, codes):
         if isinstance(piece, str):
             put_text(piece)
             continue
@@ -713,19 +713,6 @@ def _tag_of(xml: str) -> str:
     from lxml import etree
 
     return str(etree.fromstring(xml).tag)
-
-
-def _pieces(text: str, codes: Sequence[InlineCode]) -> list[str | InlineCode]:
-    out: list[str | InlineCode] = []
-    pos = 0
-    for code in sorted(codes, key=lambda c: c.offset):
-        if code.offset > pos:
-            out.append(text[pos : code.offset])
-            pos = code.offset
-        out.append(code)
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
 
 
 def _insert_after(container: etree._Element, new: etree._Element, *after: str) -> None:

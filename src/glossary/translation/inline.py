@@ -34,7 +34,8 @@ Everything here is deterministic: the result depends on the segment, its
 codes and its translation only.
 
 Writers turn a target and its codes back into their markup with
-`pieces(text, codes)`, which interleaves the text and the codes in order.
+`glossary.document.code_pieces(text, codes)`, which interleaves the text
+and the codes in order.
 """
 
 from __future__ import annotations
@@ -106,20 +107,6 @@ def check_codes(text: str, codes: Sequence[InlineCode]) -> None:
     unclosed = sorted(set(opened) - closed)
     if unclosed:
         raise InvalidValue(f"Inline code {unclosed[0]!r} is opened and never closed.")
-
-
-def pieces(text: str, codes: Sequence[InlineCode]) -> list[str | InlineCode]:
-    """The text and its codes interleaved in order (empty strings left out), for writers."""
-    out: list[str | InlineCode] = []
-    pos = 0
-    for code in sorted(codes, key=lambda c: c.offset):  # stable: same offsets keep their order
-        if code.offset > pos:
-            out.append(text[pos : code.offset])
-            pos = code.offset
-        out.append(code)
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
 
 
 # ------------------------------------------------------------ placeholders

@@ -139,31 +139,13 @@ def read_snapshot(path: Path) -> Snapshot:
     """Read a termbase file through one open file, refusing anything but a regular
     file, and read it again (up to `RETRIES` times) while it changes under us."""
     for attempt in range(RETRIES + 1):
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
-            raise TermbaseNotFound(
-                f"Termbase {display(path)} does not exist. Create it with "
-                f"'glossary init --termbase {display(path)}'."
-            ) from None
-        except IsADirectoryError:
-            raise TermbaseNotFound(
-                f"Termbase {display(path)} is a folder, not a TSV file."
-            ) from None
-        except OSError as exc:
-            raise TermbaseNotFound(describe(exc, "read the termbase", path)) from None
-        with os.fdopen(fd, "rb") as handle:
-            before = os.fstat(fd)
-            if not stat.S_ISREG(before.st_mode):
-                raise TermbaseNotFound(
-                    f"Termbase {display(path)} is not a regular file (a pipe or device?). "
-                    "Give the path of the TSV file."
-                )
+        with _open_regular(path) as handle:
+            before = os.fstat(handle.fileno())
             try:
                 data = handle.read()
             except OSError as exc:
                 raise TermbaseNotFound(describe(exc, "read the termbase", path)) from None
-            after = os.fstat(fd)
+            after = os.fstat(handle.fileno())
         if _identity(before) == _identity(after) and len(data) == after.st_size:
             return Snapshot(data, _identity(after))
         if attempt < RETRIES:
@@ -183,6 +165,8 @@ _CHUNK: Final = 1 << 20
 
 
 def _open_regular(path: Path) -> IO[bytes]:
+    """The termbase file opened for reading, refusing anything but a regular file
+    (a FIFO would block, a device never end)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -190,13 +174,16 @@ def _open_regular(path: Path) -> IO[bytes]:
             f"Termbase {display(path)} does not exist. Create it with "
             f"'glossary init --termbase {display(path)}'."
         ) from None
+    except IsADirectoryError:
+        raise TermbaseNotFound(f"Termbase {display(path)} is a folder, not a TSV file.") from None
     except OSError as exc:
         raise TermbaseNotFound(describe(exc, "read the termbase", path)) from None
     handle = os.fdopen(fd, "rb")
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         handle.close()
         raise TermbaseNotFound(
-            f"Termbase {display(path)} is not a regular file. Give the path of the TSV file."
+            f"Termbase {display(path)} is not a regular file (a pipe or device?). "
+            "Give the path of the TSV file."
         )
     return handle
 

@@ -29,30 +29,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from cli_run import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_S = 5.0
-
-RUNNER = """
-import resource, sys
-from glossary.cli import main
-try:
-    main(sys.argv[1:], standalone_mode=True)
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(f"PEAK {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime:.2f}", file=sys.stderr)
-sys.exit(code)
-"""
 
 
 def sentences() -> list[str]:
@@ -145,16 +131,8 @@ def make_po(path: Path, entries: int, seeds: Sequence[str]) -> None:
 
 def run(*args: str) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (MB) of one `glossary` run."""
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNER, *args], capture_output=True, text=True, cwd=ROOT
-    )
-    wall = time.perf_counter() - started
-    if result.returncode not in (0, 1):
-        sys.exit(f"glossary {' '.join(args)} failed:\n{result.stderr}")
-    peak = next(line for line in result.stderr.splitlines() if line.startswith("PEAK "))
-    _, rss, cpu = peak.split()
-    return wall, float(cpu), int(rss) // 1024
+    done = run_cli(args, ok=(0, 1))
+    return done.wall, done.cpu, int(done.peak_mb)
 
 
 def library_fill(path: Path, out: Path) -> tuple[float, int]:

@@ -21,29 +21,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from cli_run import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_TBX_S = 14.6 + 4.8
-
-RUNNER = """
-import resource, sys
-from glossary.cli import main
-try:
-    main(sys.argv[1:], standalone_mode=True)
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(f"PEAK {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime:.2f}", file=sys.stderr)
-sys.exit(code)
-"""
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -94,24 +79,12 @@ def make_csv(path: Path, n: int) -> None:
 def run(args: list[str]) -> tuple[float, float, float, str]:
     """(seconds, CPU seconds, peak MB, summary line) of one `glossary import` in its
     own process. CPU time is what to compare on a busy shared machine."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"glossary {' '.join(args)} failed:\n{done.stderr}")
-    peak_line = next(line for line in done.stderr.splitlines() if line.startswith("PEAK "))
-    peak, cpu = int(peak_line.split()[1]), float(peak_line.split()[2])
+    done = run_cli(args)
     summary = next(
         (line for line in done.stderr.splitlines() if line.startswith(("Imported", "Dry run"))),
         "",
     )
-    return seconds, cpu, peak / 1024, summary
+    return done.wall, done.cpu, done.peak_mb, summary
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from glossary.errors import InputError
+from glossary.files.inputs import read_at_most
 
 # Limits for one package; far beyond any real document, far below what hurts.
 MAX_MEMBERS: Final = 20_000
@@ -32,7 +33,6 @@ MAX_MEMBER_BYTES: Final = 256 * 1024 * 1024  # one unpacked part
 MAX_TOTAL_BYTES: Final = 1024 * 1024 * 1024  # all parts unpacked
 MAX_RATIO: Final = 200  # unpacked / packed, for members over 1 MB unpacked
 _RATIO_FLOOR: Final = 1024 * 1024
-_CHUNK: Final = 1 << 20
 
 
 def _damaged(name: str, what: str, detail: str) -> InputError:
@@ -72,19 +72,7 @@ class Package:
                 zipfile.ZipFile(io.BytesIO(self.data)) as archive,
                 archive.open(info) as stream,
             ):
-                parts: list[bytes] = []
-                total = 0
-                while True:
-                    chunk = stream.read(min(_CHUNK, limit + 1 - total))
-                    if not chunk:
-                        break
-                    parts.append(chunk)
-                    total += len(chunk)
-                    if total > limit:
-                        raise InputError(
-                            f"{self.name} was not read: its part {member} unpacks to more "
-                            "than its declared size (a forged archive, a 'zip bomb')."
-                        )
+                data = read_at_most(stream, limit)
         except (
             zipfile.BadZipFile,
             zlib.error,
@@ -94,7 +82,12 @@ class Package:
             OSError,
         ) as exc:
             raise _damaged(self.name, f"its part {member} cannot be unpacked", str(exc)) from None
-        return b"".join(parts)
+        if len(data) > limit:
+            raise InputError(
+                f"{self.name} was not read: its part {member} unpacks to more "
+                "than its declared size (a forged archive, a 'zip bomb')."
+            )
+        return data
 
 
 def open_package(data: bytes, name: str, label: str) -> Package:

@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import IO, BinaryIO, Final
 
 from glossary.errors import InputError, Problem, UnreadableFile
 
@@ -64,18 +64,25 @@ def _too_large(name: str, limit: int, size: int | None, option: str) -> InputErr
     )
 
 
-def _read_stream(stream: BinaryIO, name: str, limit: int, option: str) -> bytes:
+def read_at_most(stream: IO[bytes], limit: int) -> bytes:
+    """At most `limit` + 1 bytes of `stream`, read in chunks: more than `limit`
+    means the stream is too large (never read whole into memory)."""
     parts: list[bytes] = []
     total = 0
-    while True:
+    while total <= limit:
         chunk = stream.read(min(_CHUNK, limit + 1 - total))
         if not chunk:
             break
         parts.append(chunk)
         total += len(chunk)
-        if total > limit:
-            raise _too_large(name, limit, None, option)
     return b"".join(parts)
+
+
+def _read_stream(stream: IO[bytes], name: str, limit: int, option: str) -> bytes:
+    data = read_at_most(stream, limit)
+    if len(data) > limit:
+        raise _too_large(name, limit, None, option)
+    return data
 
 
 def check_regular(path: Path) -> os.stat_result:

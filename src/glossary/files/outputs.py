@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from glossary.errors import OutputError
+from glossary.files.oserrors import display
 
 Render = Callable[[IO[bytes]], None]
 
@@ -38,11 +39,12 @@ class OutputFile:
 
 def check_target(path: Path, what: str = "") -> None:
     """`OutputError` when `path` cannot be written as a file: its folder is
-    missing or it is a folder."""
-    name = f"{what} {path}" if what else str(path)
+    missing or it is a folder. Commands call it before long work, so a wrong
+    `-o` fails at once rather than after the work is done."""
+    name = f"{what} {display(path)}" if what else display(path)
     if not path.parent.is_dir():
         raise OutputError(
-            f"Cannot write {name}: folder {path.parent} does not exist. Create it first."
+            f"Cannot write {name}: folder {display(path.parent)} does not exist. Create it first."
         )
     if path.is_dir():
         raise OutputError(f"Cannot write {name}: it is a folder. Give a file name.")
@@ -92,7 +94,7 @@ def write_all(files: Sequence[OutputFile]) -> None:
                 tmp.unlink()
         raise
     for folder in {target.parent for _, target in staged}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _commit(staged: list[tuple[Path, Path]]) -> None:
@@ -129,7 +131,8 @@ def _commit(staged: list[tuple[Path, Path]]) -> None:
                 backup.unlink()
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: some file systems refuse)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

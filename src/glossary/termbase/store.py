@@ -50,6 +50,7 @@ from glossary.errors import (
     TermbaseNotFound,
 )
 from glossary.files.oserrors import describe, display, mapped
+from glossary.files.outputs import check_target, fsync_dir
 from glossary.lang.text import clean_value
 from glossary.termbase.model import (
     Concept,
@@ -290,17 +291,7 @@ def atomic_write(
         handle.write(payload)
 
 
-def check_writable(path: Path, what: str = "") -> None:
-    """Raise `OutputError` if `path` cannot be written as a file: its folder
-    is missing or it is a folder. Commands call it before long work, so a
-    wrong `-o` fails at once rather than after the work is done."""
-    name = f"{what} {display(path)}" if what else display(path)
-    if not path.parent.is_dir():
-        raise OutputError(
-            f"Cannot write {name}: folder {display(path.parent)} does not exist. Create it first."
-        )
-    if path.is_dir():
-        raise OutputError(f"Cannot write {name}: it is a folder. Give a file name.")
+check_writable = check_target  # the one rule, in glossary.files.outputs
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -376,7 +367,7 @@ def _finish_commits(folder: str) -> None:
                 if isinstance(pair, list) and len(pair) == 2:
                     with contextlib.suppress(OSError):
                         Path(pair[0]).replace(pair[1])
-            _fsync_dir(Path(folder))
+            fsync_dir(Path(folder))
             with contextlib.suppress(OSError):
                 record.unlink()
         finally:
@@ -491,7 +482,7 @@ def atomic_open(
             raise OutputError(f"Cannot write {display(path)}: it is a folder.") from None
         except OSError as exc:
             raise OutputError(describe(exc, "write", path)) from None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -525,15 +516,6 @@ def _copy_mode(target: Path, tmp: Path) -> None:
         mode = 0o666 & ~umask
     with contextlib.suppress(OSError):
         tmp.chmod(mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class AtomicGroup:
@@ -586,12 +568,12 @@ class AtomicGroup:
                 with mapped("write in", folder):
                     os.write(record_fd, json.dumps(renames).encode())
                     os.fsync(record_fd)
-                    _fsync_dir(folder)
+                    fsync_dir(folder)
             for target, tmp, _ in pending:
                 with mapped("write", target):
                     tmp.replace(target)
             for folder in {target.parent for target, _, _ in pending}:
-                _fsync_dir(folder)
+                fsync_dir(folder)
             if record is not None:
                 with contextlib.suppress(OSError):
                     record.unlink()

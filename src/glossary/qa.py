@@ -40,6 +40,7 @@ tools number segments) and the unit id (XLIFF trans-unit id, TMX tuid).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -493,23 +494,75 @@ def check_units(
 # ------------------------------------------------------------ aligned files
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+def _lines(text: str) -> list[tuple[int, int, int, str]]:
+    """(line number, start, end, text) of each non-empty line, the offsets those
+    of its text without the surrounding white space."""
+    found: list[tuple[int, int, int, str]] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        body = line.strip()
+        if body:
+            start = offset + line.index(body)
+            found.append((number, start, start + len(body), body))
+        offset += len(line)
+    return found
 
 
-def _blocks(text: str) -> list[tuple[int, str]]:
-    """(first line, text with single spaces) of each blank-line separated block."""
-    blocks: list[tuple[int, str]] = []
-    start: int | None = None
-    lines: list[str] = []
-    for number, line in enumerate([*text.splitlines(), ""], 1):
-        if line.strip():
-            start = number if start is None else start
-            lines.append(line)
-        elif start is not None:
-            blocks.append((start, " ".join(" ".join(lines).split())))
-            start, lines = None, []
-    return blocks
+def _blocks(text: str) -> list[tuple[int, int, int, str]]:
+    """(first line, start, end, text) of each blank-line separated block, the text
+    with single spaces, the offsets those of the block without its surrounding
+    white space."""
+    found: list[tuple[int, int, int, str]] = []
+    for m in re.finditer(r"\S(?:.|\n(?![ \t\r\f\v]*\n))*", text):
+        body = m.group(0).rstrip()
+        line = text.count("\n", 0, m.start()) + 1
+        found.append((line, m.start(), m.start() + len(body), " ".join(body.split())))
+    return found
+
+
+@dataclass(frozen=True)
+class TextPair:
+    """A source segment and where its translation stands in the target text."""
+
+    ref: str  # the source's "file:line"
+    source: str
+    target: str  # white space made single in a paragraph
+    line: int  # its (first) line in the target
+    start: int  # its offsets in the target text
+    end: int
+
+
+def pair_texts(
+    source: Path, target: Path, source_data: bytes, source_text: str, target_text: str, limit: int
+) -> list[TextPair]:
+    """A plain-text source and its translation paired: line by line when both
+    have the same number of non-empty lines (test sets, one segment per line);
+    else paragraph by paragraph, the source read as a document (PDF line
+    breaks and hyphenation repaired) and the target split at blank lines, as
+    `glossary translate` writes it. Shared by `check` and `fix` (which writes
+    the fixed segments back at their offsets)."""
+    from glossary.reading import sources
+
+    source_lines, target_lines = _lines(source_text), _lines(target_text)
+    if len(source_lines) == len(target_lines):
+        return [
+            TextPair(f"{source}:{n}", s, t, m, start, end)
+            for (n, _, _, s), (m, start, end, t) in zip(source_lines, target_lines, strict=True)
+        ]
+    document = sources.load(str(source), data=source_data, limit=limit)
+    blocks = _blocks(target_text)
+    if len(document.paragraphs) != len(blocks):
+        raise InputError(
+            f"Cannot align {source} and {target}: {len(source_lines)} and "
+            f"{len(target_lines)} non-empty lines, {len(document.paragraphs)} and "
+            f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
+            "translation 'glossary translate' wrote for this source."
+        )
+    return [
+        TextPair(f"{source}:{paragraph.line}", paragraph.text, block, line, start, end)
+        for paragraph, (line, start, end, block) in zip(document.paragraphs, blocks, strict=True)
+        if paragraph.kind != "furniture"
+    ]
 
 
 @dataclass(frozen=True)
@@ -578,35 +631,14 @@ def align_files(source: Path, target: Path, *, limit: int = DEFAULT_LIMIT) -> Al
         structured.append(found.format is not None and found.format.name not in ("text",))
     if any(structured):
         return _align_documents(source, target, raw, limit)
-    raw = []
-    for path in (source, target):
-        data = read_bytes(path, limit=limit)
+    for path, data in zip((source, target), raw, strict=True):
         decoded = decode_bytes(data, display_name(path))
         texts.append(decoded.text)
         warnings.extend(decoded.warnings)
-        raw.append(data)
     source_text, target_text = texts
-    source_lines, target_lines = _lines(source_text), _lines(target_text)
-    if len(source_lines) == len(target_lines):
-        units = [
-            BilingualUnit(s, t, ref=f"{source}:{n}", line=m, number=i)
-            for i, ((n, s), (m, t)) in enumerate(zip(source_lines, target_lines, strict=True), 1)
-        ]
-        return Aligned(tuple(units), tuple(warnings))
-    document = sources.load(str(source), data=raw[0], limit=limit)
-    blocks = _blocks(target_text)
-    if len(document.paragraphs) != len(blocks):
-        raise InputError(
-            f"Cannot align {source} and {target}: {len(source_lines)} and "
-            f"{len(target_lines)} non-empty lines, {len(document.paragraphs)} and "
-            f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
-            "translation 'glossary translate' wrote for this source."
-        )
+    pairs = pair_texts(source, target, raw[0], source_text, target_text, limit)
     units = [
-        BilingualUnit(paragraph.text, block, ref=f"{source}:{paragraph.line}", line=line, number=i)
-        for i, (paragraph, (line, block)) in enumerate(
-            zip(document.paragraphs, blocks, strict=True), 1
-        )
-        if paragraph.kind != "furniture"
+        BilingualUnit(p.source, p.target, ref=p.ref, line=p.line, number=i)
+        for i, p in enumerate(pairs, 1)
     ]
     return Aligned(tuple(units), tuple(warnings))

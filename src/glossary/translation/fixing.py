@@ -28,7 +28,7 @@ from pathlib import Path
 
 from glossary.document import BilingualUnit
 from glossary.enforcement.fix import Aligner, FixReport, Segment, fix_segments
-from glossary.errors import InputError, InvalidValue
+from glossary.errors import InvalidValue
 from glossary.exchange import registry as formats
 from glossary.files.inputs import DEFAULT_LIMIT, decode_bytes, display_name, read_bytes
 from glossary.matching.verify import Glossary
@@ -155,6 +155,7 @@ def _fix_pair(
     source: Path, target: Path, glossary: Glossary, aligner: Aligner | None, max_bytes: int
 ) -> FixResult:
     from glossary.files.formats import detect
+    from glossary.qa import pair_texts
     from glossary.reading import sources
 
     raw: list[bytes] = []
@@ -170,53 +171,11 @@ def _fix_pair(
         texts.append(decoded.text)
         warnings.extend(decoded.warnings)
     source_text, target_text = texts
-    source_lines = [(n, s.strip()) for n, s in enumerate(source_text.splitlines(), 1) if s.strip()]
-    target_raw = target_text.splitlines(keepends=True)
-    target_lines = [(n, t) for n, t in enumerate(target_raw, 1) if t.strip()]
-    if len(source_lines) == len(target_lines):
-        segments = [
-            Segment(f"{source}:{n}", s, t.strip())
-            for (n, s), (_, t) in zip(source_lines, target_lines, strict=True)
-        ]
-        report = fix_segments(segments, glossary, aligner)
-        for (n, line), seg in zip(target_lines, report.segments, strict=True):
-            if seg.changed:
-                body = line.strip()
-                start = line.index(body)
-                target_raw[n - 1] = line[:start] + seg.fixed + line[start + len(body) :]
-        content = "".join(target_raw).encode("utf-8")
-        return FixResult(report, content, "text", warnings=tuple(warnings))
-    document = sources.load(str(source), data=raw[0], limit=max_bytes)
-    blocks = _blocks(target_text)
-    if len(document.paragraphs) != len(blocks):
-        raise InputError(
-            f"Cannot align {source} and {target}: {len(source_lines)} and "
-            f"{len(target_lines)} non-empty lines, {len(document.paragraphs)} and "
-            f"{len(blocks)} paragraphs. Give files with one segment per line, or the "
-            "translation 'glossary translate' wrote for this source."
-        )
-    pairs = [
-        (paragraph, block)
-        for paragraph, block in zip(document.paragraphs, blocks, strict=True)
-        if paragraph.kind != "furniture"
-    ]
-    segments = [
-        Segment(f"{source}:{p.line}", p.text, " ".join(block[2].split())) for p, block in pairs
-    ]
+    pairs = pair_texts(source, target, raw[0], source_text, target_text, max_bytes)
+    segments = [Segment(p.ref, p.source, p.target) for p in pairs]
     report = fix_segments(segments, glossary, aligner)
     out = target_text
-    for (_, (start, end, _)), seg in sorted(
-        zip(pairs, report.segments, strict=True), key=lambda x: -x[0][1][0]
-    ):
+    for pair, seg in sorted(zip(pairs, report.segments, strict=True), key=lambda x: -x[0].start):
         if seg.changed:
-            out = out[:start] + seg.fixed + out[end:]
+            out = out[: pair.start] + seg.fixed + out[pair.end :]
     return FixResult(report, out.encode("utf-8"), "text", warnings=tuple(warnings))
-
-
-def _blocks(text: str) -> list[tuple[int, int, str]]:
-    """The paragraphs of a text split at blank lines: (start, end, text) with
-    the offsets of the paragraph's text (its surrounding white space outside)."""
-    found = []
-    for m in re.finditer(r"\S(?:.|\n(?![ \t\r\f\v]*\n))*", text):
-        found.append((m.start(), m.start() + len(m.group(0).rstrip()), m.group(0).rstrip()))
-    return found

@@ -714,6 +714,18 @@ def write_outputs(
             files.append(OutputFile(path, _render([document], fmt)))
     elif outputs.files:
         files.append(OutputFile(outputs.files[0], _render(result.documents, chosen[0])))
+    report_text = _write_with_report(files, result, outputs)
+    if stdout is not None:
+        if outputs.stdout:
+            writers.get_writer(chosen[0] if chosen else "text")(list(result.documents), stdout)
+        if outputs.report_stdout and report_text:
+            stdout.write(report_text)
+    return tuple(f.path for f in files)
+
+
+def _write_with_report(files: list[OutputFile], result: JobResult, outputs: Outputs) -> str:
+    """Write `files` and the report file (appended to `files`), all or none,
+    creating --out-dir first; the report's text, for stdout."""
     report_text = ""
     if result.report is not None and (outputs.report is not None or outputs.report_stdout):
         report_text = render_report(result.report, outputs.report_json)
@@ -725,12 +737,7 @@ def write_outputs(
         except OSError as exc:
             raise OutputError(f"Cannot create --out-dir {outputs.out_dir}: {exc}.") from None
     write_all(files)
-    if stdout is not None:
-        if outputs.stdout:
-            writers.get_writer(chosen[0] if chosen else "text")(list(result.documents), stdout)
-        if outputs.report_stdout and report_text:
-            stdout.write(report_text)
-    return tuple(f.path for f in files)
+    return report_text
 
 
 def _write_cat(
@@ -747,17 +754,7 @@ def _write_cat(
     files = [
         OutputFile(path, _raw(data)) for path, data in zip(outputs.files, rendered, strict=False)
     ]
-    report_text = ""
-    if result.report is not None and (outputs.report is not None or outputs.report_stdout):
-        report_text = render_report(result.report, outputs.report_json)
-        if outputs.report is not None:
-            files.append(OutputFile(outputs.report, _bytes(report_text)))
-    if outputs.out_dir is not None:
-        try:
-            outputs.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"Cannot create --out-dir {outputs.out_dir}: {exc}.") from None
-    write_all(files)
+    report_text = _write_with_report(files, result, outputs)
     if stdout is not None:
         if outputs.stdout and rendered:
             buffer = getattr(stdout, "buffer", None)
